@@ -1,0 +1,63 @@
+# SPDX-License-Identifier: Apache-2.0
+# Punt: top-level entry points. `make run` and `make test` work on a fresh Debian 12
+# machine as root: they install what is missing first (scripts/setup-host.sh).
+
+BUILD := $(CURDIR)/build
+PYTHON := $(if $(wildcard /usr/bin/python3),/usr/bin/python3,python3)
+SMP ?= 2
+DEFCONFIG ?= defconfig
+
+.PHONY: all deps fetch initramfs hyp hyp-minimal run test test-unit test-xenstored \
+	test-system bench fuzz defconfig menuconfig check clean distclean
+
+all: hyp hyp-minimal
+
+deps:
+	@scripts/setup-host.sh
+
+fetch: deps
+	@scripts/fetch-debian.sh
+
+initramfs: fetch
+	@scripts/mkinitramfs.sh
+
+hyp: deps
+	@$(MAKE) -s -C hyp O=$(BUILD)/hyp DEFCONFIG=$(DEFCONFIG)
+	@cp $(BUILD)/hyp/punt.Image $(BUILD)/punt.Image
+
+hyp-minimal: deps
+	@$(MAKE) -s -C hyp O=$(BUILD)/hyp-minimal DEFCONFIG=minimal_defconfig
+
+defconfig menuconfig: deps
+	@$(MAKE) -C hyp O=$(BUILD)/hyp DEFCONFIG=$(DEFCONFIG) $@
+
+run: hyp initramfs
+	$(PYTHON) scripts/qemu.py --hyp punt --smp $(SMP)
+
+test: hyp hyp-minimal initramfs
+	@$(MAKE) --no-print-directory test-unit test-xenstored test-system
+
+test-unit: deps
+	@$(MAKE) -s -C tests/unit test
+
+test-xenstored: deps
+	@$(MAKE) -s -C tools/xenstored O=$(BUILD)/xenstored test
+
+test-system: hyp initramfs
+	$(PYTHON) -m pytest -q tests/system
+
+bench: hyp initramfs
+	$(PYTHON) scripts/bench.py
+	@$(MAKE) -s -C tools/xenstored O=$(BUILD)/xenstored bench
+
+fuzz: deps
+	@$(MAKE) -s -C tools/xenstored O=$(BUILD)/xenstored fuzz
+
+check: deps
+	@scripts/check-style.sh
+
+clean:
+	rm -rf $(BUILD)
+
+distclean: clean
+	rm -rf .cache

@@ -1,0 +1,11 @@
+// SPDX-License-Identifier: Apache-2.0
+/* Cache maintenance the generic code may ask for. */
+#ifndef ASM_CACHE_H
+#define ASM_CACHE_H
+
+#include <stdint.h>
+
+void dcache_clean_inval_range(uint64_t start, uint64_t size);
+void icache_invalidate_all(void);
+
+#endif

@@ -1,0 +1,18 @@
+// SPDX-License-Identifier: Apache-2.0
+/*
+ * The virtual timer each vCPU owns (CNTV_*). While a vCPU is loaded its
+ * timer runs in hardware; when it fires, Punt masks it and injects the
+ * virtual PPI, and the guest unmasks it when it re-arms the timer.
+ */
+#ifndef ASM_VTIMER_H
+#define ASM_VTIMER_H
+
+#include <stdint.h>
+
+struct vcpu;
+
+void vtimer_init(void);
+void vtimer_load(struct vcpu *v);
+void vtimer_save(struct vcpu *v);
+
+#endif

@@ -1,0 +1,83 @@
+// SPDX-License-Identifier: Apache-2.0
+#include <asm/gic.h>
+#include <asm/smp.h>
+#include <asm/vgic.h>
+#include <punt/console.h>
+#include <punt/cpu.h>
+#include <punt/debug_keys.h>
+#include <punt/domain.h>
+#include <punt/irq.h>
+
+#define MAX_INTID 1020
+
+static irq_handler_fn handlers[MAX_INTID];
+static struct domain *owners[MAX_INTID];
+
+void irq_register(uint32_t intid, irq_handler_fn fn)
+{
+	if (intid < MAX_INTID)
+		handlers[intid] = fn;
+}
+
+int irq_assign_to_domain(uint32_t intid, struct domain *d)
+{
+	if (intid < GIC_SPI_BASE || intid >= gic_nr_lines() || handlers[intid])
+		return -1;
+	owners[intid] = d;
+	vgic_mark_hw(d, intid);
+	return 0;
+}
+
+struct domain *irq_owner(uint32_t intid)
+{
+	return intid < MAX_INTID ? owners[intid] : NULL;
+}
+
+static void handle_one(uint32_t intid)
+{
+	this_cpu()->irq_count++;
+	if (intid < MAX_INTID && owners[intid]) {
+		/* Priority drop only: the guest deactivates it through the HW bit. */
+		gic_eoi(intid);
+		vgic_inject_hw_spi(owners[intid], intid);
+		return;
+	}
+	if (intid < MAX_INTID && handlers[intid]) {
+		handlers[intid](intid);
+	} else if (intid >= GIC_NR_SGIS) {
+		printk("IRQ %u has no handler and no owner: disabled\n", intid);
+		gic_disable(intid);
+	}
+	gic_eoi(intid);
+	gic_deactivate(intid);
+}
+
+void irq_handle_pending(void)
+{
+	for (;;) {
+		uint32_t intid = gic_ack();
+		if (intid >= GIC_SPURIOUS)
+			return;
+		handle_one(intid);
+	}
+}
+
+static void dump_interrupts(void)
+{
+	for (unsigned c = 0; c < nr_pcpus; c++)
+		printk("CPU %u: %lu interrupts taken\n", c, pcpus[c].irq_count);
+	for (uint32_t i = 0; i < MAX_INTID; i++) {
+		if (handlers[i])
+			printk("  IRQ %4u: Punt\n", i);
+	}
+	for (unsigned d = 0; d < MAX_DOMAINS; d++) {
+		if (!domains[d])
+			continue;
+		unsigned owned = 0;
+		for (uint32_t i = 0; i < MAX_INTID; i++)
+			owned += owners[i] == domains[d];
+		printk("Domain %u owns %u physical SPIs\n", d, owned);
+		vgic_dump(domains[d]);
+	}
+}
+DEBUG_KEY(interrupts, 'i', "dump interrupts and virtual GIC state", dump_interrupts);

@@ -1,0 +1,269 @@
+// SPDX-License-Identifier: Apache-2.0
+/*
+ * Stage-2 translation with a 4 KiB granule, starting at level 0. RAM is
+ * mapped with the largest blocks its alignment allows; changing one page of
+ * a block first splits the block into a table of equal entries.
+ */
+#include <asm/mmu.h>
+#include <asm/sysreg.h>
+#include <punt/domain.h>
+#include <punt/p2m.h>
+#include <punt/page_alloc.h>
+#include <punt/panic.h>
+
+#define S2_VALID      (1UL << 0)
+#define S2_TABLE      (1UL << 1)
+#define S2_MEM_NORMAL (0xfUL << 2)
+#define S2_MEM_DEVICE (0x1UL << 2)
+#define S2_AP_R       (1UL << 6)
+#define S2_AP_W       (1UL << 7)
+#define S2_SH_INNER   (3UL << 8)
+#define S2_AF         (1UL << 10)
+#define S2_XN         (2UL << 53)
+#define S2_ADDR_MASK  0x0000fffffffff000UL
+#define S2_ATTR_MASK  (~S2_ADDR_MASK & ~3UL)
+
+static unsigned ipa_bits;
+static uint64_t vtcr;
+static uint16_t next_vmid = 1;
+
+unsigned p2m_ipa_bits(void)
+{
+	return ipa_bits;
+}
+
+static uint64_t vtcr_value(void)
+{
+	unsigned ps;
+
+	ipa_bits = mmu_pa_bits() < 40 ? 40 : mmu_pa_bits();
+	switch (ipa_bits) {
+	case 40:
+		ps = 2;
+		break;
+	case 42:
+		ps = 3;
+		break;
+	case 44:
+		ps = 4;
+		break;
+	default:
+		ipa_bits = 48;
+		ps = 5;
+		break;
+	}
+	return (64 - ipa_bits) | (2UL << 6) /* SL0: level 0 */ | (1UL << 8) | (1UL << 10) |
+	       (3UL << 12) | ((uint64_t)ps << 16) | (1UL << 31);
+}
+
+static uint64_t leaf_attrs(enum p2m_type t)
+{
+	switch (t) {
+	case P2M_RAM_RW:
+		return S2_MEM_NORMAL | S2_AP_R | S2_AP_W | S2_SH_INNER | S2_AF;
+	case P2M_RAM_RO:
+		return S2_MEM_NORMAL | S2_AP_R | S2_SH_INNER | S2_AF;
+	case P2M_DEVICE:
+		return S2_MEM_DEVICE | S2_AP_R | S2_AP_W | S2_AF | S2_XN;
+	default:
+		return 0;
+	}
+}
+
+static enum p2m_type type_of(uint64_t desc)
+{
+	if (!(desc & S2_VALID))
+		return P2M_INVALID;
+	if ((desc & (0xfUL << 2)) == S2_MEM_DEVICE)
+		return P2M_DEVICE;
+	return desc & S2_AP_W ? P2M_RAM_RW : P2M_RAM_RO;
+}
+
+static void flush_domain_tlb(struct domain *d)
+{
+	uint64_t saved = read_sysreg(vttbr_el2);
+
+	dsb_ishst();
+	write_sysreg(vtcr_el2, vtcr);
+	write_sysreg(vttbr_el2, (uint64_t)d->arch.p2m_root | ((uint64_t)d->arch.vmid << 48));
+	isb();
+	__asm__ volatile("tlbi vmalls12e1is" ::: "memory");
+	dsb_ish();
+	write_sysreg(vttbr_el2, saved);
+	isb();
+}
+
+int p2m_init(struct domain *d)
+{
+	static bool vtcr_done;
+
+	if (!vtcr_done) {
+		vtcr = vtcr_value();
+		vtcr_done = true;
+	}
+	d->arch.p2m_root = (uint64_t *)page_alloc_zeroed(0);
+	if (!d->arch.p2m_root)
+		return -1;
+	d->arch.vmid = next_vmid++;
+	d->arch.p2m_lock = (spinlock_t)SPINLOCK_INIT;
+	return 0;
+}
+
+static void free_tables(uint64_t *table, int level)
+{
+	if (level < 3) {
+		for (unsigned i = 0; i < 512; i++) {
+			uint64_t desc = table[i];
+			if ((desc & (S2_VALID | S2_TABLE)) == (S2_VALID | S2_TABLE))
+				free_tables((uint64_t *)(desc & S2_ADDR_MASK), level + 1);
+		}
+	}
+	page_free((uint64_t)table, 0);
+}
+
+void p2m_destroy(struct domain *d)
+{
+	if (!d->arch.p2m_root)
+		return;
+	flush_domain_tlb(d);
+	free_tables(d->arch.p2m_root, 0);
+	d->arch.p2m_root = NULL;
+}
+
+void p2m_load(struct domain *d)
+{
+	/* Every CPU needs VTCR_EL2; writing it here covers CPUs that never ran a guest. */
+	write_sysreg(vtcr_el2, vtcr);
+	write_sysreg(vttbr_el2, (uint64_t)d->arch.p2m_root | ((uint64_t)d->arch.vmid << 48));
+	isb();
+}
+
+/* Replace a block by a table whose entries map the same range the same way. */
+static uint64_t *split_block(uint64_t *slot, int level)
+{
+	uint64_t desc = *slot;
+	uint64_t *sub = (uint64_t *)page_alloc_zeroed(0);
+
+	if (!sub)
+		return NULL;
+	uint64_t step = 1UL << (39 - 9 * (level + 1));
+	uint64_t base = desc & S2_ADDR_MASK;
+	uint64_t attrs = desc & S2_ATTR_MASK;
+	for (unsigned i = 0; i < 512; i++)
+		sub[i] = (base + i * step) | attrs | S2_VALID | (level + 1 == 3 ? S2_TABLE : 0);
+	dsb_ishst();
+	*slot = (uint64_t)sub | S2_VALID | S2_TABLE;
+	return sub;
+}
+
+/*
+ * Set entries for [gfn, gfn+nr) at `table`; mfn advances with gfn. attrs 0
+ * removes. Returns -1 on allocation failure (what was done stays done).
+ */
+static int update(uint64_t *table, int level, uint64_t ipa, uint64_t end, uint64_t pa,
+		  uint64_t attrs, bool *changed)
+{
+	unsigned shift = 39 - 9 * level;
+	uint64_t block = 1UL << shift;
+
+	while (ipa < end) {
+		unsigned idx = (ipa >> shift) & 511;
+		uint64_t next = (ipa & ~(block - 1)) + block;
+		if (next > end)
+			next = end;
+		uint64_t *slot = &table[idx];
+		bool whole = (ipa & (block - 1)) == 0 && next - ipa == block;
+		bool aligned = ((pa ^ ipa) & (block - 1)) == 0;
+		bool is_table = (*slot & (S2_VALID | S2_TABLE)) == (S2_VALID | S2_TABLE);
+
+		if (level == 3 || (level >= 1 && whole && (aligned || !attrs))) {
+			if (*slot & S2_VALID)
+				*changed = true;
+			if (is_table && level < 3)
+				free_tables((uint64_t *)(*slot & S2_ADDR_MASK), level + 1);
+			if (!attrs)
+				*slot = 0;
+			else
+				*slot = pa | attrs | S2_VALID | (level == 3 ? S2_TABLE : 0);
+		} else {
+			uint64_t *sub;
+			if (is_table) {
+				sub = (uint64_t *)(*slot & S2_ADDR_MASK);
+			} else if (*slot & S2_VALID) {
+				/* Break-before-make: the split covers the same addresses. */
+				sub = split_block(slot, level);
+				*changed = true;
+			} else if (!attrs) {
+				sub = NULL;
+			} else {
+				sub = (uint64_t *)page_alloc_zeroed(0);
+				if (sub) {
+					dsb_ishst();
+					*slot = (uint64_t)sub | S2_VALID | S2_TABLE;
+				}
+			}
+			if (!sub && attrs)
+				return -1;
+			if (sub && update(sub, level + 1, ipa, next, pa, attrs, changed))
+				return -1;
+		}
+		pa += next - ipa;
+		ipa = next;
+	}
+	return 0;
+}
+
+static int change(struct domain *d, uint64_t gfn, uint64_t mfn, uint64_t nr, uint64_t attrs)
+{
+	uint64_t ipa = gfn << 12, end = (gfn + nr) << 12;
+	bool changed = false;
+
+	if (nr == 0 || end <= ipa || end > (1UL << ipa_bits))
+		return -1;
+	spin_lock(&d->arch.p2m_lock);
+	int rc = update(d->arch.p2m_root, 0, ipa, end, mfn << 12, attrs, &changed);
+	dsb_ishst();
+	if (changed)
+		flush_domain_tlb(d);
+	spin_unlock(&d->arch.p2m_lock);
+	return rc;
+}
+
+int p2m_map(struct domain *d, uint64_t gfn, uint64_t mfn, uint64_t nr, enum p2m_type t)
+{
+	if (t == P2M_INVALID)
+		return -1;
+	return change(d, gfn, mfn, nr, leaf_attrs(t));
+}
+
+int p2m_unmap(struct domain *d, uint64_t gfn, uint64_t nr)
+{
+	return change(d, gfn, 0, nr, 0);
+}
+
+enum p2m_type p2m_lookup(struct domain *d, uint64_t gfn, uint64_t *mfn)
+{
+	uint64_t ipa = gfn << 12;
+	uint64_t *table = d->arch.p2m_root;
+	enum p2m_type t = P2M_INVALID;
+
+	if (ipa >> ipa_bits)
+		return P2M_INVALID;
+	spin_lock(&d->arch.p2m_lock);
+	for (int level = 0; level <= 3; level++) {
+		unsigned shift = 39 - 9 * level;
+		uint64_t desc = table[(ipa >> shift) & 511];
+		if (!(desc & S2_VALID))
+			break;
+		if (level < 3 && (desc & S2_TABLE)) {
+			table = (uint64_t *)(desc & S2_ADDR_MASK);
+			continue;
+		}
+		t = type_of(desc);
+		if (mfn)
+			*mfn = ((desc & S2_ADDR_MASK) | (ipa & ((1UL << shift) - 1))) >> 12;
+		break;
+	}
+	spin_unlock(&d->arch.p2m_lock);
+	return t;
+}

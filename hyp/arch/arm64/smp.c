@@ -1,0 +1,143 @@
+// SPDX-License-Identifier: Apache-2.0
+/*
+ * Physical CPU bring-up. The boot CPU starts each secondary listed in the
+ * device tree through PSCI CPU_ON; the secondary enables its MMU with the
+ * shared tables, sets up its GIC redistributor and timer, and joins the
+ * scheduler.
+ */
+#include <asm/cache.h>
+#include <asm/gic.h>
+#include <asm/psci.h>
+#include <asm/smp.h>
+#include <asm/sysreg.h>
+#include <asm/timer.h>
+#include <punt/bootinfo.h>
+#include <punt/console.h>
+#include <punt/cpu.h>
+#include <punt/irq.h>
+#include <punt/page_alloc.h>
+#include <punt/sched.h>
+
+struct pcpu pcpus[CONFIG_NR_CPUS];
+unsigned nr_pcpus = 1;
+
+extern char boot_stack[];
+void secondary_entry(void);
+_Noreturn void secondary_start(struct pcpu *cpu);
+
+struct pcpu *this_cpu(void)
+{
+	return (struct pcpu *)read_sysreg(tpidr_el2);
+}
+
+static void sgi_kick(uint32_t intid)
+{
+	(void)intid; /* the exit itself is the point: the scheduler looks again */
+}
+
+static void sgi_stop(uint32_t intid)
+{
+	(void)intid;
+	arch_halt_this_cpu();
+}
+
+void smp_init_boot_cpu(void)
+{
+	struct pcpu *cpu = &pcpus[0];
+
+	cpu->id = 0;
+	cpu->mpidr = read_sysreg(mpidr_el1) & MPIDR_AFF_MASK;
+	cpu->stack_base = (uint64_t)boot_stack;
+	cpu->stack_top = cpu->stack_base + (PAGE_SIZE << CONFIG_STACK_SIZE_ORDER);
+	cpu->online = true;
+	write_sysreg(tpidr_el2, (uint64_t)cpu);
+	irq_register(SGI_KICK, sgi_kick);
+	irq_register(SGI_STOP, sgi_stop);
+}
+
+_Noreturn void secondary_start(struct pcpu *cpu)
+{
+	write_sysreg(tpidr_el2, (uint64_t)cpu);
+	if (gic_init_cpu()) {
+		printk("CPU %u: no GIC redistributor: parked\n", cpu->id);
+		arch_halt_this_cpu();
+	}
+	timer_init_cpu();
+	sched_init_cpu();
+	dsb_sy();
+	cpu->online = true;
+	sched_start();
+}
+
+static bool wait_online(struct pcpu *cpu)
+{
+	uint64_t deadline = timer_count() + timer_freq(); /* one second */
+
+	while (!cpu->online) {
+		if (timer_count() > deadline)
+			return false;
+		cpu_relax();
+	}
+	return true;
+}
+
+void smp_boot_secondaries(const struct boot_info *bi)
+{
+	uint64_t boot_mpidr = pcpus[0].mpidr;
+	unsigned max = bi->nr_cpus < CONFIG_NR_CPUS ? bi->nr_cpus : CONFIG_NR_CPUS;
+
+	if (bi->nr_cpus > CONFIG_NR_CPUS)
+		printk("SMP: %u CPUs in the device tree, using the first %u (CONFIG_NR_CPUS)\n",
+		       bi->nr_cpus, CONFIG_NR_CPUS);
+	for (unsigned i = 0; i < max; i++) {
+		uint64_t mpidr = bi->cpu_mpidr[i] & MPIDR_AFF_MASK;
+		if (mpidr == boot_mpidr)
+			continue;
+		struct pcpu *cpu = &pcpus[nr_pcpus];
+		uint64_t stack = page_alloc(CONFIG_STACK_SIZE_ORDER);
+		if (!stack) {
+			printk("SMP: no memory for the stack of CPU %#lx\n", mpidr);
+			break;
+		}
+		cpu->id = nr_pcpus;
+		cpu->mpidr = mpidr;
+		cpu->stack_base = stack;
+		cpu->stack_top = stack + (PAGE_SIZE << CONFIG_STACK_SIZE_ORDER);
+		cpu->online = false;
+		/* The secondary reads its block with the MMU and caches off. */
+		dcache_clean_inval_range((uint64_t)cpu, sizeof(*cpu));
+		int64_t rc = psci_cpu_on(mpidr, (uint64_t)secondary_entry, (uint64_t)cpu);
+		if (rc) {
+			printk("SMP: PSCI CPU_ON for MPIDR %#lx failed (%ld)\n", mpidr, rc);
+			page_free(stack, CONFIG_STACK_SIZE_ORDER);
+			continue;
+		}
+		if (!wait_online(cpu)) {
+			printk("SMP: CPU with MPIDR %#lx did not come online\n", mpidr);
+			continue;
+		}
+		nr_pcpus++;
+	}
+	printk("Brought up %u CPU%s\n", nr_pcpus, nr_pcpus == 1 ? "" : "s");
+}
+
+void smp_kick(unsigned cpu)
+{
+	if (cpu != this_cpu_id())
+		gic_send_sgi(cpu, SGI_KICK);
+}
+
+void smp_stop_others(void)
+{
+	for (unsigned i = 0; i < nr_pcpus; i++) {
+		if (i != this_cpu_id() && pcpus[i].online)
+			gic_send_sgi(i, SGI_STOP);
+	}
+}
+
+_Noreturn void arch_halt_this_cpu(void)
+{
+	__asm__ volatile("msr daifset, #0xf" ::: "memory");
+	for (;;)
+		wfi();
+}

@@ -1,0 +1,137 @@
+// SPDX-License-Identifier: Apache-2.0
+/*
+ * vCPU state on and off a physical CPU. EL1 system registers, FP/SIMD and
+ * the virtual timer move with the vCPU; the general registers live in the
+ * frame at the top of the stack while the vCPU is loaded.
+ */
+#include <asm/gic.h>
+#include <asm/sysreg.h>
+#include <asm/vcpu.h>
+#include <asm/vgic.h>
+#include <asm/vtimer.h>
+#include <punt/cpu.h>
+#include <punt/domain.h>
+#include <punt/p2m.h>
+#include <punt/string.h>
+
+#define SCTLR_EL1_RESET 0x30d00800UL
+#define PSTATE_GUEST_RESET (PSR_MODE_EL1h | PSR_D | PSR_A | PSR_I | PSR_F)
+#define HCR_GUEST                                                                                  \
+	(HCR_VM | HCR_SWIO | HCR_FMO | HCR_IMO | HCR_AMO | HCR_FB | HCR_BSU_INNER | HCR_TWI |      \
+	 HCR_TSC | HCR_RW)
+#define MDCR_TPMCR (1UL << 5)
+#define MDCR_TPM   (1UL << 6)
+
+_Static_assert(offsetof(struct arch_fp_state, fpsr) == 0x200, "fpsimd.S layout");
+
+void fpsimd_save(struct arch_fp_state *s);
+void fpsimd_restore(const struct arch_fp_state *s);
+
+struct cpu_regs *arch_guest_frame(void)
+{
+	return (struct cpu_regs *)(this_cpu()->stack_top - sizeof(struct cpu_regs));
+}
+
+uint64_t vcpu_vmpidr(unsigned id)
+{
+	return (1UL << 31) | (id % 16) | ((uint64_t)(id / 16) << 8);
+}
+
+void arch_vcpu_init(struct vcpu *v, uint64_t entry, uint64_t x0)
+{
+	memset(&v->regs, 0, sizeof(v->regs));
+	v->regs.x[0] = x0;
+	v->regs.elr = entry;
+	v->regs.spsr = PSTATE_GUEST_RESET;
+	memset(&v->arch.sys, 0, sizeof(v->arch.sys));
+	v->arch.sys.sctlr = SCTLR_EL1_RESET;
+	v->arch.sys.vmpidr = vcpu_vmpidr(v->id);
+	memset(&v->arch.fp, 0, sizeof(v->arch.fp));
+	vgic_vcpu_reset(v);
+	v->needs_load = true;
+}
+
+static void sysregs_save(struct arch_vcpu_sysregs *s)
+{
+	s->sctlr = read_sysreg(sctlr_el1);
+	s->ttbr0 = read_sysreg(ttbr0_el1);
+	s->ttbr1 = read_sysreg(ttbr1_el1);
+	s->tcr = read_sysreg(tcr_el1);
+	s->mair = read_sysreg(mair_el1);
+	s->amair = read_sysreg(amair_el1);
+	s->vbar = read_sysreg(vbar_el1);
+	s->contextidr = read_sysreg(contextidr_el1);
+	s->tpidr_el0 = read_sysreg(tpidr_el0);
+	s->tpidrro_el0 = read_sysreg(tpidrro_el0);
+	s->tpidr_el1 = read_sysreg(tpidr_el1);
+	s->sp_el0 = read_sysreg(sp_el0);
+	s->sp_el1 = read_sysreg(sp_el1);
+	s->elr_el1 = read_sysreg(elr_el1);
+	s->spsr_el1 = read_sysreg(spsr_el1);
+	s->esr = read_sysreg(esr_el1);
+	s->far = read_sysreg(far_el1);
+	s->afsr0 = read_sysreg(afsr0_el1);
+	s->afsr1 = read_sysreg(afsr1_el1);
+	s->par = read_sysreg(par_el1);
+	s->cpacr = read_sysreg(cpacr_el1);
+	s->cntkctl = read_sysreg(cntkctl_el1);
+	s->csselr = read_sysreg(csselr_el1);
+	s->mdscr = read_sysreg(mdscr_el1);
+}
+
+static void sysregs_restore(const struct arch_vcpu_sysregs *s)
+{
+	write_sysreg(sctlr_el1, s->sctlr);
+	write_sysreg(ttbr0_el1, s->ttbr0);
+	write_sysreg(ttbr1_el1, s->ttbr1);
+	write_sysreg(tcr_el1, s->tcr);
+	write_sysreg(mair_el1, s->mair);
+	write_sysreg(amair_el1, s->amair);
+	write_sysreg(vbar_el1, s->vbar);
+	write_sysreg(contextidr_el1, s->contextidr);
+	write_sysreg(tpidr_el0, s->tpidr_el0);
+	write_sysreg(tpidrro_el0, s->tpidrro_el0);
+	write_sysreg(tpidr_el1, s->tpidr_el1);
+	write_sysreg(sp_el0, s->sp_el0);
+	write_sysreg(sp_el1, s->sp_el1);
+	write_sysreg(elr_el1, s->elr_el1);
+	write_sysreg(spsr_el1, s->spsr_el1);
+	write_sysreg(esr_el1, s->esr);
+	write_sysreg(far_el1, s->far);
+	write_sysreg(afsr0_el1, s->afsr0);
+	write_sysreg(afsr1_el1, s->afsr1);
+	write_sysreg(par_el1, s->par);
+	write_sysreg(cpacr_el1, s->cpacr);
+	write_sysreg(cntkctl_el1, s->cntkctl);
+	write_sysreg(csselr_el1, s->csselr);
+	write_sysreg(mdscr_el1, s->mdscr);
+	write_sysreg(vmpidr_el2, s->vmpidr);
+}
+
+void arch_vcpu_load(struct vcpu *v)
+{
+	struct domain *d = v->domain;
+
+	write_sysreg(hcr_el2, HCR_GUEST);
+	write_sysreg(cptr_el2, CPTR_EL2_RES1 & ~(1UL << 10));
+	write_sysreg(mdcr_el2, MDCR_TPM | MDCR_TPMCR);
+	write_sysreg(vpidr_el2, read_sysreg(midr_el1));
+	write_sysreg(cnthctl_el2, CNTHCTL_EL1PCTEN);
+	write_sysreg(cntvoff_el2, d->arch.cntvoff);
+	p2m_load(d);
+	sysregs_restore(&v->arch.sys);
+	fpsimd_restore(&v->arch.fp);
+	vtimer_load(v);
+	vgic_load(v);
+	memcpy(arch_guest_frame(), &v->regs, sizeof(v->regs));
+	isb();
+}
+
+void arch_vcpu_save(struct vcpu *v)
+{
+	memcpy(&v->regs, arch_guest_frame(), sizeof(v->regs));
+	vgic_save(v);
+	vtimer_save(v);
+	fpsimd_save(&v->arch.fp);
+	sysregs_save(&v->arch.sys);
+}

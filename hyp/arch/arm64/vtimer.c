@@ -1,0 +1,47 @@
+// SPDX-License-Identifier: Apache-2.0
+#include <asm/sysreg.h>
+#include <asm/timer.h>
+#include <asm/vgic.h>
+#include <asm/vtimer.h>
+#include <punt/cpu.h>
+#include <punt/domain.h>
+#include <punt/irq.h>
+
+static void vtimer_fired(uint32_t intid)
+{
+	struct vcpu *v = this_cpu()->current;
+	uint64_t ctl = read_sysreg(cntv_ctl_el0);
+
+	if (!v || !(ctl & CNT_CTL_ENABLE) || !(ctl & CNT_CTL_ISTATUS) || (ctl & CNT_CTL_IMASK))
+		return;
+	/* Masked until the guest re-arms it, or it would fire again at once. */
+	write_sysreg(cntv_ctl_el0, ctl | CNT_CTL_IMASK);
+	isb();
+	vgic_inject(v, intid);
+}
+
+void vtimer_init(void)
+{
+	irq_register(timer_vtimer_intid(), vtimer_fired);
+}
+
+void vtimer_load(struct vcpu *v)
+{
+	write_sysreg(cntv_cval_el0, v->arch.sys.cntv_cval);
+	write_sysreg(cntv_ctl_el0, v->arch.sys.cntv_ctl);
+	v->arch.timer_deadline = 0;
+}
+
+void vtimer_save(struct vcpu *v)
+{
+	uint64_t ctl = read_sysreg(cntv_ctl_el0);
+
+	v->arch.sys.cntv_ctl = ctl;
+	v->arch.sys.cntv_cval = read_sysreg(cntv_cval_el0);
+	write_sysreg(cntv_ctl_el0, 0);
+	isb();
+	if ((ctl & CNT_CTL_ENABLE) && !(ctl & CNT_CTL_IMASK))
+		v->arch.timer_deadline = v->arch.sys.cntv_cval + v->domain->arch.cntvoff;
+	else
+		v->arch.timer_deadline = 0;
+}

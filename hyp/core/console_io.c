@@ -1,0 +1,62 @@
+// SPDX-License-Identifier: Apache-2.0
+/* console_io for the control domain, and VIRQ_CONSOLE when input arrives for it. */
+#include <public/errno.h>
+#include <public/xen.h>
+#include <punt/console.h>
+#include <punt/domain.h>
+#include <punt/event_channel.h>
+#include <punt/guest_access.h>
+#include <punt/hypercall.h>
+
+#define CHUNK 256
+
+void console_input_notify(void)
+{
+	struct domain *dom0 = domain_lookup(0);
+
+	if (dom0)
+		evtchn_send_global_virq(dom0, VIRQ_CONSOLE);
+}
+
+static long console_write(uint64_t count, uint64_t buf)
+{
+	char chunk[CHUNK];
+
+	while (count) {
+		size_t n = count < CHUNK ? count : CHUNK;
+		if (copy_from_guest(chunk, buf, n))
+			return -XEN_EFAULT;
+		console_write_guest(chunk, n);
+		buf += n;
+		count -= n;
+	}
+	return 0;
+}
+
+static long console_read(uint64_t count, uint64_t buf)
+{
+	char chunk[CHUNK];
+	size_t n = console_take_input(chunk, count < CHUNK ? count : CHUNK);
+
+	if (n && copy_to_guest(buf, chunk, n))
+		return -XEN_EFAULT;
+	return (long)n;
+}
+
+long do_console_io(struct vcpu *v, uint64_t cmd, uint64_t count, uint64_t buf, uint64_t a3,
+		   uint64_t a4)
+{
+	(void)a3;
+	(void)a4;
+	/* As Xen's release builds: only the control domain may use the console. */
+	if (!v->domain->privileged)
+		return -XEN_EPERM;
+	switch (cmd) {
+	case CONSOLEIO_write:
+		return console_write(count, buf);
+	case CONSOLEIO_read:
+		return console_read(count, buf);
+	default:
+		return -XEN_ENOSYS;
+	}
+}

@@ -1,0 +1,174 @@
+// SPDX-License-Identifier: Apache-2.0
+#include <asm/psci.h>
+#include <asm/vcpu.h>
+#include <public/sched.h>
+#include <punt/console.h>
+#include <punt/cpu.h>
+#include <punt/debug_keys.h>
+#include <punt/domain.h>
+#include <punt/event_channel.h>
+#include <punt/grant_table.h>
+#include <punt/p2m.h>
+#include <punt/page_alloc.h>
+#include <punt/sched.h>
+#include <punt/string.h>
+
+struct domain *domains[MAX_DOMAINS];
+
+static const char *const shutdown_names[] = {"poweroff", "reboot", "suspend", "crash",
+					     "watchdog", "soft_reset"};
+
+struct domain *domain_lookup(domid_t id)
+{
+	return id < MAX_DOMAINS ? domains[id] : NULL;
+}
+
+struct domain *domain_from_guest_id(struct domain *caller, domid_t id)
+{
+	if (id == DOMID_SELF)
+		return caller;
+	return domain_lookup(id);
+}
+
+void domain_lock_pair(struct domain *a, struct domain *b)
+{
+	if (a == b) {
+		spin_lock(&a->lock);
+	} else if (a->id < b->id) {
+		spin_lock(&a->lock);
+		spin_lock(&b->lock);
+	} else {
+		spin_lock(&b->lock);
+		spin_lock(&a->lock);
+	}
+}
+
+void domain_unlock_pair(struct domain *a, struct domain *b)
+{
+	spin_unlock(&a->lock);
+	if (a != b)
+		spin_unlock(&b->lock);
+}
+
+bool domain_is_ram(struct domain *d, uint64_t gfn)
+{
+	uint64_t pa = gfn << 12;
+
+	for (unsigned i = 0; i < d->nr_ram; i++) {
+		if (pa >= d->ram[i].base && pa - d->ram[i].base < d->ram[i].size)
+			return true;
+	}
+	return false;
+}
+
+static struct vcpu *vcpu_create(struct domain *d, unsigned id)
+{
+	unsigned order = page_order_for(sizeof(struct vcpu));
+	struct vcpu *v = (struct vcpu *)page_alloc_zeroed(order);
+
+	if (!v)
+		return NULL;
+	v->domain = d;
+	v->id = id;
+	v->state = VCPU_OFFLINE;
+	if (id < XEN_LEGACY_MAX_VCPUS)
+		v->vcpu_info = &d->shared_info->vcpu_info[id];
+	v->runstate.state = RUNSTATE_offline;
+	arch_vcpu_init(v, 0, 0);
+	return v;
+}
+
+struct domain *domain_create(domid_t id, const char *name, unsigned nr_vcpus, bool privileged)
+{
+	struct domain *d;
+
+	if (id >= MAX_DOMAINS || domains[id] || nr_vcpus == 0 || nr_vcpus > CONFIG_NR_CPUS)
+		return NULL;
+	d = (struct domain *)page_alloc_zeroed(page_order_for(sizeof(*d)));
+	if (!d)
+		return NULL;
+	d->id = id;
+	fmt_snprintf(d->name, sizeof(d->name), "%s", name);
+	d->privileged = privileged;
+	d->max_vcpus = nr_vcpus;
+	d->lock = (spinlock_t)SPINLOCK_INIT;
+	d->shutdown_reason = -1;
+	d->shared_info_gfn = ~0UL;
+	d->shared_info = (struct shared_info *)page_alloc_zeroed(0);
+	if (!d->shared_info || p2m_init(d) || evtchn_domain_init(d) || grant_table_init(d))
+		goto fail;
+	for (unsigned i = 0; i < nr_vcpus; i++) {
+		d->vcpus[i] = vcpu_create(d, i);
+		if (!d->vcpus[i])
+			goto fail;
+	}
+	domains[id] = d;
+	return d;
+fail:
+	printk("d%u: out of memory while creating the domain\n", id);
+	return NULL;
+}
+
+void domain_shutdown(struct domain *d, int reason)
+{
+	const char *what = reason >= 0 && reason <= SHUTDOWN_soft_reset ? shutdown_names[reason]
+									 : "unknown";
+
+	d->shutdown_reason = reason;
+	printk("d%u (%s) shut down: %s\n", d->id, d->name, what);
+	if (!d->privileged) {
+		for (unsigned i = 0; i < d->max_vcpus; i++)
+			if (d->vcpus[i])
+				vcpu_set_online(d->vcpus[i], false);
+		return;
+	}
+	/* dom0 is the hardware domain: its end is the machine's. */
+	switch (reason) {
+	case SHUTDOWN_poweroff:
+		printk("Powering off the machine\n");
+		psci_system_off();
+	case SHUTDOWN_reboot:
+		printk("Restarting the machine\n");
+		psci_system_reset();
+	default:
+		printk("Hardware domain stopped (%s): restarting the machine\n", what);
+		psci_system_reset();
+	}
+}
+
+static const char *state_name(enum vcpu_run_state s)
+{
+	switch (s) {
+	case VCPU_OFFLINE:
+		return "offline";
+	case VCPU_RUNNABLE:
+		return "runnable";
+	case VCPU_BLOCKED:
+		return "blocked";
+	default:
+		return "paused";
+	}
+}
+
+static void dump_domains(void)
+{
+	for (unsigned i = 0; i < MAX_DOMAINS; i++) {
+		struct domain *d = domains[i];
+		if (!d)
+			continue;
+		printk("Domain %u (%s)%s: %u vCPUs, %lu pages, shared_info at gfn %#lx\n", d->id,
+		       d->name, d->privileged ? " [control, hardware]" : "", d->max_vcpus,
+		       d->tot_pages, d->shared_info_gfn);
+		for (unsigned r = 0; r < d->nr_ram; r++)
+			printk("  RAM %#lx-%#lx\n", d->ram[r].base, d->ram[r].base + d->ram[r].size);
+		for (unsigned v = 0; v < d->max_vcpus; v++) {
+			struct vcpu *vc = d->vcpus[v];
+			printk("  vCPU %u on CPU %u: %s%s, PC %#lx, upcall pending %u\n", v,
+			       vc->pcpu, state_name(vc->state), vc->on_cpu ? " (loaded)" : "",
+			       vc->on_cpu ? 0UL : vc->regs.elr,
+			       vc->vcpu_info ? vc->vcpu_info->evtchn_upcall_pending : 0);
+		}
+		evtchn_dump(d);
+	}
+}
+DEBUG_KEY(domains, 'd', "dump domains and vCPUs", dump_domains);

@@ -1,0 +1,547 @@
+// SPDX-License-Identifier: Apache-2.0
+#include <public/errno.h>
+#include <punt/console.h>
+#include <punt/domain.h>
+#include <punt/event_channel.h>
+#include <punt/guest_access.h>
+#include <punt/page_alloc.h>
+
+static bool test_and_set_bit64(uint64_t *word, unsigned bit)
+{
+	uint64_t mask = 1UL << bit;
+
+	return __atomic_fetch_or(word, mask, __ATOMIC_SEQ_CST) & mask;
+}
+
+static bool test_and_clear_bit64(uint64_t *word, unsigned bit)
+{
+	uint64_t mask = 1UL << bit;
+
+	return __atomic_fetch_and(word, ~mask, __ATOMIC_SEQ_CST) & mask;
+}
+
+static bool test_bit64(const uint64_t *word, unsigned bit)
+{
+	return __atomic_load_n(word, __ATOMIC_SEQ_CST) & (1UL << bit);
+}
+
+int evtchn_domain_init(struct domain *d)
+{
+	unsigned order = page_order_for(sizeof(struct evtchn) * EVTCHN_MAX_PORTS);
+
+	d->evtchn = (struct evtchn *)page_alloc_zeroed(order);
+	if (!d->evtchn)
+		return -XEN_ENOMEM;
+	d->max_evtchns = EVTCHN_MAX_PORTS;
+	return 0;
+}
+
+void evtchn_domain_destroy(struct domain *d)
+{
+	if (!d->evtchn)
+		return;
+	evtchn_reset(d);
+	page_free((uint64_t)d->evtchn,
+		  page_order_for(sizeof(struct evtchn) * EVTCHN_MAX_PORTS));
+	d->evtchn = NULL;
+}
+
+static struct evtchn *port_of(struct domain *d, evtchn_port_t port)
+{
+	if (port == 0 || port >= d->max_evtchns)
+		return NULL;
+	return &d->evtchn[port];
+}
+
+/* ---- delivery (reference §3.4 "Raise") ----------------------------------- */
+
+static void mark_pending(struct vcpu *v)
+{
+	struct vcpu_info *vi = v->vcpu_info;
+
+	if (!vi)
+		return; /* not registered yet: only recorded in shared_info */
+	if (__atomic_exchange_n(&vi->evtchn_upcall_pending, 1, __ATOMIC_SEQ_CST) == 0)
+		evtchn_raise_upcall(v);
+}
+
+static struct vcpu *notify_target(struct domain *d, const struct evtchn *chn)
+{
+	unsigned id = chn->notify_vcpu;
+
+	return id < d->max_vcpus && d->vcpus[id] ? d->vcpus[id] : d->vcpus[0];
+}
+
+static void set_pending(struct domain *d, evtchn_port_t port)
+{
+	struct shared_info *si = d->shared_info;
+	unsigned word = port / 64, bit = port % 64;
+	struct vcpu *v;
+
+	if (test_and_set_bit64(&si->evtchn_pending[word], bit))
+		return;
+	if (test_bit64(&si->evtchn_mask[word], bit))
+		return;
+	v = notify_target(d, &d->evtchn[port]);
+	if (!v->vcpu_info)
+		return;
+	if (!test_and_set_bit64(&v->vcpu_info->evtchn_pending_sel, word))
+		mark_pending(v);
+}
+
+void evtchn_vcpu_info_registered(struct vcpu *v)
+{
+	__atomic_store_n(&v->vcpu_info->evtchn_pending_sel, ~0UL, __ATOMIC_SEQ_CST);
+	__atomic_store_n(&v->vcpu_info->evtchn_upcall_pending, 1, __ATOMIC_SEQ_CST);
+	evtchn_raise_upcall(v);
+}
+
+/* ---- port table ----------------------------------------------------------- */
+
+static int get_free_port(struct domain *d)
+{
+	for (evtchn_port_t p = 1; p < d->max_evtchns; p++) {
+		if (d->evtchn[p].state == ECS_FREE)
+			return (int)p;
+	}
+	return -XEN_ENOSPC;
+}
+
+static void free_port(struct domain *d, evtchn_port_t port)
+{
+	struct evtchn *chn = &d->evtchn[port];
+
+	chn->state = ECS_FREE;
+	chn->notify_vcpu = 0;
+	chn->remote_dom = 0;
+	chn->remote_port = 0;
+	chn->virq = 0;
+	test_and_clear_bit64(&d->shared_info->evtchn_pending[port / 64], port % 64);
+}
+
+int evtchn_alloc_unbound(struct domain *d, domid_t remote, evtchn_port_t *port)
+{
+	int p;
+
+	if (remote == DOMID_SELF)
+		remote = d->id;
+	spin_lock(&d->lock);
+	p = get_free_port(d);
+	if (p > 0) {
+		d->evtchn[p].state = ECS_UNBOUND;
+		d->evtchn[p].remote_dom = remote;
+		d->evtchn[p].notify_vcpu = 0;
+		*port = (evtchn_port_t)p;
+	}
+	spin_unlock(&d->lock);
+	return p < 0 ? p : 0;
+}
+
+int evtchn_bind_interdomain(struct domain *ld, domid_t remote_dom, evtchn_port_t remote_port,
+			    evtchn_port_t *local_port)
+{
+	struct domain *rd = domain_from_guest_id(ld, remote_dom);
+	struct evtchn *rchn;
+	int rc, lp;
+
+	if (!rd)
+		return -XEN_ESRCH;
+	domain_lock_pair(ld, rd);
+	rchn = port_of(rd, remote_port);
+	if (!rchn || rchn->state != ECS_UNBOUND || rchn->remote_dom != ld->id) {
+		rc = -XEN_EINVAL;
+		goto out;
+	}
+	lp = get_free_port(ld);
+	if (lp < 0) {
+		rc = lp;
+		goto out;
+	}
+	ld->evtchn[lp] = (struct evtchn){.state = ECS_INTERDOMAIN,
+					 .notify_vcpu = 0,
+					 .remote_dom = rd->id,
+					 .remote_port = remote_port};
+	rchn->state = ECS_INTERDOMAIN;
+	rchn->remote_dom = ld->id;
+	rchn->remote_port = (uint32_t)lp;
+	*local_port = (evtchn_port_t)lp;
+	/* As Xen does: the new local end starts pending, so nothing sent before is lost. */
+	set_pending(ld, (evtchn_port_t)lp);
+	rc = 0;
+out:
+	domain_unlock_pair(ld, rd);
+	return rc;
+}
+
+static bool virq_is_per_vcpu(uint32_t virq)
+{
+	return virq == VIRQ_TIMER || virq == VIRQ_DEBUG || virq == VIRQ_XENOPROF ||
+	       virq == VIRQ_XENPMU;
+}
+
+static bool virq_is_global(uint32_t virq)
+{
+	return !virq_is_per_vcpu(virq) && virq != VIRQ_ARGO;
+}
+
+int evtchn_bind_virq(struct domain *d, uint32_t virq, uint32_t vcpu, evtchn_port_t *port)
+{
+	struct vcpu *v;
+	int p, rc = 0;
+
+	if (virq >= NR_VIRQS)
+		return -XEN_EINVAL;
+	if (!virq_is_per_vcpu(virq) && vcpu != 0)
+		return -XEN_EINVAL;
+	if (vcpu >= d->max_vcpus || !(v = d->vcpus[vcpu]))
+		return -XEN_ENOENT;
+	/* Global VIRQs go to their handler domain: the hardware domain (dom0). */
+	if (virq_is_global(virq) && !d->privileged)
+		return -XEN_EBUSY;
+	spin_lock(&d->lock);
+	if (v->virq_to_port[virq]) {
+		rc = -XEN_EEXIST;
+		goto out;
+	}
+	p = get_free_port(d);
+	if (p < 0) {
+		rc = p;
+		goto out;
+	}
+	d->evtchn[p] = (struct evtchn){.state = ECS_VIRQ, .notify_vcpu = (uint16_t)vcpu, .virq = virq};
+	v->virq_to_port[virq] = (uint32_t)p;
+	*port = (evtchn_port_t)p;
+out:
+	spin_unlock(&d->lock);
+	return rc;
+}
+
+/* Called with d's lock (and the peer's, if any) held. */
+static void close_locked(struct domain *d, evtchn_port_t port)
+{
+	struct evtchn *chn = &d->evtchn[port];
+
+	if (chn->state == ECS_INTERDOMAIN) {
+		struct domain *rd = domain_lookup(chn->remote_dom);
+		struct evtchn *rchn = rd ? port_of(rd, chn->remote_port) : NULL;
+		if (rchn && rchn->state == ECS_INTERDOMAIN && rchn->remote_dom == d->id &&
+		    rchn->remote_port == port) {
+			rchn->state = ECS_UNBOUND;
+			rchn->remote_dom = d->id;
+			rchn->remote_port = 0;
+		}
+	} else if (chn->state == ECS_VIRQ) {
+		struct vcpu *v = notify_target(d, chn);
+		if (v->virq_to_port[chn->virq] == port)
+			v->virq_to_port[chn->virq] = 0;
+	}
+	free_port(d, port);
+}
+
+int evtchn_close(struct domain *d, evtchn_port_t port)
+{
+	struct domain *rd = NULL;
+	struct evtchn *chn;
+
+	for (;;) {
+		spin_lock(&d->lock);
+		chn = port_of(d, port);
+		if (!chn || chn->state == ECS_FREE) {
+			spin_unlock(&d->lock);
+			return -XEN_EINVAL;
+		}
+		if (chn->state != ECS_INTERDOMAIN || chn->remote_dom == d->id) {
+			close_locked(d, port);
+			spin_unlock(&d->lock);
+			return 0;
+		}
+		rd = domain_lookup(chn->remote_dom);
+		spin_unlock(&d->lock);
+		if (!rd)
+			break;
+		domain_lock_pair(d, rd);
+		/* Still the same peer? Then close with both locks held. */
+		if (chn->state == ECS_INTERDOMAIN && chn->remote_dom == rd->id) {
+			close_locked(d, port);
+			domain_unlock_pair(d, rd);
+			return 0;
+		}
+		domain_unlock_pair(d, rd);
+	}
+	spin_lock(&d->lock);
+	close_locked(d, port);
+	spin_unlock(&d->lock);
+	return 0;
+}
+
+int evtchn_send(struct domain *d, evtchn_port_t port)
+{
+	struct evtchn *chn;
+	struct domain *rd;
+	evtchn_port_t rport;
+
+	spin_lock(&d->lock);
+	chn = port_of(d, port);
+	if (!chn || chn->state == ECS_FREE) {
+		spin_unlock(&d->lock);
+		return -XEN_EINVAL;
+	}
+	if (chn->state == ECS_UNBOUND) {
+		spin_unlock(&d->lock);
+		return 0; /* nobody listens yet: dropped, as on Xen */
+	}
+	if (chn->state != ECS_INTERDOMAIN) {
+		spin_unlock(&d->lock);
+		return -XEN_EINVAL;
+	}
+	rd = domain_lookup(chn->remote_dom);
+	rport = chn->remote_port;
+	if (rd == d) {
+		set_pending(d, rport);
+		spin_unlock(&d->lock);
+		return 0;
+	}
+	spin_unlock(&d->lock);
+	if (!rd)
+		return 0;
+	domain_lock_pair(d, rd);
+	if (chn->state == ECS_INTERDOMAIN && chn->remote_dom == rd->id && chn->remote_port == rport)
+		set_pending(rd, rport);
+	domain_unlock_pair(d, rd);
+	return 0;
+}
+
+int evtchn_status(struct domain *d, struct evtchn_status *st)
+{
+	struct evtchn *chn;
+
+	spin_lock(&d->lock);
+	chn = st->port < d->max_evtchns ? &d->evtchn[st->port] : NULL;
+	if (!chn) {
+		spin_unlock(&d->lock);
+		return -XEN_EINVAL;
+	}
+	st->vcpu = chn->notify_vcpu;
+	st->u.interdomain.dom = 0;
+	st->u.interdomain.pad0 = 0;
+	st->u.interdomain.port = 0;
+	switch (chn->state) {
+	case ECS_FREE:
+		st->status = EVTCHNSTAT_closed;
+		break;
+	case ECS_UNBOUND:
+		st->status = EVTCHNSTAT_unbound;
+		st->u.unbound.dom = chn->remote_dom;
+		break;
+	case ECS_INTERDOMAIN:
+		st->status = EVTCHNSTAT_interdomain;
+		st->u.interdomain.dom = chn->remote_dom;
+		st->u.interdomain.port = chn->remote_port;
+		break;
+	default:
+		st->status = EVTCHNSTAT_virq;
+		st->u.virq = chn->virq;
+		break;
+	}
+	spin_unlock(&d->lock);
+	return 0;
+}
+
+int evtchn_bind_vcpu(struct domain *d, evtchn_port_t port, uint32_t vcpu)
+{
+	struct evtchn *chn;
+	int rc = 0;
+
+	if (vcpu >= d->max_vcpus || !d->vcpus[vcpu])
+		return -XEN_ENOENT;
+	spin_lock(&d->lock);
+	chn = port_of(d, port);
+	if (!chn || chn->state == ECS_FREE) {
+		rc = -XEN_EINVAL;
+	} else if (chn->state == ECS_VIRQ && virq_is_per_vcpu(chn->virq)) {
+		rc = -XEN_EINVAL;
+	} else {
+		if (chn->state == ECS_VIRQ) {
+			struct vcpu *old = notify_target(d, chn);
+			old->virq_to_port[chn->virq] = 0;
+			d->vcpus[vcpu]->virq_to_port[chn->virq] = port;
+		}
+		chn->notify_vcpu = (uint16_t)vcpu;
+	}
+	spin_unlock(&d->lock);
+	return rc;
+}
+
+int evtchn_unmask(struct domain *d, evtchn_port_t port)
+{
+	struct shared_info *si = d->shared_info;
+	unsigned word = port / 64, bit = port % 64;
+	struct vcpu *v;
+
+	spin_lock(&d->lock);
+	if (!port_of(d, port)) {
+		spin_unlock(&d->lock);
+		return -XEN_EINVAL;
+	}
+	v = notify_target(d, &d->evtchn[port]);
+	if (test_and_clear_bit64(&si->evtchn_mask[word], bit) &&
+	    test_bit64(&si->evtchn_pending[word], bit) && v->vcpu_info &&
+	    !test_and_set_bit64(&v->vcpu_info->evtchn_pending_sel, word))
+		mark_pending(v);
+	spin_unlock(&d->lock);
+	return 0;
+}
+
+int evtchn_reset(struct domain *d)
+{
+	for (evtchn_port_t p = 1; p < d->max_evtchns; p++) {
+		if (d->evtchn[p].state != ECS_FREE)
+			evtchn_close(d, p);
+	}
+	return 0;
+}
+
+void evtchn_send_virq(struct vcpu *v, uint32_t virq)
+{
+	struct domain *d = v->domain;
+
+	spin_lock(&d->lock);
+	if (virq < NR_VIRQS && v->virq_to_port[virq])
+		set_pending(d, v->virq_to_port[virq]);
+	spin_unlock(&d->lock);
+}
+
+void evtchn_send_global_virq(struct domain *d, uint32_t virq)
+{
+	spin_lock(&d->lock);
+	for (unsigned i = 0; i < d->max_vcpus; i++) {
+		struct vcpu *v = d->vcpus[i];
+		if (v && virq < NR_VIRQS && v->virq_to_port[virq]) {
+			set_pending(d, v->virq_to_port[virq]);
+			break;
+		}
+	}
+	spin_unlock(&d->lock);
+}
+
+/* ---- the hypercall ----------------------------------------------------------- */
+
+static struct domain *target_domain(struct vcpu *v, domid_t id)
+{
+	struct domain *d = domain_from_guest_id(v->domain, id);
+
+	if (d && d != v->domain && !v->domain->privileged)
+		return NULL;
+	return d;
+}
+
+#define COPY_IN(var)                                                                               \
+	do {                                                                                       \
+		if (copy_from_guest(&(var), arg, sizeof(var)))                                     \
+			return -XEN_EFAULT;                                                        \
+	} while (0)
+#define COPY_OUT(var)                                                                              \
+	do {                                                                                       \
+		if (copy_to_guest(arg, &(var), sizeof(var)))                                       \
+			return -XEN_EFAULT;                                                        \
+	} while (0)
+
+long do_event_channel_op(struct vcpu *v, uint64_t cmd, uint64_t arg)
+{
+	struct domain *d = v->domain;
+	int rc;
+
+	switch (cmd) {
+	case EVTCHNOP_alloc_unbound: {
+		struct evtchn_alloc_unbound op;
+		COPY_IN(op);
+		struct domain *td = target_domain(v, op.dom);
+		if (!td)
+			return op.dom == DOMID_SELF || op.dom == d->id ? -XEN_ESRCH : -XEN_EPERM;
+		rc = evtchn_alloc_unbound(td, op.remote_dom == DOMID_SELF ? d->id : op.remote_dom,
+					  &op.port);
+		if (!rc)
+			COPY_OUT(op);
+		return rc;
+	}
+	case EVTCHNOP_bind_interdomain: {
+		struct evtchn_bind_interdomain op;
+		COPY_IN(op);
+		rc = evtchn_bind_interdomain(d, op.remote_dom, op.remote_port, &op.local_port);
+		if (!rc)
+			COPY_OUT(op);
+		return rc;
+	}
+	case EVTCHNOP_bind_virq: {
+		struct evtchn_bind_virq op;
+		COPY_IN(op);
+		rc = evtchn_bind_virq(d, op.virq, op.vcpu, &op.port);
+		if (!rc)
+			COPY_OUT(op);
+		return rc;
+	}
+	case EVTCHNOP_close: {
+		struct evtchn_close op;
+		COPY_IN(op);
+		return evtchn_close(d, op.port);
+	}
+	case EVTCHNOP_send: {
+		struct evtchn_send op;
+		COPY_IN(op);
+		return evtchn_send(d, op.port);
+	}
+	case EVTCHNOP_status: {
+		struct evtchn_status op;
+		COPY_IN(op);
+		struct domain *td = target_domain(v, op.dom);
+		if (!td)
+			return -XEN_ESRCH;
+		rc = evtchn_status(td, &op);
+		if (!rc)
+			COPY_OUT(op);
+		return rc;
+	}
+	case EVTCHNOP_bind_vcpu: {
+		struct evtchn_bind_vcpu op;
+		COPY_IN(op);
+		return evtchn_bind_vcpu(d, op.port, op.vcpu);
+	}
+	case EVTCHNOP_unmask: {
+		struct evtchn_unmask op;
+		COPY_IN(op);
+		return evtchn_unmask(d, op.port);
+	}
+	case EVTCHNOP_reset: {
+		struct evtchn_reset op;
+		COPY_IN(op);
+		struct domain *td = target_domain(v, op.dom);
+		if (!td)
+			return -XEN_ESRCH;
+		return evtchn_reset(td);
+	}
+	case EVTCHNOP_bind_pirq:
+	case EVTCHNOP_bind_ipi:
+	case EVTCHNOP_init_control:
+	case EVTCHNOP_expand_array:
+	case EVTCHNOP_set_priority:
+	default:
+		/* FIFO ABI and x86-only operations: not provided, Linux falls back to 2-level. */
+		return -XEN_ENOSYS;
+	}
+}
+
+void evtchn_dump(struct domain *d)
+{
+	static const char *const names[] = {"free", "unbound", "interdomain", "virq"};
+
+	printk("  Event channels:\n");
+	for (evtchn_port_t p = 1; p < d->max_evtchns; p++) {
+		struct evtchn *c = &d->evtchn[p];
+		if (c->state == ECS_FREE)
+			continue;
+		printk("    port %4u: %-11s vcpu %u remote d%u:%u virq %u pending %d masked %d\n", p,
+		       names[c->state], c->notify_vcpu, c->remote_dom, c->remote_port, c->virq,
+		       test_bit64(&d->shared_info->evtchn_pending[p / 64], p % 64),
+		       test_bit64(&d->shared_info->evtchn_mask[p / 64], p % 64));
+	}
+}

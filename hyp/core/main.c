@@ -1,0 +1,135 @@
+// SPDX-License-Identifier: Apache-2.0
+/*
+ * The boot CPU's path from the device tree to a running dom0. Anything
+ * wrong with the boot configuration ends here with one line that names it.
+ */
+#include <asm/gic.h>
+#include <asm/mmu.h>
+#include <asm/psci.h>
+#include <asm/smp.h>
+#include <asm/sysreg.h>
+#include <asm/timer.h>
+#include <asm/vtimer.h>
+#include <punt/bootargs.h>
+#include <punt/bootinfo.h>
+#include <punt/console.h>
+#include <punt/cpu.h>
+#include <punt/dom0_build.h>
+#include <punt/fdt.h>
+#include <punt/irq.h>
+#include <punt/memory.h>
+#include <punt/page_alloc.h>
+#include <punt/panic.h>
+#include <punt/pl011.h>
+#include <punt/sched.h>
+
+#define FDT_MAX_SIZE (2UL << 20)
+
+_Noreturn void start_punt(uint64_t dtb);
+
+static struct boot_info boot;
+static char boot_err[160];
+
+static void say_raw(const char *s)
+{
+	for (; *s; s++) {
+		if (*s == '\n')
+			pl011_putc('\r');
+		pl011_putc(*s);
+	}
+}
+
+/* A boot configuration Punt cannot use: say what is wrong and stop. */
+static _Noreturn void boot_error(const char *what)
+{
+	if (pl011_ready()) {
+		say_raw("punt: boot error: ");
+		say_raw(what);
+		say_raw("\n");
+	}
+	arch_halt_this_cpu();
+}
+
+static const void *map_dtb(uint64_t dtb)
+{
+	if (!dtb || (dtb & 7) || mmu_map(dtb, 4096, MMU_RO))
+		return NULL;
+	const uint32_t *hdr = (const uint32_t *)dtb;
+	uint32_t size = __builtin_bswap32(hdr[1]);
+	if (__builtin_bswap32(hdr[0]) != FDT_MAGIC || size > FDT_MAX_SIZE)
+		return (const void *)dtb;
+	mmu_map(dtb, size, MMU_RO);
+	return (const void *)dtb;
+}
+
+static void uart_interrupt(uint32_t intid)
+{
+	(void)intid;
+	console_rx_interrupt();
+}
+
+static void start_console(void)
+{
+	if (!boot.uart.base)
+		return;
+	mmu_map(boot.uart.base, boot.uart.size ? boot.uart.size : 4096, MMU_DEVICE);
+	console_init(boot.uart.base);
+}
+
+/* Nothing is mapped at the bottom of the address space; volatile so the compiler cannot see it. */
+static volatile uint64_t crash_test_address = 8;
+
+static void crash_test(void)
+{
+#ifdef CONFIG_CRASH_TEST
+	if (bootargs_bool(boot.hyp_bootargs, "punt.crashtest", false)) {
+		printk("punt.crashtest: taking a deliberate data abort at EL2\n");
+		volatile uint64_t *unmapped = (volatile uint64_t *)crash_test_address;
+		*unmapped = 0xdead;
+	}
+#endif
+}
+
+void page_alloc_fatal(const char *why)
+{
+	panic("page allocator: %s", why);
+}
+
+_Noreturn void start_punt(uint64_t dtb)
+{
+	const void *fdt;
+	int rc;
+
+	smp_init_boot_cpu();
+	fdt = map_dtb(dtb);
+	rc = fdt ? bootinfo_parse(fdt, FDT_MAX_SIZE, &boot, boot_err, sizeof(boot_err)) : -1;
+	start_console();
+	if (!fdt)
+		boot_error("no device tree: x0 did not point at a DTB");
+	if (rc)
+		boot_error(boot_err);
+
+	printk("Punt hypervisor starting on CPU MPIDR %#lx, %u CPUs in the device tree\n",
+	       this_cpu()->mpidr, boot.nr_cpus);
+	printk("Command line: %s\n", boot.hyp_bootargs);
+	if (memory_init(&boot, boot_err, sizeof(boot_err)))
+		boot_error(boot_err);
+	if (gic_init(&boot, boot_err, sizeof(boot_err)) || gic_init_cpu())
+		boot_error(boot_err[0] ? boot_err : "GICv3: no redistributor for the boot CPU");
+	psci_init(&boot);
+	timer_init(&boot);
+	timer_init_cpu();
+	vtimer_init();
+	sched_init_cpu();
+	if (boot.uart.intid) {
+		irq_register(boot.uart.intid, uart_interrupt);
+		gic_enable(boot.uart.intid);
+		pl011_enable_rx_irq();
+	}
+	smp_boot_secondaries(&boot);
+	if (dom0_build(&boot, boot_err, sizeof(boot_err)))
+		boot_error(boot_err);
+	crash_test();
+	printk("*** Serial input to dom0 (type 'CTRL-a' three times to switch input to Punt)\n");
+	sched_start();
+}

@@ -1,0 +1,152 @@
+// SPDX-License-Identifier: Apache-2.0
+/*
+ * memory_op: what a translated (Arm) guest may change in its own p2m.
+ * Direct-mapped domains (dom0) keep their RAM: a page given back with
+ * decrease_reservation is only unmapped, and populate_physmap maps the
+ * same frame again, because IPA must stay equal to PA.
+ */
+#include <public/errno.h>
+#include <public/memory.h>
+#include <punt/domain.h>
+#include <punt/grant_table.h>
+#include <punt/guest_access.h>
+#include <punt/hypercall.h>
+#include <punt/p2m.h>
+
+#define MEMOP_CMD_MASK 0x3f
+#define MAX_EXTENTS_PER_CALL (1UL << 20)
+
+static struct domain *memop_target(struct vcpu *v, domid_t id)
+{
+	struct domain *d = domain_from_guest_id(v->domain, id);
+
+	if (d && d != v->domain && !v->domain->privileged)
+		return NULL;
+	return d;
+}
+
+static long map_shared_info(struct domain *d, uint64_t idx, uint64_t gfn)
+{
+	long rc = 0;
+
+	if (idx != 0)
+		return -XEN_EINVAL;
+	spin_lock(&d->lock);
+	if (d->shared_info_gfn != ~0UL && d->shared_info_gfn != gfn) {
+		rc = -XEN_EBUSY;
+	} else if (p2m_map(d, gfn, (uint64_t)d->shared_info >> 12, 1, P2M_RAM_RW)) {
+		rc = -XEN_ENOMEM;
+	} else {
+		d->shared_info_gfn = gfn;
+	}
+	spin_unlock(&d->lock);
+	return rc;
+}
+
+static long add_to_physmap(struct vcpu *v, uint64_t arg)
+{
+	struct xen_add_to_physmap op;
+	struct domain *d;
+
+	if (copy_from_guest(&op, arg, sizeof(op)))
+		return -XEN_EFAULT;
+	d = memop_target(v, op.domid);
+	if (!d)
+		return -XEN_ESRCH;
+	if (op.gpfn >> (p2m_ipa_bits() - 12))
+		return -XEN_EINVAL;
+	switch (op.space) {
+	case XENMAPSPACE_shared_info:
+		return map_shared_info(d, op.idx, op.gpfn);
+	case XENMAPSPACE_grant_table:
+		return grant_table_map_frame(d, op.idx, op.gpfn);
+	default:
+		/* gmfn, gmfn_range, dev_mmio: not offered; gmfn_foreign is batch-only. */
+		return -XEN_ENOSYS;
+	}
+}
+
+static long remove_from_physmap(struct vcpu *v, uint64_t arg)
+{
+	struct xen_remove_from_physmap op;
+	struct domain *d;
+
+	if (copy_from_guest(&op, arg, sizeof(op)))
+		return -XEN_EFAULT;
+	d = memop_target(v, op.domid);
+	if (!d)
+		return -XEN_ESRCH;
+	if (op.gpfn >> (p2m_ipa_bits() - 12))
+		return -XEN_EINVAL;
+	spin_lock(&d->lock);
+	if (p2m_lookup(d, op.gpfn, NULL) == P2M_INVALID) {
+		spin_unlock(&d->lock);
+		return -XEN_ENOENT;
+	}
+	p2m_unmap(d, op.gpfn, 1);
+	if (d->shared_info_gfn == op.gpfn)
+		d->shared_info_gfn = ~0UL;
+	grant_table_forget_gfn(d, op.gpfn);
+	spin_unlock(&d->lock);
+	return 0;
+}
+
+/* Returns the number of extents done; stops at the first that fails. */
+static long reservation(struct vcpu *v, uint64_t arg, bool populate)
+{
+	struct xen_memory_reservation r;
+	struct domain *d;
+	uint64_t done;
+
+	if (copy_from_guest(&r, arg, sizeof(r)))
+		return -XEN_EFAULT;
+	d = memop_target(v, r.domid);
+	if (!d)
+		return -XEN_ESRCH;
+	if (r.extent_order != 0 && r.extent_order > 9)
+		return -XEN_EINVAL;
+	if (!d->direct_mapped)
+		return -XEN_ENOSYS;
+	if (r.nr_extents > MAX_EXTENTS_PER_CALL)
+		return -XEN_EINVAL;
+	uint64_t pages = 1UL << r.extent_order;
+	for (done = 0; done < r.nr_extents; done++) {
+		uint64_t gfn;
+		if (copy_from_guest(&gfn, r.extent_start_gva + 8 * done, sizeof(gfn)))
+			return done ? (long)done : -XEN_EFAULT;
+		if (gfn & (pages - 1) || !domain_is_ram(d, gfn) || !domain_is_ram(d, gfn + pages - 1))
+			break;
+		if (populate) {
+			if (p2m_map(d, gfn, gfn, pages, P2M_RAM_RW))
+				break;
+		} else {
+			if (p2m_lookup(d, gfn, NULL) != P2M_RAM_RW)
+				break;
+			p2m_unmap(d, gfn, pages);
+		}
+	}
+	return (long)done;
+}
+
+long do_memory_op(struct vcpu *v, uint64_t cmd, uint64_t arg, uint64_t a2, uint64_t a3,
+		  uint64_t a4)
+{
+	(void)a2;
+	(void)a3;
+	(void)a4;
+	/* The upper bits would carry a continuation; Punt completes calls in one go. */
+	if (cmd >> 6)
+		return -XEN_EINVAL;
+	switch (cmd & MEMOP_CMD_MASK) {
+	case XENMEM_add_to_physmap:
+		return add_to_physmap(v, arg);
+	case XENMEM_remove_from_physmap:
+		return remove_from_physmap(v, arg);
+	case XENMEM_decrease_reservation:
+		return reservation(v, arg, false);
+	case XENMEM_populate_physmap:
+		return reservation(v, arg, true);
+	default:
+		return -XEN_ENOSYS;
+	}
+}

@@ -1,0 +1,78 @@
+// SPDX-License-Identifier: Apache-2.0
+/* vcpu_op: the two sub-ops Xen offers on Arm (reference §3.3). */
+#include <asm/timer.h>
+#include <public/errno.h>
+#include <public/vcpu.h>
+#include <punt/domain.h>
+#include <punt/event_channel.h>
+#include <punt/guest_access.h>
+#include <punt/hypercall.h>
+#include <punt/p2m.h>
+#include <punt/string.h>
+
+static long register_vcpu_info(struct vcpu *caller, struct vcpu *v, uint64_t arg)
+{
+	struct domain *d = v->domain;
+	struct vcpu_register_vcpu_info info;
+	uint64_t mfn;
+	long rc = 0;
+
+	(void)caller;
+	if (copy_from_guest(&info, arg, sizeof(info)))
+		return -XEN_EFAULT;
+	if ((info.offset & 7) || info.offset > 4096 - sizeof(struct vcpu_info))
+		return -XEN_ENXIO;
+	if (p2m_lookup(d, info.mfn, &mfn) != P2M_RAM_RW || !phys_is_ram(mfn << 12, 4096))
+		return -XEN_EINVAL;
+	spin_lock(&d->lock);
+	if (v->vcpu_info_registered) {
+		rc = -XEN_EBUSY;
+	} else {
+		struct vcpu_info *new_info = (struct vcpu_info *)((mfn << 12) + info.offset);
+		if (v->vcpu_info)
+			memmove(new_info, v->vcpu_info, sizeof(*new_info));
+		else
+			memset(new_info, 0, sizeof(*new_info));
+		v->vcpu_info = new_info;
+		v->vcpu_info_registered = true;
+	}
+	spin_unlock(&d->lock);
+	if (!rc)
+		evtchn_vcpu_info_registered(v);
+	return rc;
+}
+
+static long register_runstate(struct vcpu *v, uint64_t arg)
+{
+	struct vcpu_register_runstate_memory_area area;
+
+	if (copy_from_guest(&area, arg, sizeof(area)))
+		return -XEN_EFAULT;
+	v->runstate_gva = area.addr_gva;
+	v->runstate.state = RUNSTATE_running;
+	v->runstate.state_entry_time = now_ns();
+	/* Written now when the caller is the vCPU itself; its mapping is current. */
+	if (v == current_vcpu())
+		copy_to_guest(v->runstate_gva, &v->runstate, sizeof(v->runstate));
+	return 0;
+}
+
+long do_vcpu_op(struct vcpu *caller, uint64_t cmd, uint64_t vcpuid, uint64_t arg, uint64_t a3,
+		uint64_t a4)
+{
+	struct domain *d = caller->domain;
+	struct vcpu *v;
+
+	(void)a3;
+	(void)a4;
+	if (vcpuid >= d->max_vcpus || !(v = d->vcpus[vcpuid]))
+		return -XEN_ENOENT;
+	switch (cmd) {
+	case VCPUOP_register_vcpu_info:
+		return register_vcpu_info(caller, v, arg);
+	case VCPUOP_register_runstate_memory_area:
+		return register_runstate(v, arg);
+	default:
+		return -XEN_EINVAL;
+	}
+}

@@ -1,0 +1,83 @@
+// SPDX-License-Identifier: Apache-2.0
+/* xen_version: Punt presents itself as Xen 4.17 (the ABI it implements), extraversion "-punt". */
+#include <public/errno.h>
+#include <public/features.h>
+#include <public/version.h>
+#include <punt/domain.h>
+#include <punt/guest_access.h>
+#include <punt/hypercall.h>
+#include <punt/string.h>
+
+#define PUNT_XEN_MAJOR 4
+#define PUNT_XEN_MINOR 17
+
+static uint32_t features_of(struct domain *d)
+{
+	uint32_t f = (1u << XENFEAT_writable_page_tables) | (1u << XENFEAT_auto_translated_physmap) |
+		     (1u << XENFEAT_memory_op_vnode_supported) |
+		     (1u << XENFEAT_ARM_SMCCC_supported);
+
+	if (d->privileged)
+		f |= 1u << XENFEAT_dom0;
+	f |= d->direct_mapped ? 1u << XENFEAT_direct_mapped : 1u << XENFEAT_not_direct_mapped;
+	return f;
+}
+
+static long copy_string_out(uint64_t arg, const char *s, size_t field)
+{
+	char buf[XEN_CAPABILITIES_LEN];
+
+	if (field > sizeof(buf))
+		field = sizeof(buf);
+	memset(buf, 0, field);
+	memcpy(buf, s, strnlen(s, field - 1));
+	return copy_to_guest(arg, buf, field) ? -XEN_EFAULT : 0;
+}
+
+long do_xen_version(struct vcpu *v, uint64_t cmd, uint64_t arg, uint64_t a2, uint64_t a3,
+		    uint64_t a4)
+{
+	(void)a2;
+	(void)a3;
+	(void)a4;
+	switch (cmd) {
+	case XENVER_version:
+		return (PUNT_XEN_MAJOR << 16) | PUNT_XEN_MINOR;
+	case XENVER_extraversion:
+		return copy_string_out(arg, "-punt", XEN_EXTRAVERSION_LEN);
+	case XENVER_compile_info: {
+		struct xen_compile_info info;
+		memset(&info, 0, sizeof(info));
+		memcpy(info.compiler, "gcc " __VERSION__, strnlen("gcc " __VERSION__, sizeof(info.compiler) - 1));
+		memcpy(info.compile_by, "punt", 4);
+		memcpy(info.compile_domain, "punt", 4);
+		memcpy(info.compile_date, __DATE__, strnlen(__DATE__, sizeof(info.compile_date) - 1));
+		return copy_to_guest(arg, &info, sizeof(info)) ? -XEN_EFAULT : 0;
+	}
+	case XENVER_capabilities:
+		return copy_string_out(arg, "xen-3.0-aarch64 ", XEN_CAPABILITIES_LEN);
+	case XENVER_changeset:
+		return copy_string_out(arg, "punt", XEN_CHANGESET_LEN);
+	case XENVER_platform_parameters: {
+		struct xen_platform_parameters p = {0};
+		return copy_to_guest(arg, &p, sizeof(p)) ? -XEN_EFAULT : 0;
+	}
+	case XENVER_get_features: {
+		struct xen_feature_info fi;
+		if (copy_from_guest(&fi, arg, sizeof(fi)))
+			return -XEN_EFAULT;
+		if (fi.submap_idx != 0)
+			return -XEN_EINVAL;
+		fi.submap = features_of(v->domain);
+		return copy_to_guest(arg, &fi, sizeof(fi)) ? -XEN_EFAULT : 0;
+	}
+	case XENVER_pagesize:
+		return 4096;
+	case XENVER_guest_handle: {
+		uint8_t handle[XEN_GUEST_HANDLE_LEN] = {0};
+		return copy_to_guest(arg, handle, sizeof(handle)) ? -XEN_EFAULT : 0;
+	}
+	default:
+		return -XEN_ENOSYS;
+	}
+}

@@ -1,0 +1,32 @@
+// SPDX-License-Identifier: Apache-2.0
+/*
+ * Punt's console: it owns the UART. Its own messages go through printk into
+ * a log ring and out, one "(punt) " prefix per line; dom0's console_io output
+ * goes out unchanged. Input goes to the domain that has the focus, or to the
+ * debug keys when Punt has it; Ctrl-a three times moves the focus on.
+ * One lock serialises output so lines from different CPUs do not interleave.
+ */
+#ifndef PUNT_CONSOLE_H
+#define PUNT_CONSOLE_H
+
+#include <punt/format.h>
+#include <stddef.h>
+#include <stdint.h>
+
+void console_init(uint64_t uart_base);
+void printk(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void vprintk(const char *fmt, va_list ap) __attribute__((format(printf, 1, 0)));
+/* Guest output, written as it is. */
+void console_write_guest(const char *s, size_t n);
+/* Called from the UART interrupt: drains the receive FIFO. */
+void console_rx_interrupt(void);
+/* Input queued for dom0 (console_io read); returns bytes copied. */
+size_t console_take_input(char *buf, size_t n);
+/* After a panic: no more locking, so a CPU stuck holding the lock cannot mute the report. */
+void console_force_unlock(void);
+/* The whole log ring, oldest first. */
+void console_dump_log(fmt_sink_fn sink, void *ctx);
+/* Set by whoever forwards input to dom0 (console_io.c): called when input arrives. */
+void console_input_notify(void);
+
+#endif

@@ -1,0 +1,29 @@
+// SPDX-License-Identifier: Apache-2.0
+/*
+ * Debug keys: single keys typed on Punt's console while it has the input
+ * focus. A subsystem registers a key with DEBUG_KEY(); the table lives in a
+ * linker section, so building a subsystem out removes its key with it.
+ */
+#ifndef PUNT_DEBUG_KEYS_H
+#define PUNT_DEBUG_KEYS_H
+
+struct debug_key {
+	char key;
+	const char *what;
+	void (*handler)(void);
+};
+
+#ifdef CONFIG_DEBUG_KEYS
+#define DEBUG_KEY(name, k, desc, fn)                                                               \
+	static const struct debug_key debug_key_##name                                             \
+	    __attribute__((used, section(".debug_keys"))) = {k, desc, fn}
+void debug_key_pressed(char c);
+#else
+#define DEBUG_KEY(name, k, desc, fn) static void (*const debug_key_unused_##name)(void) __attribute__((unused)) = fn
+static inline void debug_key_pressed(char c)
+{
+	(void)c;
+}
+#endif
+
+#endif

@@ -1,0 +1,105 @@
+// SPDX-License-Identifier: Apache-2.0
+/*
+ * Domains and vCPUs: the objects every other subsystem hangs its state on.
+ *
+ * Locking: d->lock protects the domain's event channels, grant table and
+ * PV registration state (shared_info, vcpu_info, runstate). When two domains'
+ * locks are needed, take the lower domid first (domain_lock_pair). The p2m
+ * and vGIC have their own locks (arch), always taken inside d->lock, never
+ * the other way round. A vCPU's scheduling state is protected by the run
+ * queue lock of the physical CPU it is assigned to (sched.c).
+ */
+#ifndef PUNT_DOMAIN_H
+#define PUNT_DOMAIN_H
+
+#include <asm/domain.h>
+#include <asm/regs.h>
+#include <asm/vcpu.h>
+#include <public/xen.h>
+#include <public/vcpu.h>
+#include <punt/bootinfo.h>
+#include <punt/spinlock.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#define MAX_DOMAINS    64
+#define NR_HVM_PARAMS  64
+
+struct evtchn;
+struct grant_table;
+
+enum vcpu_run_state {
+	VCPU_OFFLINE,	/* not started (PSCI CPU_ON brings it up) or CPU_OFF */
+	VCPU_RUNNABLE,
+	VCPU_BLOCKED,	/* WFI / SCHEDOP_block / poll: waits for an interrupt */
+	VCPU_PAUSED,	/* domain shut down */
+};
+
+struct vcpu {
+	struct domain *domain;
+	unsigned id;
+	unsigned pcpu;			/* the physical CPU it runs on */
+	enum vcpu_run_state state;
+	bool on_cpu;			/* its registers are loaded on `pcpu` */
+	bool needs_load;		/* registers were reset while off the CPU */
+	struct vcpu *runq_next;
+	struct cpu_regs regs;		/* general registers while not in the frame */
+	struct arch_vcpu arch;
+
+	/* PV state (protected by domain->lock) */
+	struct vcpu_info *vcpu_info;	/* where upcall bits live: Punt's address */
+	bool vcpu_info_registered;
+	uint64_t runstate_gva;
+	struct vcpu_runstate_info runstate;
+	uint32_t virq_to_port[NR_VIRQS];
+	uint64_t wake_deadline;		/* SCHEDOP_poll timeout as a timer count, 0 none */
+};
+
+struct domain {
+	domid_t id;
+	char name[16];
+	bool privileged;		/* dom0: control domain and hardware domain */
+	bool direct_mapped;		/* RAM at IPA == PA */
+	bool dying;
+	unsigned max_vcpus;
+	struct vcpu *vcpus[CONFIG_NR_CPUS];
+	struct arch_domain arch;
+	spinlock_t lock;
+
+	struct boot_region ram[BOOT_MAX_MEM];
+	unsigned nr_ram;
+	uint64_t tot_pages;
+
+	struct shared_info *shared_info;	/* Punt's page, always present */
+	uint64_t shared_info_gfn;		/* where the guest mapped it, or ~0 */
+
+	struct evtchn *evtchn;			/* array of max_evtchns ports */
+	uint32_t evtchn_intid;			/* the PPI that carries upcalls */
+	unsigned max_evtchns;
+	struct grant_table *grant;
+	uint64_t gnttab_base_gfn, gnttab_max_frames;
+
+	uint64_t hvm_params[NR_HVM_PARAMS];
+	uint32_t vm_assist;
+	int shutdown_reason;		/* -1 while running */
+	int shutdown_code;		/* SCHEDOP_shutdown_code */
+};
+
+extern struct domain *domains[MAX_DOMAINS];
+
+struct domain *domain_create(domid_t id, const char *name, unsigned nr_vcpus, bool privileged);
+struct domain *domain_lookup(domid_t id);
+/* DOMID_SELF resolves to the caller. NULL if no such domain. */
+struct domain *domain_from_guest_id(struct domain *caller, domid_t id);
+void domain_shutdown(struct domain *d, int reason);
+void domain_lock_pair(struct domain *a, struct domain *b);
+void domain_unlock_pair(struct domain *a, struct domain *b);
+bool domain_is_ram(struct domain *d, uint64_t gfn);
+
+struct vcpu *current_vcpu(void);
+static inline struct domain *current_domain(void)
+{
+	return current_vcpu()->domain;
+}
+
+#endif

@@ -1,0 +1,64 @@
+// SPDX-License-Identifier: Apache-2.0
+/*
+ * Event channels, 2-level ABI (reference §3.4): up to 4096 ports per
+ * domain, pending and mask bits in the domain's shared_info page, one
+ * selector word and upcall flag per vCPU in its vcpu_info. Port state is
+ * protected by the owning domain's lock; operations that touch two domains
+ * take both with domain_lock_pair(). Pending/mask/selector bits live in
+ * guest-writable memory and are only changed with atomic operations.
+ */
+#ifndef PUNT_EVENT_CHANNEL_H
+#define PUNT_EVENT_CHANNEL_H
+
+#include <public/event_channel.h>
+#include <public/xen.h>
+#include <stdint.h>
+
+struct domain;
+struct vcpu;
+
+enum evtchn_state {
+	ECS_FREE,
+	ECS_UNBOUND,
+	ECS_INTERDOMAIN,
+	ECS_VIRQ,
+};
+
+struct evtchn {
+	uint8_t state;
+	uint16_t notify_vcpu;
+	domid_t remote_dom;	/* UNBOUND: who may bind; INTERDOMAIN: the peer */
+	uint32_t remote_port;	/* INTERDOMAIN */
+	uint32_t virq;		/* VIRQ */
+};
+
+#define EVTCHN_MAX_PORTS EVTCHN_2L_NR_CHANNELS
+
+int evtchn_domain_init(struct domain *d);
+void evtchn_domain_destroy(struct domain *d);
+
+/* The operations, as the hypercall exposes them; negative Xen errno on failure. */
+int evtchn_alloc_unbound(struct domain *d, domid_t remote, evtchn_port_t *port);
+int evtchn_bind_interdomain(struct domain *ld, domid_t remote_dom, evtchn_port_t remote_port,
+			    evtchn_port_t *local_port);
+int evtchn_bind_virq(struct domain *d, uint32_t virq, uint32_t vcpu, evtchn_port_t *port);
+int evtchn_close(struct domain *d, evtchn_port_t port);
+int evtchn_send(struct domain *d, evtchn_port_t port);
+int evtchn_status(struct domain *d, struct evtchn_status *st);
+int evtchn_bind_vcpu(struct domain *d, evtchn_port_t port, uint32_t vcpu);
+int evtchn_unmask(struct domain *d, evtchn_port_t port);
+int evtchn_reset(struct domain *d);
+
+/* Raise a VIRQ: per-vCPU ones on v, global ones on the domain's vCPU 0 binding. */
+void evtchn_send_virq(struct vcpu *v, uint32_t virq);
+void evtchn_send_global_virq(struct domain *d, uint32_t virq);
+/* After vcpu_info registration: rescan everything once (reference §3.3). */
+void evtchn_vcpu_info_registered(struct vcpu *v);
+
+long do_event_channel_op(struct vcpu *v, uint64_t cmd, uint64_t arg);
+void evtchn_dump(struct domain *d);
+
+/* What event channels need from the rest: raise the upcall interrupt of v. */
+void evtchn_raise_upcall(struct vcpu *v);
+
+#endif

@@ -1,0 +1,42 @@
+// SPDX-License-Identifier: Apache-2.0
+/*
+ * The hypercall entry point: one table from hypercall number to handler,
+ * one policy check before every handler. Handlers receive the calling vCPU
+ * and the five argument registers, copy guest memory in and out with the
+ * guest_access helpers, and return a value for x0 (negative Xen errno on
+ * failure). The table is the only place a hypercall number appears.
+ */
+#ifndef PUNT_HYPERCALL_H
+#define PUNT_HYPERCALL_H
+
+#include <asm/regs.h>
+#include <stdint.h>
+
+struct vcpu;
+
+typedef long (*hypercall_fn)(struct vcpu *v, uint64_t a0, uint64_t a1, uint64_t a2,
+			     uint64_t a3, uint64_t a4);
+
+void do_hypercall(struct vcpu *v, struct cpu_regs *regs);
+
+long do_xen_version(struct vcpu *v, uint64_t cmd, uint64_t arg, uint64_t a2, uint64_t a3,
+		    uint64_t a4);
+long do_memory_op(struct vcpu *v, uint64_t cmd, uint64_t arg, uint64_t a2, uint64_t a3,
+		  uint64_t a4);
+long do_vcpu_op(struct vcpu *v, uint64_t cmd, uint64_t vcpuid, uint64_t arg, uint64_t a3,
+		uint64_t a4);
+long do_sched_op(struct vcpu *v, uint64_t cmd, uint64_t arg, uint64_t a2, uint64_t a3,
+		 uint64_t a4);
+long do_console_io(struct vcpu *v, uint64_t cmd, uint64_t count, uint64_t buf, uint64_t a3,
+		   uint64_t a4);
+long do_hvm_op(struct vcpu *v, uint64_t op, uint64_t arg, uint64_t a2, uint64_t a3, uint64_t a4);
+long do_grant_table_op(struct vcpu *v, uint64_t cmd, uint64_t uop, uint64_t count, uint64_t a3,
+		       uint64_t a4);
+long do_vm_assist(struct vcpu *v, uint64_t cmd, uint64_t type, uint64_t a2, uint64_t a3,
+		  uint64_t a4);
+long do_platform_op(struct vcpu *v, uint64_t arg, uint64_t a1, uint64_t a2, uint64_t a3,
+		    uint64_t a4);
+long do_evtchn_hypercall(struct vcpu *v, uint64_t cmd, uint64_t arg, uint64_t a2, uint64_t a3,
+			 uint64_t a4);
+
+#endif

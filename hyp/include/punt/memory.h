@@ -1,0 +1,22 @@
+// SPDX-License-Identifier: Apache-2.0
+/*
+ * The machine's RAM as Punt sees it: which physical ranges are RAM, which of
+ * them Punt, the DTB and the boot modules occupy, and the rest handed to the
+ * page allocator. All RAM is mapped read-write, never executable, in Punt's
+ * address space so it can reach guest memory after checking the stage-2.
+ */
+#ifndef PUNT_MEMORY_H
+#define PUNT_MEMORY_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct boot_info;
+struct boot_module;
+
+int memory_init(const struct boot_info *bi, char *err, size_t errlen);
+int memory_is_ram(uint64_t pa, size_t len);
+/* A boot module whose contents are no longer needed goes to the allocator. */
+void memory_release_module(const struct boot_module *m);
+
+#endif

@@ -1,0 +1,33 @@
+// SPDX-License-Identifier: Apache-2.0
+/*
+ * A domain's physical-to-machine map (stage-2 on Arm): the only way a
+ * domain reaches memory. Frame numbers are 4 KiB. Every change takes the
+ * domain's p2m lock; a replaced or removed entry is invalidated from the TLBs
+ * before the call returns, so the old frame may be reused at once.
+ */
+#ifndef PUNT_P2M_H
+#define PUNT_P2M_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+struct domain;
+
+enum p2m_type {
+	P2M_INVALID,
+	P2M_RAM_RW,
+	P2M_RAM_RO,
+	P2M_DEVICE,
+};
+
+int p2m_init(struct domain *d);
+void p2m_destroy(struct domain *d);
+/* Map nr frames gfn.. to mfn..; replaces what was there. */
+int p2m_map(struct domain *d, uint64_t gfn, uint64_t mfn, uint64_t nr, enum p2m_type t);
+int p2m_unmap(struct domain *d, uint64_t gfn, uint64_t nr);
+enum p2m_type p2m_lookup(struct domain *d, uint64_t gfn, uint64_t *mfn);
+unsigned p2m_ipa_bits(void);
+/* Make this CPU translate for d (called when a vCPU of d is loaded). */
+void p2m_load(struct domain *d);
+
+#endif

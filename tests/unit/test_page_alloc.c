@@ -1,0 +1,559 @@
+// SPDX-License-Identifier: Apache-2.0
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "punt/page_alloc.h"
+#include "spinlock_host.h"
+
+/*
+ * Arenas from aligned_alloc() stand in for physical RAM: their addresses are the "physical"
+ * addresses the allocator sees.
+ */
+
+#define KIB	   1024ull
+#define MIB	   (1024ull * KIB)
+#define MAX_ARENAS 20
+
+static void *arenas[MAX_ARENAS];
+static unsigned nr_arenas;
+
+static unsigned fatal_calls;
+static const char *last_fatal;
+
+void page_alloc_fatal(const char *why)
+{
+	/* The allocator promises to call the hook without its lock held. */
+	assert_int_equal(spin_host_locks_held(), 0);
+	fatal_calls++;
+	last_fatal = why;
+}
+
+static uint64_t new_arena(uint64_t size, uint64_t align)
+{
+	void *p = aligned_alloc((size_t)align, (size_t)size);
+
+	assert_non_null(p);
+	assert_true(nr_arenas < MAX_ARENAS);
+	arenas[nr_arenas++] = p;
+	return (uint64_t)(uintptr_t)p;
+}
+
+static int setup(void **state)
+{
+	(void)state;
+	page_alloc_init();
+	fatal_calls = 0;
+	last_fatal = NULL;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	while (nr_arenas > 0)
+		free(arenas[--nr_arenas]);
+	assert_int_equal(spin_host_locks_held(), 0);
+	return 0;
+}
+
+static void expect_fatal(unsigned calls_before, const char *what)
+{
+	if (fatal_calls != calls_before + 1)
+		fail_msg("%s: expected page_alloc_fatal to be called once, got %u calls", what,
+			 fatal_calls - calls_before);
+	assert_non_null(last_fatal);
+}
+
+static void snapshot_blocks(uint64_t counts[PAGE_MAX_ORDER + 1])
+{
+	for (unsigned o = 0; o <= PAGE_MAX_ORDER; o++)
+		counts[o] = page_alloc_free_blocks(o);
+}
+
+static void assert_blocks_equal(const uint64_t want[PAGE_MAX_ORDER + 1])
+{
+	for (unsigned o = 0; o <= PAGE_MAX_ORDER; o++) {
+		uint64_t got = page_alloc_free_blocks(o);
+
+		if (got != want[o])
+			fail_msg("order %u: expected %llu free blocks, got %llu", o,
+				 (unsigned long long)want[o], (unsigned long long)got);
+	}
+}
+
+static void aligned_range_becomes_one_block(void **state)
+{
+	uint64_t base = new_arena(1 * MIB, 1 * MIB);
+
+	(void)state;
+	page_alloc_add_range(base, 1 * MIB);
+	assert_int_equal(page_alloc_total_pages(), 256);
+	assert_int_equal(page_alloc_free_pages(), 256);
+	assert_int_equal(page_alloc_free_blocks(8), 1);
+	for (unsigned o = 0; o <= PAGE_MAX_ORDER; o++)
+		if (o != 8)
+			assert_int_equal(page_alloc_free_blocks(o), 0);
+	assert_int_equal(page_alloc(8), base);
+	assert_int_equal(fatal_calls, 0);
+}
+
+static void unaligned_range_is_trimmed_and_split_maximally(void **state)
+{
+	uint64_t arena = new_arena(64 * KIB, 64 * KIB);
+
+	(void)state;
+	/* Covers part of page 0 and of page 9: only pages 1..8 are whole. */
+	page_alloc_add_range(arena + 100, 9 * PAGE_SIZE - 50);
+	assert_int_equal(page_alloc_total_pages(), 8);
+	/* Maximal aligned pieces of pages 1..8: {1} {2,3} {4..7} {8}. */
+	assert_int_equal(page_alloc_free_blocks(0), 2);
+	assert_int_equal(page_alloc_free_blocks(1), 1);
+	assert_int_equal(page_alloc_free_blocks(2), 1);
+	assert_int_equal(page_alloc_free_blocks(3), 0);
+	assert_int_equal(page_alloc(2), arena + 4 * PAGE_SIZE);
+}
+
+static void range_without_a_whole_page_adds_nothing(void **state)
+{
+	uint64_t arena = new_arena(16 * KIB, 16 * KIB);
+
+	(void)state;
+	page_alloc_add_range(arena + 1, PAGE_SIZE);
+	page_alloc_add_range(arena + 2 * PAGE_SIZE, PAGE_SIZE - 1);
+	page_alloc_add_range(arena, 0);
+	assert_int_equal(page_alloc_total_pages(), 0);
+	assert_int_equal(page_alloc(0), 0);
+	assert_int_equal(fatal_calls, 0);
+}
+
+static void large_range_keeps_its_bitmap_in_its_first_page(void **state)
+{
+	uint64_t base = new_arena(4 * MIB, 4 * MIB);
+	uint64_t pa;
+
+	(void)state;
+	page_alloc_add_range(base, 4 * MIB);
+	/* 1024 pages need a 128-byte bitmap: one page is kept for it. */
+	assert_int_equal(page_alloc_total_pages(), 1023);
+	while ((pa = page_alloc(0)) != 0)
+		assert_true(pa >= base + PAGE_SIZE && pa < base + 4 * MIB);
+	assert_int_equal(page_alloc_free_pages(), 0);
+}
+
+static void exhaust_and_refill_restores_original_blocks(void **state)
+{
+	uint64_t base = new_arena(4 * MIB, 2 * MIB);
+	uint64_t before[PAGE_MAX_ORDER + 1];
+	uint64_t *pages;
+	uint64_t total;
+	uint64_t n = 0;
+	uint64_t pa;
+
+	(void)state;
+	page_alloc_add_range(base, 4 * MIB);
+	total = page_alloc_total_pages();
+	snapshot_blocks(before);
+	pages = calloc((size_t)total, sizeof(*pages));
+	assert_non_null(pages);
+	while ((pa = page_alloc(0)) != 0) {
+		assert_true(n < total);
+		pages[n++] = pa;
+	}
+	assert_int_equal(n, total);
+	assert_int_equal(page_alloc_free_pages(), 0);
+	assert_int_equal(page_alloc(0), 0);
+	/* Free in an order unrelated to allocation order, so coalescing happens out of order. */
+	for (uint64_t i = 0; i < n; i += 2)
+		page_free(pages[i], 0);
+	for (uint64_t i = 1; i < n; i += 2)
+		page_free(pages[n - i - (n % 2 == 0 ? 0 : 1)], 0);
+	free(pages);
+	assert_int_equal(fatal_calls, 0);
+	assert_int_equal(page_alloc_free_pages(), total);
+	assert_blocks_equal(before);
+}
+
+static void every_block_is_naturally_aligned(void **state)
+{
+	uint64_t base = new_arena(8 * MIB, 8 * MIB);
+	uint64_t pa;
+
+	(void)state;
+	page_alloc_add_range(base + PAGE_SIZE * 3, 8 * MIB - PAGE_SIZE * 5);
+	for (unsigned order = 0; order <= 10; order++) {
+		for (int i = 0; i < 3; i++) {
+			pa = page_alloc(order);
+			if (pa == 0)
+				continue;
+			if (pa % (PAGE_SIZE << order) != 0)
+				fail_msg("order %u block at %#llx is not aligned", order,
+					 (unsigned long long)pa);
+			assert_true(pa >= base && pa + (PAGE_SIZE << order) <= base + 8 * MIB);
+		}
+	}
+	assert_int_equal(fatal_calls, 0);
+}
+
+static void alloc_fails_when_no_block_is_large_enough(void **state)
+{
+	uint64_t base = new_arena(1 * MIB, 1 * MIB);
+
+	(void)state;
+	page_alloc_add_range(base, 1 * MIB);
+	assert_int_equal(page_alloc(9), 0);
+	assert_int_equal(page_alloc(PAGE_MAX_ORDER + 1), 0);
+	assert_int_equal(page_alloc_free_pages(), 256);
+	assert_int_equal(page_alloc(8), base);
+	assert_int_equal(page_alloc(0), 0);
+}
+
+static void zeroed_alloc_clears_the_whole_block(void **state)
+{
+	uint64_t base = new_arena(64 * KIB, 64 * KIB);
+	const unsigned char *p;
+	uint64_t pa;
+
+	(void)state;
+	memset((void *)(uintptr_t)base, 0xa5, 64 * KIB);
+	page_alloc_add_range(base, 64 * KIB);
+	pa = page_alloc_zeroed(3);
+	assert_int_not_equal(pa, 0);
+	p = (const unsigned char *)(uintptr_t)pa;
+	for (size_t i = 0; i < 8 * PAGE_SIZE; i++)
+		if (p[i] != 0)
+			fail_msg("byte %zu of zeroed block is %#x", i, p[i]);
+}
+
+/* Deterministic generator so a failing storm can be replayed. */
+static uint64_t rng_state;
+
+static uint64_t rng_next(void)
+{
+	rng_state ^= rng_state << 13;
+	rng_state ^= rng_state >> 7;
+	rng_state ^= rng_state << 17;
+	return rng_state;
+}
+
+struct live_block {
+	uint64_t pa;
+	unsigned order;
+	uint32_t tag;
+};
+
+/* Every page of a live block carries its tag in its first and last word. */
+static void stamp(const struct live_block *b)
+{
+	for (uint64_t i = 0; i < (1ull << b->order); i++) {
+		uint32_t *page = (uint32_t *)(uintptr_t)(b->pa + i * PAGE_SIZE);
+
+		page[0] = b->tag;
+		page[PAGE_SIZE / sizeof(uint32_t) - 1] = b->tag;
+	}
+}
+
+static void check_stamp(const struct live_block *b)
+{
+	for (uint64_t i = 0; i < (1ull << b->order); i++) {
+		const uint32_t *page = (const uint32_t *)(uintptr_t)(b->pa + i * PAGE_SIZE);
+
+		if (page[0] != b->tag || page[PAGE_SIZE / sizeof(uint32_t) - 1] != b->tag)
+			fail_msg("block %#llx order %u: page %llu was overwritten",
+				 (unsigned long long)b->pa, b->order, (unsigned long long)i);
+	}
+}
+
+static void random_storm_never_overlaps_and_coalesces_back(void **state)
+{
+	enum { ARENA = 4 * 1024 * 1024, PAGES = ARENA / 4096, MAX_LIVE = 512 };
+	static uint32_t owner[PAGES]; /* shadow map: tag of the live block holding each page */
+	static struct live_block live[MAX_LIVE];
+	uint64_t base = new_arena(ARENA, 1 * MIB);
+	uint64_t before[PAGE_MAX_ORDER + 1];
+	uint64_t total;
+	unsigned nr_live = 0;
+	uint32_t next_tag = 1;
+
+	(void)state;
+	rng_state = 0x2545f4914f6cdd1dull;
+	memset(owner, 0, sizeof(owner));
+	/* Odd edges: the range starts and ends mid-page. */
+	page_alloc_add_range(base + 123, ARENA - 123 - 77);
+	total = page_alloc_total_pages();
+	snapshot_blocks(before);
+	for (int step = 0; step < 50000; step++) {
+		bool do_alloc = nr_live == 0 || (nr_live < MAX_LIVE && rng_next() % 100 < 55);
+
+		if (do_alloc) {
+			struct live_block b = {.order = (unsigned)(rng_next() % 7),
+					       .tag = next_tag++};
+			uint64_t first;
+
+			b.pa = page_alloc(b.order);
+			if (b.pa == 0)
+				continue;
+			assert_true(b.pa % (PAGE_SIZE << b.order) == 0);
+			assert_true(b.pa >= base && b.pa + (PAGE_SIZE << b.order) <= base + ARENA);
+			first = (b.pa - base) / PAGE_SIZE;
+			for (uint64_t i = first; i < first + (1ull << b.order); i++) {
+				if (owner[i] != 0)
+					fail_msg(
+					    "step %d: page %llu handed out twice (tags %u, %u)",
+					    step, (unsigned long long)i, owner[i], b.tag);
+				owner[i] = b.tag;
+			}
+			stamp(&b);
+			live[nr_live++] = b;
+		} else {
+			unsigned k = (unsigned)(rng_next() % nr_live);
+			struct live_block b = live[k];
+			uint64_t first = (b.pa - base) / PAGE_SIZE;
+
+			check_stamp(&b);
+			for (uint64_t i = first; i < first + (1ull << b.order); i++)
+				owner[i] = 0;
+			page_free(b.pa, b.order);
+			live[k] = live[--nr_live];
+		}
+	}
+	while (nr_live > 0) {
+		check_stamp(&live[nr_live - 1]);
+		page_free(live[nr_live - 1].pa, live[nr_live - 1].order);
+		nr_live--;
+	}
+	assert_int_equal(fatal_calls, 0);
+	assert_int_equal(page_alloc_free_pages(), total);
+	assert_blocks_equal(before);
+}
+
+static void double_free_is_fatal_and_changes_nothing(void **state)
+{
+	uint64_t base = new_arena(1 * MIB, 1 * MIB);
+	uint64_t blocks[PAGE_MAX_ORDER + 1];
+	uint64_t pa;
+	uint64_t spare;
+
+	(void)state;
+	page_alloc_add_range(base, 1 * MIB);
+	pa = page_alloc(0);
+	spare = page_alloc(0); /* keeps pa's buddy allocated so pa stays an order-0 block */
+	assert_int_not_equal(spare, 0);
+	page_free(pa, 0);
+	snapshot_blocks(blocks);
+	page_free(pa, 0);
+	expect_fatal(0, "second free of the same page");
+	assert_blocks_equal(blocks);
+	assert_int_equal(page_alloc_free_pages(), 255);
+}
+
+static void freeing_part_of_a_merged_free_block_is_fatal(void **state)
+{
+	uint64_t base = new_arena(1 * MIB, 1 * MIB);
+	uint64_t pa;
+
+	(void)state;
+	page_alloc_add_range(base, 1 * MIB);
+	pa = page_alloc(3);
+	page_free(pa, 3); /* merges back into the single order-8 block */
+	assert_int_equal(page_alloc_free_blocks(8), 1);
+	page_free(pa + 5 * PAGE_SIZE, 0);
+	expect_fatal(0, "page inside a larger free block");
+	page_free(pa, 2);
+	expect_fatal(1, "block inside a larger free block");
+	assert_int_equal(page_alloc_free_pages(), 256);
+	assert_int_equal(page_alloc_free_blocks(8), 1);
+}
+
+static void freeing_a_block_that_contains_free_pages_is_fatal(void **state)
+{
+	uint64_t base = new_arena(1 * MIB, 1 * MIB);
+	uint64_t pa;
+
+	(void)state;
+	page_alloc_add_range(base, 1 * MIB);
+	pa = page_alloc(2);
+	page_free(pa + 3 * PAGE_SIZE, 0); /* return the last page of the block on its own */
+	page_free(pa, 2);
+	expect_fatal(0, "block whose last page is already free");
+	assert_int_equal(page_alloc_free_pages(), 256 - 4 + 1);
+}
+
+static void freeing_outside_registered_ranges_is_fatal(void **state)
+{
+	uint64_t base = new_arena(1 * MIB, 1 * MIB);
+	uint64_t other = new_arena(64 * KIB, 64 * KIB);
+
+	(void)state;
+	page_alloc_add_range(base, 64 * KIB);
+	page_free(other, 0);
+	expect_fatal(0, "page in no range");
+	page_free(base + 64 * KIB, 0);
+	expect_fatal(1, "page just past the range");
+	page_free(base, 5); /* 128 KiB block: its second half lies past the range */
+	expect_fatal(2, "block straddling the range end");
+	assert_int_equal(page_alloc_free_pages(), 16);
+}
+
+static void misaligned_or_oversized_free_is_fatal(void **state)
+{
+	uint64_t base = new_arena(1 * MIB, 1 * MIB);
+	uint64_t pa;
+
+	(void)state;
+	page_alloc_add_range(base, 1 * MIB);
+	pa = page_alloc(2);
+	page_free(pa + PAGE_SIZE, 2);
+	expect_fatal(0, "order-2 free at an odd page");
+	page_free(pa + 12, 0);
+	expect_fatal(1, "address inside a page");
+	page_free(pa, PAGE_MAX_ORDER + 1);
+	expect_fatal(2, "order above the maximum");
+	page_free(pa, 2);
+	assert_int_equal(fatal_calls, 3);
+	assert_int_equal(page_alloc_free_pages(), 256);
+}
+
+static void forged_header_in_an_allocated_page_is_not_trusted(void **state)
+{
+	uint64_t base = new_arena(8 * KIB, 8 * KIB);
+	uint64_t pa;
+
+	(void)state;
+	page_alloc_add_range(base, 8 * KIB);
+	pa = page_alloc(1);
+	assert_int_equal(pa, base);
+	page_free(pa + PAGE_SIZE, 0);
+	/* The owner of pa copies a genuine free-block header into its own page. */
+	memcpy((void *)(uintptr_t)pa, (const void *)(uintptr_t)(pa + PAGE_SIZE), 64);
+	assert_int_equal(page_alloc(0), pa + PAGE_SIZE);
+	page_free(pa + PAGE_SIZE, 0);
+	assert_int_equal(page_alloc_free_blocks(0), 1);
+	assert_int_equal(page_alloc_free_blocks(1), 0);
+	page_free(pa, 0);
+	assert_int_equal(fatal_calls, 0);
+	assert_int_equal(page_alloc_free_blocks(1), 1);
+}
+
+static void overlapping_or_excess_ranges_are_fatal(void **state)
+{
+	uint64_t base = new_arena(1 * MIB, 1 * MIB);
+
+	(void)state;
+	page_alloc_add_range(base, 64 * KIB);
+	page_alloc_add_range(base + 60 * KIB, 8 * KIB);
+	expect_fatal(0, "range overlapping the first");
+	assert_int_equal(page_alloc_total_pages(), 16);
+	for (unsigned i = 1; i < PAGE_ALLOC_MAX_RANGES; i++)
+		page_alloc_add_range(base + i * 64 * KIB, 64 * KIB);
+	assert_int_equal(fatal_calls, 1);
+	page_alloc_add_range(base + PAGE_ALLOC_MAX_RANGES * 64 * KIB, PAGE_SIZE);
+	expect_fatal(1, "one range too many");
+	assert_int_equal(page_alloc_total_pages(), 256);
+}
+
+static void blocks_never_merge_across_ranges(void **state)
+{
+	uint64_t base = new_arena(64 * KIB, 64 * KIB);
+
+	(void)state;
+	/* Two adjacent halves registered separately stay two order-3 blocks. */
+	page_alloc_add_range(base, 32 * KIB);
+	page_alloc_add_range(base + 32 * KIB, 32 * KIB);
+	assert_int_equal(page_alloc_free_blocks(3), 2);
+	assert_int_equal(page_alloc(4), 0);
+	page_free(page_alloc(3), 3);
+	assert_int_equal(page_alloc_free_blocks(3), 2);
+	assert_int_equal(page_alloc_free_blocks(4), 0);
+}
+
+static void order_for_rounds_bytes_up_to_a_block(void **state)
+{
+	(void)state;
+	assert_int_equal(page_order_for(0), 0);
+	assert_int_equal(page_order_for(1), 0);
+	assert_int_equal(page_order_for(PAGE_SIZE), 0);
+	assert_int_equal(page_order_for(PAGE_SIZE + 1), 1);
+	assert_int_equal(page_order_for(2 * PAGE_SIZE), 1);
+	assert_int_equal(page_order_for(3 * PAGE_SIZE), 2);
+	assert_int_equal(page_order_for(1ull << 30), PAGE_MAX_ORDER);
+	assert_int_equal(page_order_for((1ull << 30) + 1), PAGE_MAX_ORDER + 1);
+	assert_int_equal(page_order_for(UINT64_MAX), PAGE_MAX_ORDER + 1);
+}
+
+struct text {
+	char data[2048];
+	size_t len;
+};
+
+static void append(void *ctx, const char *s, size_t n)
+{
+	struct text *t = ctx;
+
+	assert_true(t->len + n < sizeof(t->data));
+	memcpy(t->data + t->len, s, n);
+	t->len += n;
+	t->data[t->len] = '\0';
+}
+
+static void dump_lists_free_blocks_per_order(void **state)
+{
+	uint64_t base = new_arena(64 * KIB, 64 * KIB);
+	struct text out = {.len = 0};
+
+	(void)state;
+	page_alloc_add_range(base + PAGE_SIZE, 15 * PAGE_SIZE);
+	assert_int_not_equal(page_alloc(0), 0);
+	page_alloc_dump(append, &out);
+	if (strstr(out.data, "14 of 15 pages free") == NULL ||
+	    strstr(out.data, "order  1: 1 free\n") == NULL ||
+	    strstr(out.data, "order  3: 1 free\n") == NULL ||
+	    strstr(out.data, "order 18: 0 free\n") == NULL)
+		fail_msg("unexpected dump:\n%s", out.data);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test_setup_teardown(aligned_range_becomes_one_block, setup, teardown),
+	    cmocka_unit_test_setup_teardown(unaligned_range_is_trimmed_and_split_maximally, setup,
+					    teardown),
+	    cmocka_unit_test_setup_teardown(range_without_a_whole_page_adds_nothing, setup,
+					    teardown),
+	    cmocka_unit_test_setup_teardown(large_range_keeps_its_bitmap_in_its_first_page, setup,
+					    teardown),
+	    cmocka_unit_test_setup_teardown(exhaust_and_refill_restores_original_blocks, setup,
+					    teardown),
+	    cmocka_unit_test_setup_teardown(every_block_is_naturally_aligned, setup, teardown),
+	    cmocka_unit_test_setup_teardown(alloc_fails_when_no_block_is_large_enough, setup,
+					    teardown),
+	    cmocka_unit_test_setup_teardown(zeroed_alloc_clears_the_whole_block, setup, teardown),
+	    cmocka_unit_test_setup_teardown(random_storm_never_overlaps_and_coalesces_back, setup,
+					    teardown),
+	    cmocka_unit_test_setup_teardown(double_free_is_fatal_and_changes_nothing, setup,
+					    teardown),
+	    cmocka_unit_test_setup_teardown(freeing_part_of_a_merged_free_block_is_fatal, setup,
+					    teardown),
+	    cmocka_unit_test_setup_teardown(freeing_a_block_that_contains_free_pages_is_fatal,
+					    setup, teardown),
+	    cmocka_unit_test_setup_teardown(freeing_outside_registered_ranges_is_fatal, setup,
+					    teardown),
+	    cmocka_unit_test_setup_teardown(misaligned_or_oversized_free_is_fatal, setup, teardown),
+	    cmocka_unit_test_setup_teardown(forged_header_in_an_allocated_page_is_not_trusted,
+					    setup, teardown),
+	    cmocka_unit_test_setup_teardown(overlapping_or_excess_ranges_are_fatal, setup,
+					    teardown),
+	    cmocka_unit_test_setup_teardown(blocks_never_merge_across_ranges, setup, teardown),
+	    cmocka_unit_test_setup_teardown(order_for_rounds_bytes_up_to_a_block, setup, teardown),
+	    cmocka_unit_test_setup_teardown(dump_lists_free_blocks_per_order, setup, teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
