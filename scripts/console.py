@@ -125,6 +125,11 @@ class Qemu:
         with self._cond:
             return self._seen
 
+    def send(self, text):
+        """Type `text` on the serial console."""
+        self.proc.stdin.write(text.encode())
+        self.proc.stdin.flush()
+
     def wait_exit(self, timeout):
         """Wait for QEMU to exit on its own; return its status (fail on timeout)."""
         try:

@@ -82,10 +82,10 @@ chmod 0755 "$stage/init"
 for spec in "$@"; do
 	src=${spec%%:*}
 	dest=${spec#*:}
-	[ "$src" != "$spec" ] && [ -e "$src" ] || {
-		echo "mkinitramfs: bad SRC:DEST '$spec'" >&2
+	if [ "$src" = "$spec" ] || [ ! -e "$src" ]; then
+		echo "mkinitramfs: bad SRC:DEST '$spec' (want an existing host file:path in image)" >&2
 		exit 1
-	}
+	fi
 	mkdir -p "$stage/$(dirname "$dest")"
 	cp -a "$src" "$stage/$dest"
 done

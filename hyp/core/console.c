@@ -6,8 +6,8 @@
 #include <stdbool.h>
 
 #define INPUT_RING_SIZE 1024
-#define CTRL_A          0x01
-#define SWITCH_PRESSES  3
+#define CTRL_A		0x01
+#define SWITCH_PRESSES	3
 
 enum console_focus { FOCUS_DOM0, FOCUS_PUNT, FOCUS_COUNT };
 
@@ -16,7 +16,7 @@ static bool lock_busted;
 static bool at_line_start = true;
 
 static char log_ring[CONFIG_LOG_RING_SIZE];
-static size_t log_head;	/* total bytes ever logged */
+static size_t log_head; /* total bytes ever logged */
 
 static char input_ring[INPUT_RING_SIZE];
 static size_t input_prod, input_cons;
@@ -120,7 +120,8 @@ static void switch_focus(void)
 {
 	focus = (focus + 1) % FOCUS_COUNT;
 	if (focus == FOCUS_PUNT)
-		printk("*** Input to Punt (type Ctrl-a three times to switch to dom0, 'h' for help)\n");
+		printk("*** Input to Punt (type Ctrl-a three times to switch to dom0, 'h' for "
+		       "help)\n");
 	else
 		printk("*** Input to dom0 (type Ctrl-a three times to switch to Punt)\n");
 }

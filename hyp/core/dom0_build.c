@@ -29,10 +29,10 @@
 #include <punt/wallclock.h>
 
 #define DEFAULT_DOM0_MEM (512UL << 20)
-#define MIN_BANK_ORDER   9	/* 2 MiB: the kernel's placement granule */
-#define SZ_2M            (2UL << 20)
-#define EVTCHN_INTID     31	/* a PPI nothing on QEMU virt uses (reference §1.1) */
-#define GNTTAB_FRAMES    64
+#define MIN_BANK_ORDER	 9 /* 2 MiB: the kernel's placement granule */
+#define SZ_2M		 (2UL << 20)
+#define EVTCHN_INTID	 31 /* a PPI nothing on QEMU virt uses (reference §1.1) */
+#define GNTTAB_FRAMES	 64
 
 struct image_header {
 	uint32_t code0, code1;
@@ -88,7 +88,8 @@ static void add_bank(struct domain *d, uint64_t base, uint64_t size)
 		d->ram[i - 1].size += size;
 		if (i < d->nr_ram && base + size == d->ram[i].base) {
 			d->ram[i - 1].size += d->ram[i].size;
-			memmove(&d->ram[i], &d->ram[i + 1], (d->nr_ram - i - 1) * sizeof(d->ram[0]));
+			memmove(&d->ram[i], &d->ram[i + 1],
+				(d->nr_ram - i - 1) * sizeof(d->ram[0]));
 			d->nr_ram--;
 		}
 		return;
@@ -118,9 +119,10 @@ static int allocate_ram(struct domain *d, uint64_t bytes, char *err, size_t errl
 				break;
 		}
 		if (!pa || d->nr_ram == BOOT_MAX_MEM) {
-			fmt_snprintf(err, errlen,
-				     "dom0_mem: cannot allocate %lu MiB of 1:1 memory (%lu MiB free)",
-				     bytes >> 20, page_alloc_free_pages() >> 8);
+			fmt_snprintf(
+			    err, errlen,
+			    "dom0_mem: cannot allocate %lu MiB of 1:1 memory (%lu MiB free)",
+			    bytes >> 20, page_alloc_free_pages() >> 8);
 			return -1;
 		}
 		uint64_t size = PAGE_SIZE << order;
@@ -229,7 +231,8 @@ static int load_kernel(struct domain *d, const struct boot_module *k, uint64_t *
 	uint64_t bank = d->ram[0].base, size;
 
 	if (k->size < sizeof(*h) || h->magic != IMAGE_MAGIC) {
-		fmt_snprintf(err, errlen, "dom0 kernel module at %#lx: not an arm64 Image", k->base);
+		fmt_snprintf(err, errlen, "dom0 kernel module at %#lx: not an arm64 Image",
+			     k->base);
 		return -1;
 	}
 	size = h->image_size ? h->image_size : k->size;
@@ -238,7 +241,8 @@ static int load_kernel(struct domain *d, const struct boot_module *k, uint64_t *
 	*entry = align_up(bank, SZ_2M) + h->text_offset;
 	*end = *entry + size;
 	if (*end > bank + d->ram[0].size) {
-		fmt_snprintf(err, errlen, "dom0 kernel (%lu MiB) does not fit in dom0_mem", size >> 20);
+		fmt_snprintf(err, errlen, "dom0 kernel (%lu MiB) does not fit in dom0_mem",
+			     size >> 20);
 		return -1;
 	}
 	memcpy((void *)*entry, (const void *)k->base, k->size);
@@ -248,23 +252,23 @@ static int load_kernel(struct domain *d, const struct boot_module *k, uint64_t *
 	return 0;
 }
 
-static int build_dt(struct domain *d, const struct boot_info *bi, uint64_t at,
-		    uint64_t initrd_base, uint64_t initrd_size, char *err, size_t errlen)
+static int build_dt(struct domain *d, const struct boot_info *bi, uint64_t at, uint64_t initrd_base,
+		    uint64_t initrd_size, char *err, size_t errlen)
 {
 	int hide[1] = {bi->uart.node};
 	struct dom0_fdt_params p = {
-		.bi = bi,
-		.mem = d->ram,
-		.nr_mem = d->nr_ram,
-		.nr_vcpus = d->max_vcpus,
-		.gnttab_base = mmu_image_base(),
-		.gnttab_size = GNTTAB_FRAMES * 4096,
-		.evtchn_intid = EVTCHN_INTID,
-		.initrd_base = initrd_base,
-		.initrd_size = initrd_size,
-		.bootargs = bi->dom0_bootargs,
-		.hide_nodes = hide,
-		.nr_hide = bi->uart.node >= 0 ? 1 : 0,
+	    .bi = bi,
+	    .mem = d->ram,
+	    .nr_mem = d->nr_ram,
+	    .nr_vcpus = d->max_vcpus,
+	    .gnttab_base = mmu_image_base(),
+	    .gnttab_size = GNTTAB_FRAMES * 4096,
+	    .evtchn_intid = EVTCHN_INTID,
+	    .initrd_base = initrd_base,
+	    .initrd_size = initrd_size,
+	    .bootargs = bi->dom0_bootargs,
+	    .hide_nodes = hide,
+	    .nr_hide = bi->uart.node >= 0 ? 1 : 0,
 	};
 	uint64_t limit = d->ram[0].base + d->ram[0].size;
 	size_t room = limit - at < SZ_2M ? limit - at : SZ_2M;

@@ -15,8 +15,8 @@
 
 struct domain *domains[MAX_DOMAINS];
 
-static const char *const shutdown_names[] = {"poweroff", "reboot", "suspend", "crash",
-					     "watchdog", "soft_reset"};
+static const char *const shutdown_names[] = {"poweroff", "reboot",   "suspend",
+					     "crash",	 "watchdog", "soft_reset"};
 
 struct domain *domain_lookup(domid_t id)
 {
@@ -111,8 +111,8 @@ fail:
 
 void domain_shutdown(struct domain *d, int reason)
 {
-	const char *what = reason >= 0 && reason <= SHUTDOWN_soft_reset ? shutdown_names[reason]
-									 : "unknown";
+	const char *what =
+	    reason >= 0 && reason <= SHUTDOWN_soft_reset ? shutdown_names[reason] : "unknown";
 
 	d->shutdown_reason = reason;
 	printk("d%u (%s) shut down: %s\n", d->id, d->name, what);
@@ -160,7 +160,8 @@ static void dump_domains(void)
 		       d->name, d->privileged ? " [control, hardware]" : "", d->max_vcpus,
 		       d->tot_pages, d->shared_info_gfn);
 		for (unsigned r = 0; r < d->nr_ram; r++)
-			printk("  RAM %#lx-%#lx\n", d->ram[r].base, d->ram[r].base + d->ram[r].size);
+			printk("  RAM %#lx-%#lx\n", d->ram[r].base,
+			       d->ram[r].base + d->ram[r].size);
 		for (unsigned v = 0; v < d->max_vcpus; v++) {
 			struct vcpu *vc = d->vcpus[v];
 			printk("  vCPU %u on CPU %u: %s%s, PC %#lx, upcall pending %u\n", v,

@@ -41,8 +41,7 @@ void evtchn_domain_destroy(struct domain *d)
 	if (!d->evtchn)
 		return;
 	evtchn_reset(d);
-	page_free((uint64_t)d->evtchn,
-		  page_order_for(sizeof(struct evtchn) * EVTCHN_MAX_PORTS));
+	page_free((uint64_t)d->evtchn, page_order_for(sizeof(struct evtchn) * EVTCHN_MAX_PORTS));
 	d->evtchn = NULL;
 }
 
@@ -208,7 +207,8 @@ int evtchn_bind_virq(struct domain *d, uint32_t virq, uint32_t vcpu, evtchn_port
 		rc = p;
 		goto out;
 	}
-	d->evtchn[p] = (struct evtchn){.state = ECS_VIRQ, .notify_vcpu = (uint16_t)vcpu, .virq = virq};
+	d->evtchn[p] =
+	    (struct evtchn){.state = ECS_VIRQ, .notify_vcpu = (uint16_t)vcpu, .virq = virq};
 	v->virq_to_port[virq] = (uint32_t)p;
 	*port = (evtchn_port_t)p;
 out:
@@ -539,8 +539,8 @@ void evtchn_dump(struct domain *d)
 		struct evtchn *c = &d->evtchn[p];
 		if (c->state == ECS_FREE)
 			continue;
-		printk("    port %4u: %-11s vcpu %u remote d%u:%u virq %u pending %d masked %d\n", p,
-		       names[c->state], c->notify_vcpu, c->remote_dom, c->remote_port, c->virq,
+		printk("    port %4u: %-11s vcpu %u remote d%u:%u virq %u pending %d masked %d\n",
+		       p, names[c->state], c->notify_vcpu, c->remote_dom, c->remote_port, c->virq,
 		       test_bit64(&d->shared_info->evtchn_pending[p / 64], p % 64),
 		       test_bit64(&d->shared_info->evtchn_mask[p / 64], p % 64));
 	}

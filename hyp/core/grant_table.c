@@ -13,7 +13,8 @@
 
 int grant_table_init(struct domain *d)
 {
-	struct grant_table *gt = (struct grant_table *)page_alloc_zeroed(page_order_for(sizeof(*gt)));
+	struct grant_table *gt =
+	    (struct grant_table *)page_alloc_zeroed(page_order_for(sizeof(*gt)));
 
 	if (!gt)
 		return -XEN_ENOMEM;

@@ -25,7 +25,8 @@ long do_hvm_op(struct vcpu *v, uint64_t op, uint64_t arg, uint64_t a2, uint64_t 
 	if (p.index >= NR_HVM_PARAMS)
 		return -XEN_EINVAL;
 	if (op == HVMOP_set_param) {
-		/* The parameters describe what the builder set up: only the toolstack changes them. */
+		/* The parameters describe what the builder set up: only the toolstack changes them.
+		 */
 		if (!v->domain->privileged)
 			return -XEN_EPERM;
 		d->hvm_params[p.index] = p.value;

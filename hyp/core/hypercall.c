@@ -6,16 +6,16 @@
 #include <punt/hypercall.h>
 
 static const hypercall_fn hypercall_table[HYPERVISOR_NR_CALLS] = {
-	[HYPERVISOR_platform_op] = do_platform_op,
-	[HYPERVISOR_memory_op] = do_memory_op,
-	[HYPERVISOR_xen_version] = do_xen_version,
-	[HYPERVISOR_console_io] = do_console_io,
-	[HYPERVISOR_grant_table_op] = do_grant_table_op,
-	[HYPERVISOR_vm_assist] = do_vm_assist,
-	[HYPERVISOR_vcpu_op] = do_vcpu_op,
-	[HYPERVISOR_sched_op] = do_sched_op,
-	[HYPERVISOR_event_channel_op] = do_evtchn_hypercall,
-	[HYPERVISOR_hvm_op] = do_hvm_op,
+    [HYPERVISOR_platform_op] = do_platform_op,
+    [HYPERVISOR_memory_op] = do_memory_op,
+    [HYPERVISOR_xen_version] = do_xen_version,
+    [HYPERVISOR_console_io] = do_console_io,
+    [HYPERVISOR_grant_table_op] = do_grant_table_op,
+    [HYPERVISOR_vm_assist] = do_vm_assist,
+    [HYPERVISOR_vcpu_op] = do_vcpu_op,
+    [HYPERVISOR_sched_op] = do_sched_op,
+    [HYPERVISOR_event_channel_op] = do_evtchn_hypercall,
+    [HYPERVISOR_hvm_op] = do_hvm_op,
 };
 
 /*
@@ -40,8 +40,8 @@ void do_hypercall(struct vcpu *v, struct cpu_regs *regs)
 	} else {
 		ret = hypercall_permitted(v->domain, (unsigned)nr);
 		if (!ret)
-			ret = hypercall_table[nr](v, regs->x[0], regs->x[1], regs->x[2],
-						  regs->x[3], regs->x[4]);
+			ret = hypercall_table[nr](v, regs->x[0], regs->x[1], regs->x[2], regs->x[3],
+						  regs->x[4]);
 	}
 	regs->x[0] = (uint64_t)ret;
 }

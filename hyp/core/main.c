@@ -9,6 +9,7 @@
 #include <asm/smp.h>
 #include <asm/sysreg.h>
 #include <asm/timer.h>
+#include <asm/vgic.h>
 #include <asm/vtimer.h>
 #include <punt/bootargs.h>
 #include <punt/bootinfo.h>
@@ -120,6 +121,8 @@ _Noreturn void start_punt(uint64_t dtb)
 	timer_init(&boot);
 	timer_init_cpu();
 	vtimer_init();
+	vgic_init(boot.gic.maint_intid);
+	vgic_init_cpu();
 	sched_init_cpu();
 	if (boot.uart.intid) {
 		irq_register(boot.uart.intid, uart_interrupt);

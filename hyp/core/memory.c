@@ -25,7 +25,8 @@ int memory_is_ram(uint64_t pa, size_t len)
 static void add_busy(struct boot_region *busy, unsigned *n, uint64_t base, uint64_t size)
 {
 	if (*n < MAX_BUSY && size)
-		busy[(*n)++] = (struct boot_region){base & ~0xfffUL, ((base + size + 0xfff) & ~0xfffUL) - (base & ~0xfffUL)};
+		busy[(*n)++] = (struct boot_region){
+		    base & ~0xfffUL, ((base + size + 0xfff) & ~0xfffUL) - (base & ~0xfffUL)};
 }
 
 /* Give [start, end) minus every busy range to the allocator. */
@@ -73,7 +74,8 @@ int memory_init(const struct boot_info *bi, char *err, size_t errlen)
 		add_free(bi->mem[i].base, bi->mem[i].base + bi->mem[i].size, busy, n);
 	}
 	if (!page_alloc_free_pages()) {
-		fmt_snprintf(err, errlen, "memory: no free RAM left after Punt, the DTB and modules");
+		fmt_snprintf(err, errlen,
+			     "memory: no free RAM left after Punt, the DTB and modules");
 		return -1;
 	}
 	uint64_t total = 0;
@@ -101,7 +103,8 @@ static void print_sink(void *ctx, const char *s, size_t n)
 
 static void dump_memory(void)
 {
-	printk("Memory: %lu of %lu pages free\n", page_alloc_free_pages(), page_alloc_total_pages());
+	printk("Memory: %lu of %lu pages free\n", page_alloc_free_pages(),
+	       page_alloc_total_pages());
 	for (unsigned i = 0; i < nr_ram; i++)
 		printk("  RAM bank %#lx-%#lx\n", ram[i].base, ram[i].base + ram[i].size);
 	page_alloc_dump(print_sink, NULL);

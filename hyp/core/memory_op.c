@@ -13,7 +13,7 @@
 #include <punt/hypercall.h>
 #include <punt/p2m.h>
 
-#define MEMOP_CMD_MASK 0x3f
+#define MEMOP_CMD_MASK	     0x3f
 #define MAX_EXTENTS_PER_CALL (1UL << 20)
 
 static struct domain *memop_target(struct vcpu *v, domid_t id)
@@ -103,7 +103,7 @@ static long reservation(struct vcpu *v, uint64_t arg, bool populate)
 	d = memop_target(v, r.domid);
 	if (!d)
 		return -XEN_ESRCH;
-	if (r.extent_order != 0 && r.extent_order > 9)
+	if (r.extent_order > 9)
 		return -XEN_EINVAL;
 	if (!d->direct_mapped)
 		return -XEN_ENOSYS;
@@ -114,7 +114,8 @@ static long reservation(struct vcpu *v, uint64_t arg, bool populate)
 		uint64_t gfn;
 		if (copy_from_guest(&gfn, r.extent_start_gva + 8 * done, sizeof(gfn)))
 			return done ? (long)done : -XEN_EFAULT;
-		if (gfn & (pages - 1) || !domain_is_ram(d, gfn) || !domain_is_ram(d, gfn + pages - 1))
+		if (gfn & (pages - 1) || !domain_is_ram(d, gfn) ||
+		    !domain_is_ram(d, gfn + pages - 1))
 			break;
 		if (populate) {
 			if (p2m_map(d, gfn, gfn, pages, P2M_RAM_RW))
@@ -128,8 +129,7 @@ static long reservation(struct vcpu *v, uint64_t arg, bool populate)
 	return (long)done;
 }
 
-long do_memory_op(struct vcpu *v, uint64_t cmd, uint64_t arg, uint64_t a2, uint64_t a3,
-		  uint64_t a4)
+long do_memory_op(struct vcpu *v, uint64_t cmd, uint64_t arg, uint64_t a2, uint64_t a3, uint64_t a4)
 {
 	(void)a2;
 	(void)a3;

@@ -113,7 +113,7 @@ void sched_tick(void)
 }
 
 /* The next runnable vCPU after `after` in this CPU's queue (round robin), or NULL. */
-static struct vcpu *pick_next(struct pcpu *cpu, struct vcpu *after)
+static struct vcpu *pick_next(struct pcpu *cpu, const struct vcpu *after)
 {
 	struct vcpu *first = NULL, *next = NULL;
 	bool passed = after == NULL;

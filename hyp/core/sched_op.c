@@ -7,14 +7,14 @@
 #include <punt/hypercall.h>
 #include <punt/sched.h>
 
-#define SCHEDOP_yield           0
-#define SCHEDOP_block           1
-#define SCHEDOP_shutdown        2
-#define SCHEDOP_poll            3
+#define SCHEDOP_yield		0
+#define SCHEDOP_block		1
+#define SCHEDOP_shutdown	2
+#define SCHEDOP_poll		3
 #define SCHEDOP_remote_shutdown 4
-#define SCHEDOP_shutdown_code   5
-#define SCHEDOP_watchdog        6
-#define POLL_MAX_PORTS          128
+#define SCHEDOP_shutdown_code	5
+#define SCHEDOP_watchdog	6
+#define POLL_MAX_PORTS		128
 
 static bool port_pending(struct domain *d, uint32_t port)
 {
@@ -47,8 +47,7 @@ static long poll(struct vcpu *v, uint64_t arg)
 	return 0;
 }
 
-long do_sched_op(struct vcpu *v, uint64_t cmd, uint64_t arg, uint64_t a2, uint64_t a3,
-		 uint64_t a4)
+long do_sched_op(struct vcpu *v, uint64_t cmd, uint64_t arg, uint64_t a2, uint64_t a3, uint64_t a4)
 {
 	(void)a2;
 	(void)a3;

@@ -4,7 +4,7 @@
 #include <punt/wallclock.h>
 
 static spinlock_t wc_lock = SPINLOCK_INIT;
-static uint64_t wc_base_ns;	/* wall time at system time 0 */
+static uint64_t wc_base_ns; /* wall time at system time 0 */
 
 void wallclock_publish(struct domain *d)
 {

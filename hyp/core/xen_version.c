@@ -13,9 +13,9 @@
 
 static uint32_t features_of(struct domain *d)
 {
-	uint32_t f = (1u << XENFEAT_writable_page_tables) | (1u << XENFEAT_auto_translated_physmap) |
-		     (1u << XENFEAT_memory_op_vnode_supported) |
-		     (1u << XENFEAT_ARM_SMCCC_supported);
+	uint32_t f =
+	    (1u << XENFEAT_writable_page_tables) | (1u << XENFEAT_auto_translated_physmap) |
+	    (1u << XENFEAT_memory_op_vnode_supported) | (1u << XENFEAT_ARM_SMCCC_supported);
 
 	if (d->privileged)
 		f |= 1u << XENFEAT_dom0;
@@ -48,10 +48,12 @@ long do_xen_version(struct vcpu *v, uint64_t cmd, uint64_t arg, uint64_t a2, uin
 	case XENVER_compile_info: {
 		struct xen_compile_info info;
 		memset(&info, 0, sizeof(info));
-		memcpy(info.compiler, "gcc " __VERSION__, strnlen("gcc " __VERSION__, sizeof(info.compiler) - 1));
+		memcpy(info.compiler, "gcc " __VERSION__,
+		       strnlen("gcc " __VERSION__, sizeof(info.compiler) - 1));
 		memcpy(info.compile_by, "punt", 4);
 		memcpy(info.compile_domain, "punt", 4);
-		memcpy(info.compile_date, __DATE__, strnlen(__DATE__, sizeof(info.compile_date) - 1));
+		memcpy(info.compile_date, __DATE__,
+		       strnlen(__DATE__, sizeof(info.compile_date) - 1));
 		return copy_to_guest(arg, &info, sizeof(info)) ? -XEN_EFAULT : 0;
 	}
 	case XENVER_capabilities:

@@ -2,14 +2,14 @@
 #include <punt/pl011.h>
 
 /* Register offsets and bits (PL011 TRM, SBSA generic UART subset). */
-#define UART_DR   0x00
-#define UART_FR   0x18
+#define UART_DR	  0x00
+#define UART_FR	  0x18
 #define UART_IMSC 0x38
 #define UART_ICR  0x44
-#define FR_TXFF   (1u << 5)
-#define FR_RXFE   (1u << 4)
-#define INT_RX    (1u << 4)
-#define INT_RT    (1u << 6)
+#define FR_TXFF	  (1u << 5)
+#define FR_RXFE	  (1u << 4)
+#define INT_RX	  (1u << 4)
+#define INT_RT	  (1u << 6)
 
 static volatile uint8_t *uart;
 

@@ -7,6 +7,7 @@ Each case runs for Punt and, as a check of the harness itself, for Debian's Xen 
 import pytest
 
 from conftest import BOOT_TIMEOUT, HYPERVISORS, check_equal, read_markers
+import console
 
 
 def cpu_list(n):
@@ -34,3 +35,19 @@ def test_dom0_reaches_init_with_hypervisor_type_and_all_cpus_then_powers_off(boo
 def test_qemu_generated_dtb_boots_unchanged(boot, hyp, qemu_dtb):
     # The same dumped DTB for both: only -kernel differs between the two runs.
     boot_and_check_dom0(boot, hyp, 2, dtb=qemu_dtb)
+
+
+@pytest.mark.parametrize("hyp", HYPERVISORS)
+def test_dom0_shell_answers_on_the_console(boot, hyp):
+    run = boot.start(hyp, smp=1)
+    read_markers(run)
+    # The shell's prompt has no newline to wait for: type until the answer comes back.
+    # The arithmetic makes the answer differ from the echoed command line.
+    for _ in range(10):
+        run.send("echo shell-says-$((6 * 7))\n")
+        try:
+            run.expect(r"^shell-says-42$", 3, "the dom0 shell to answer 'shell-says-42'")
+            return
+        except console.ConsoleError:
+            continue
+    run.fail("the dom0 shell to answer 'shell-says-42' within 30 s", "no answer")

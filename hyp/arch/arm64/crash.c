@@ -10,8 +10,7 @@
 #include <punt/cpu.h>
 #include <punt/panic.h>
 
-static const char *const kind_names[] = {"synchronous", "IRQ", "FIQ", "SError",
-					 "AArch32 lower-EL"};
+static const char *const kind_names[] = {"synchronous", "IRQ", "FIQ", "SError", "AArch32 lower-EL"};
 
 static const char *ec_name(unsigned ec)
 {

@@ -8,29 +8,29 @@
 #include <punt/format.h>
 
 /* Distributor and redistributor registers (GICv3 architecture spec, 12.9/12.11). */
-#define GICD_CTLR        0x0000
-#define GICD_TYPER       0x0004
-#define GICD_IGROUPR     0x0080
-#define GICD_ISENABLER   0x0100
-#define GICD_ICENABLER   0x0180
-#define GICD_ISPENDR     0x0200
-#define GICD_ICPENDR     0x0280
-#define GICD_ICACTIVER   0x0380
-#define GICD_IPRIORITYR  0x0400
-#define GICD_ICFGR       0x0c00
-#define GICD_IROUTER     0x6000
-#define GICD_CTLR_RWP    (1u << 31)
+#define GICD_CTLR	 0x0000
+#define GICD_TYPER	 0x0004
+#define GICD_IGROUPR	 0x0080
+#define GICD_ISENABLER	 0x0100
+#define GICD_ICENABLER	 0x0180
+#define GICD_ISPENDR	 0x0200
+#define GICD_ICPENDR	 0x0280
+#define GICD_ICACTIVER	 0x0380
+#define GICD_IPRIORITYR	 0x0400
+#define GICD_ICFGR	 0x0c00
+#define GICD_IROUTER	 0x6000
+#define GICD_CTLR_RWP	 (1u << 31)
 #define GICD_CTLR_ENABLE (1u << 0 | 1u << 1 | 1u << 4)
 
-#define GICR_TYPER       0x0008
-#define GICR_WAKER       0x0014
-#define GICR_SGI         0x10000
-#define GICR_TYPER_LAST  (1u << 4)
-#define WAKER_SLEEP      (1u << 1)
-#define WAKER_ASLEEP     (1u << 2)
+#define GICR_TYPER	0x0008
+#define GICR_WAKER	0x0014
+#define GICR_SGI	0x10000
+#define GICR_TYPER_LAST (1u << 4)
+#define WAKER_SLEEP	(1u << 1)
+#define WAKER_ASLEEP	(1u << 2)
 
 #define DEFAULT_PRIORITY 0xa0
-#define SGI_PRIORITY     0x80
+#define SGI_PRIORITY	 0x80
 
 static uint64_t dist;
 static unsigned nr_lines;

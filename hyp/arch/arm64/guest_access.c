@@ -6,8 +6,8 @@
 #include <punt/memory.h>
 #include <punt/string.h>
 
-#define PAR_F        (1UL << 0)
-#define PAR_PA_MASK  0x0000fffffffff000UL
+#define PAR_F	    (1UL << 0)
+#define PAR_PA_MASK 0x0000fffffffff000UL
 
 int guest_va_to_pa(uint64_t gva, int write, uint64_t *pa)
 {

@@ -21,7 +21,8 @@ void irq_register(uint32_t intid, irq_handler_fn fn)
 
 int irq_assign_to_domain(uint32_t intid, struct domain *d)
 {
-	if (intid < GIC_SPI_BASE || intid >= gic_nr_lines() || handlers[intid])
+	if (intid < GIC_SPI_BASE || intid >= MAX_INTID || intid >= gic_nr_lines() ||
+	    handlers[intid])
 		return -1;
 	owners[intid] = d;
 	vgic_mark_hw(d, intid);

@@ -11,12 +11,12 @@
 #include <punt/console.h>
 #include <punt/domain.h>
 
-#define ISS_ISV (1UL << 24)
+#define ISS_ISV	     (1UL << 24)
 #define ISS_SAS(esr) (((esr) >> 22) & 3)
-#define ISS_SSE (1UL << 21)
+#define ISS_SSE	     (1UL << 21)
 #define ISS_SRT(esr) (((esr) >> 16) & 31)
-#define ISS_SF (1UL << 15)
-#define ISS_WNR (1UL << 6)
+#define ISS_SF	     (1UL << 15)
+#define ISS_WNR	     (1UL << 6)
 
 struct domain_mmio {
 	struct mmio_range ranges[MMIO_MAX_RANGES];
@@ -62,11 +62,11 @@ bool mmio_handle_abort(struct vcpu *v, uint64_t esr, uint64_t ipa)
 		return false;
 	unsigned rt = ISS_SRT(esr);
 	struct mmio_access a = {
-		.addr = ipa,
-		.offset = ipa - r->base,
-		.size = 1u << ISS_SAS(esr),
-		.write = esr & ISS_WNR,
-		.value = 0,
+	    .addr = ipa,
+	    .offset = ipa - r->base,
+	    .size = 1u << ISS_SAS(esr),
+	    .write = esr & ISS_WNR,
+	    .value = 0,
 	};
 	if (a.write)
 		a.value = rt == 31 ? 0 : regs->x[rt];

@@ -13,14 +13,14 @@
 #define DESC_ATTR(i)   ((uint64_t)(i) << 2)
 #define DESC_AP_RO     (1UL << 7)
 #define DESC_SH_INNER  (3UL << 8)
-#define DESC_AF        (1UL << 10)
-#define DESC_XN        (1UL << 54)
+#define DESC_AF	       (1UL << 10)
+#define DESC_XN	       (1UL << 54)
 #define DESC_ADDR_MASK 0x0000fffffffff000UL
 
 /* MAIR_EL2 slots. */
 #define MAIR_DEVICE_NGNRE 1
-#define MAIR_NORMAL_WB    2
-#define MAIR_VALUE        ((0x00UL << 0) | (0x04UL << 8) | (0xffUL << 16) | (0x44UL << 24))
+#define MAIR_NORMAL_WB	  2
+#define MAIR_VALUE	  ((0x00UL << 0) | (0x04UL << 8) | (0xffUL << 16) | (0x44UL << 24))
 
 #define BOOT_TABLE_PAGES 64
 
@@ -185,6 +185,7 @@ void mmu_enable(void)
 	__asm__ volatile("tlbi alle2" ::: "memory");
 	dsb_sy();
 	isb();
-	write_sysreg(sctlr_el2, SCTLR_EL2_RES1 | SCTLR_M | SCTLR_C | SCTLR_SA | SCTLR_I | SCTLR_WXN);
+	write_sysreg(sctlr_el2,
+		     SCTLR_EL2_RES1 | SCTLR_M | SCTLR_C | SCTLR_SA | SCTLR_I | SCTLR_WXN);
 	isb();
 }

@@ -15,11 +15,11 @@
 #define S2_TABLE      (1UL << 1)
 #define S2_MEM_NORMAL (0xfUL << 2)
 #define S2_MEM_DEVICE (0x1UL << 2)
-#define S2_AP_R       (1UL << 6)
-#define S2_AP_W       (1UL << 7)
+#define S2_AP_R	      (1UL << 6)
+#define S2_AP_W	      (1UL << 7)
 #define S2_SH_INNER   (3UL << 8)
-#define S2_AF         (1UL << 10)
-#define S2_XN         (2UL << 53)
+#define S2_AF	      (1UL << 10)
+#define S2_XN	      (2UL << 53)
 #define S2_ADDR_MASK  0x0000fffffffff000UL
 #define S2_ATTR_MASK  (~S2_ADDR_MASK & ~3UL)
 
@@ -76,7 +76,7 @@ static enum p2m_type type_of(uint64_t desc)
 		return P2M_INVALID;
 	if ((desc & (0xfUL << 2)) == S2_MEM_DEVICE)
 		return P2M_DEVICE;
-	return desc & S2_AP_W ? P2M_RAM_RW : P2M_RAM_RO;
+	return (desc & S2_AP_W) ? P2M_RAM_RW : P2M_RAM_RO;
 }
 
 static void flush_domain_tlb(struct domain *d)

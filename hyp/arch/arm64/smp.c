@@ -11,6 +11,7 @@
 #include <asm/smp.h>
 #include <asm/sysreg.h>
 #include <asm/timer.h>
+#include <asm/vgic.h>
 #include <punt/bootinfo.h>
 #include <punt/console.h>
 #include <punt/cpu.h>
@@ -63,6 +64,7 @@ _Noreturn void secondary_start(struct pcpu *cpu)
 		arch_halt_this_cpu();
 	}
 	timer_init_cpu();
+	vgic_init_cpu();
 	sched_init_cpu();
 	dsb_sy();
 	cpu->online = true;

@@ -13,10 +13,10 @@
 /* ISS encoding of a trapped MSR/MRS (Arm ARM D17.2.37, EC 0x18): op0:op1:CRn:CRm:op2. */
 #define SYSREG(op0, op1, crn, crm, op2)                                                            \
 	(((op0) << 20) | ((op2) << 17) | ((op1) << 14) | ((crn) << 10) | ((crm) << 1))
-#define SYSREG_MASK         0x3ffc1e
-#define ICC_SGI1R_EL1       SYSREG(3, 0, 12, 11, 5)
-#define ICC_ASGI1R_EL1      SYSREG(3, 0, 12, 11, 6)
-#define ICC_SGI0R_EL1       SYSREG(3, 0, 12, 11, 7)
+#define SYSREG_MASK    0x3ffc1e
+#define ICC_SGI1R_EL1  SYSREG(3, 0, 12, 11, 5)
+#define ICC_ASGI1R_EL1 SYSREG(3, 0, 12, 11, 6)
+#define ICC_SGI0R_EL1  SYSREG(3, 0, 12, 11, 7)
 
 void sysreg_trap(struct vcpu *v, struct cpu_regs *regs, uint64_t esr);
 
@@ -59,8 +59,7 @@ void sysreg_trap(struct vcpu *v, struct cpu_regs *regs, uint64_t esr)
 			printk("d%uv%u: %s of system register op0=%lu op1=%lu CRn=%lu CRm=%lu "
 			       "op2=%lu: UNDEF\n",
 			       v->domain->id, v->id, read ? "read" : "write", (esr >> 20) & 3,
-			       (esr >> 14) & 7, (esr >> 10) & 15, (esr >> 1) & 15,
-			       (esr >> 17) & 7);
+			       (esr >> 14) & 7, (esr >> 10) & 15, (esr >> 1) & 15, (esr >> 17) & 7);
 		inject_undef(v);
 		return;
 	}

@@ -16,7 +16,6 @@
 #include <punt/irq.h>
 #include <punt/sched.h>
 
-
 void guest_sync(struct cpu_regs *regs);
 void guest_irq(struct cpu_regs *regs);
 void guest_serror(struct cpu_regs *regs);

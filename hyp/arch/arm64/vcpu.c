@@ -14,7 +14,7 @@
 #include <punt/p2m.h>
 #include <punt/string.h>
 
-#define SCTLR_EL1_RESET 0x30d00800UL
+#define SCTLR_EL1_RESET	   0x30d00800UL
 #define PSTATE_GUEST_RESET (PSR_MODE_EL1h | PSR_D | PSR_A | PSR_I | PSR_F)
 #define HCR_GUEST                                                                                  \
 	(HCR_VM | HCR_SWIO | HCR_FMO | HCR_IMO | HCR_AMO | HCR_FB | HCR_BSU_INNER | HCR_TWI |      \

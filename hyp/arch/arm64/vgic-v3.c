@@ -7,50 +7,75 @@
 #include <punt/cpu.h>
 #include <punt/domain.h>
 #include <punt/event_channel.h>
+#include <punt/irq.h>
 #include <punt/sched.h>
 #include <punt/string.h>
 
 /* Distributor and redistributor register offsets (GICv3 architecture spec 12.9, 12.11). */
-#define GICD_CTLR       0x0000
-#define GICD_TYPER      0x0004
-#define GICD_IIDR       0x0008
-#define GICD_TYPER2     0x000c
-#define GICD_IGROUPR    0x0080
-#define GICD_ISENABLER  0x0100
-#define GICD_ICENABLER  0x0180
-#define GICD_ISPENDR    0x0200
-#define GICD_ICPENDR    0x0280
-#define GICD_ISACTIVER  0x0300
-#define GICD_ICACTIVER  0x0380
+#define GICD_CTLR	0x0000
+#define GICD_TYPER	0x0004
+#define GICD_IIDR	0x0008
+#define GICD_TYPER2	0x000c
+#define GICD_IGROUPR	0x0080
+#define GICD_ISENABLER	0x0100
+#define GICD_ICENABLER	0x0180
+#define GICD_ISPENDR	0x0200
+#define GICD_ICPENDR	0x0280
+#define GICD_ISACTIVER	0x0300
+#define GICD_ICACTIVER	0x0380
 #define GICD_IPRIORITYR 0x0400
-#define GICD_ICFGR      0x0c00
-#define GICD_IROUTER    0x6000
-#define GIC_PIDR2       0xffe8
-#define GICR_CTLR       0x0000
-#define GICR_IIDR       0x0004
-#define GICR_TYPER      0x0008
-#define GICR_WAKER      0x0014
-#define GICR_FRAME      0x20000
-#define GICR_SGI_BASE   0x10000
+#define GICD_ICFGR	0x0c00
+#define GICD_IROUTER	0x6000
+#define GIC_PIDR2	0xffe8
+#define GICR_CTLR	0x0000
+#define GICR_IIDR	0x0004
+#define GICR_TYPER	0x0008
+#define GICR_WAKER	0x0014
+#define GICR_FRAME	0x20000
+#define GICR_SGI_BASE	0x10000
 
-#define PIDR2_GICV3     0x3b
-#define IIDR_PUNT       0x0000043b
-#define CTLR_ARE        (1u << 4)
-#define CTLR_GRP1       (1u << 1)
+#define PIDR2_GICV3	0x3b
+#define IIDR_PUNT	0x0000043b
+#define CTLR_ARE	(1u << 4)
+#define CTLR_GRP1	(1u << 1)
 #define CTLR_GRP1_ALIAS (1u << 0)
-#define WAKER_SLEEP     (1u << 1)
-#define WAKER_ASLEEP    (1u << 2)
+#define WAKER_SLEEP	(1u << 1)
+#define WAKER_ASLEEP	(1u << 2)
 
 #define LR_STATE_PENDING (1UL << 62)
-#define LR_STATE_ACTIVE  (1UL << 63)
-#define LR_HW            (1UL << 61)
-#define LR_GROUP1        (1UL << 60)
-#define ICH_HCR_EN       (1UL << 0)
-#define ICH_HCR_NPIE     (1UL << 3)
+#define LR_STATE_ACTIVE	 (1UL << 63)
+#define LR_HW		 (1UL << 61)
+#define LR_GROUP1	 (1UL << 60)
+#define ICH_HCR_EN	 (1UL << 0)
+#define ICH_HCR_UIE	 (1UL << 1)
 
 #define VTIMER_INTID 27
 
 static unsigned nr_lrs;
+static uint32_t maintenance_intid;
+
+/*
+ * The maintenance interrupt only has to bring the vCPU out of the guest:
+ * the exit path folds the list registers back and the entry path refills
+ * them.
+ */
+static void maintenance_interrupt(uint32_t intid)
+{
+	(void)intid;
+	write_sysreg(S3_4_C12_C11_0 /* ICH_HCR_EL2 */, ICH_HCR_EN);
+}
+
+void vgic_init(uint32_t maint_intid)
+{
+	maintenance_intid = maint_intid;
+	irq_register(maint_intid, maintenance_interrupt);
+}
+
+void vgic_init_cpu(void)
+{
+	if (maintenance_intid)
+		gic_enable(maintenance_intid);
+}
 
 unsigned vgic_nr_lrs(void)
 {
@@ -65,44 +90,92 @@ unsigned vgic_nr_lrs(void)
 static uint64_t lr_read(unsigned i)
 {
 	switch (i) {
-	case 0: return read_sysreg(S3_4_C12_C12_0);
-	case 1: return read_sysreg(S3_4_C12_C12_1);
-	case 2: return read_sysreg(S3_4_C12_C12_2);
-	case 3: return read_sysreg(S3_4_C12_C12_3);
-	case 4: return read_sysreg(S3_4_C12_C12_4);
-	case 5: return read_sysreg(S3_4_C12_C12_5);
-	case 6: return read_sysreg(S3_4_C12_C12_6);
-	case 7: return read_sysreg(S3_4_C12_C12_7);
-	case 8: return read_sysreg(S3_4_C12_C13_0);
-	case 9: return read_sysreg(S3_4_C12_C13_1);
-	case 10: return read_sysreg(S3_4_C12_C13_2);
-	case 11: return read_sysreg(S3_4_C12_C13_3);
-	case 12: return read_sysreg(S3_4_C12_C13_4);
-	case 13: return read_sysreg(S3_4_C12_C13_5);
-	case 14: return read_sysreg(S3_4_C12_C13_6);
-	default: return read_sysreg(S3_4_C12_C13_7);
+	case 0:
+		return read_sysreg(S3_4_C12_C12_0);
+	case 1:
+		return read_sysreg(S3_4_C12_C12_1);
+	case 2:
+		return read_sysreg(S3_4_C12_C12_2);
+	case 3:
+		return read_sysreg(S3_4_C12_C12_3);
+	case 4:
+		return read_sysreg(S3_4_C12_C12_4);
+	case 5:
+		return read_sysreg(S3_4_C12_C12_5);
+	case 6:
+		return read_sysreg(S3_4_C12_C12_6);
+	case 7:
+		return read_sysreg(S3_4_C12_C12_7);
+	case 8:
+		return read_sysreg(S3_4_C12_C13_0);
+	case 9:
+		return read_sysreg(S3_4_C12_C13_1);
+	case 10:
+		return read_sysreg(S3_4_C12_C13_2);
+	case 11:
+		return read_sysreg(S3_4_C12_C13_3);
+	case 12:
+		return read_sysreg(S3_4_C12_C13_4);
+	case 13:
+		return read_sysreg(S3_4_C12_C13_5);
+	case 14:
+		return read_sysreg(S3_4_C12_C13_6);
+	default:
+		return read_sysreg(S3_4_C12_C13_7);
 	}
 }
 
 static void lr_write(unsigned i, uint64_t v)
 {
 	switch (i) {
-	case 0: write_sysreg(S3_4_C12_C12_0, v); break;
-	case 1: write_sysreg(S3_4_C12_C12_1, v); break;
-	case 2: write_sysreg(S3_4_C12_C12_2, v); break;
-	case 3: write_sysreg(S3_4_C12_C12_3, v); break;
-	case 4: write_sysreg(S3_4_C12_C12_4, v); break;
-	case 5: write_sysreg(S3_4_C12_C12_5, v); break;
-	case 6: write_sysreg(S3_4_C12_C12_6, v); break;
-	case 7: write_sysreg(S3_4_C12_C12_7, v); break;
-	case 8: write_sysreg(S3_4_C12_C13_0, v); break;
-	case 9: write_sysreg(S3_4_C12_C13_1, v); break;
-	case 10: write_sysreg(S3_4_C12_C13_2, v); break;
-	case 11: write_sysreg(S3_4_C12_C13_3, v); break;
-	case 12: write_sysreg(S3_4_C12_C13_4, v); break;
-	case 13: write_sysreg(S3_4_C12_C13_5, v); break;
-	case 14: write_sysreg(S3_4_C12_C13_6, v); break;
-	default: write_sysreg(S3_4_C12_C13_7, v); break;
+	case 0:
+		write_sysreg(S3_4_C12_C12_0, v);
+		break;
+	case 1:
+		write_sysreg(S3_4_C12_C12_1, v);
+		break;
+	case 2:
+		write_sysreg(S3_4_C12_C12_2, v);
+		break;
+	case 3:
+		write_sysreg(S3_4_C12_C12_3, v);
+		break;
+	case 4:
+		write_sysreg(S3_4_C12_C12_4, v);
+		break;
+	case 5:
+		write_sysreg(S3_4_C12_C12_5, v);
+		break;
+	case 6:
+		write_sysreg(S3_4_C12_C12_6, v);
+		break;
+	case 7:
+		write_sysreg(S3_4_C12_C12_7, v);
+		break;
+	case 8:
+		write_sysreg(S3_4_C12_C13_0, v);
+		break;
+	case 9:
+		write_sysreg(S3_4_C12_C13_1, v);
+		break;
+	case 10:
+		write_sysreg(S3_4_C12_C13_2, v);
+		break;
+	case 11:
+		write_sysreg(S3_4_C12_C13_3, v);
+		break;
+	case 12:
+		write_sysreg(S3_4_C12_C13_4, v);
+		break;
+	case 13:
+		write_sysreg(S3_4_C12_C13_5, v);
+		break;
+	case 14:
+		write_sysreg(S3_4_C12_C13_6, v);
+		break;
+	default:
+		write_sysreg(S3_4_C12_C13_7, v);
+		break;
 	}
 }
 
@@ -271,8 +344,7 @@ void vgic_flush(struct vcpu *v)
 	}
 	v->arch.lr_used = n;
 	spin_unlock(&g->lock);
-	write_sysreg(S3_4_C12_C11_0 /* ICH_HCR_EL2 */,
-		     ICH_HCR_EN | (total > n ? ICH_HCR_NPIE : 0));
+	write_sysreg(S3_4_C12_C11_0 /* ICH_HCR_EL2 */, ICH_HCR_EN | (total > n ? ICH_HCR_UIE : 0));
 }
 
 void vgic_sync(struct vcpu *v)
@@ -401,8 +473,8 @@ static void enable_changed(struct domain *d, uint32_t intid, bool on)
 }
 
 /* 32 interrupts from `first`: a set (ISxxx) or clear (ICxxx) write, or a read. */
-static void bits_access(struct vcpu *v, struct mmio_access *a, uint32_t first,
-			enum irq_family f, bool set)
+static void bits_access(struct vcpu *v, struct mmio_access *a, uint32_t first, enum irq_family f,
+			bool set)
 {
 	struct domain *d = v->domain;
 	uint32_t *map = family_map(v, f, first);
@@ -435,7 +507,7 @@ static uint8_t *priority_ptr(struct vcpu *v, uint32_t intid)
 {
 	if (intid < 32)
 		return &v->arch.vgic.priority[intid];
-	return &v->domain->arch.vgic.priority[intid];
+	return &v->domain->arch.vgic.priority[intid % 1024];
 }
 
 static void priority_access(struct vcpu *v, struct mmio_access *a, uint32_t first)
@@ -481,10 +553,11 @@ static void config_access(struct vcpu *v, struct mmio_access *a, uint32_t first)
 			edge = a->value & (2u << (2 * i));
 			if (intid < 32)
 				v->arch.vgic.edge = edge ? v->arch.vgic.edge | 1u << intid
-						       : v->arch.vgic.edge & ~(1u << intid);
+							 : v->arch.vgic.edge & ~(1u << intid);
 			else
 				set_bit_to(g->edge, intid, edge);
-			/* A forwarded SPI's trigger is the device's: the physical GIC must agree. */
+			/* A forwarded SPI's trigger is the device's: the physical GIC must agree.
+			 */
 			if (intid >= 32 && bit(g->hw, intid))
 				gic_set_edge(intid, edge);
 		} else {
@@ -503,8 +576,8 @@ static void route_changed(struct domain *d, uint32_t intid)
 
 	if (!(r & (1UL << 31))) {
 		for (unsigned i = 0; i < d->max_vcpus; i++) {
-			if (d->vcpus[i] &&
-			    (d->vcpus[i]->arch.sys.vmpidr & MPIDR_AFF_MASK) == (r & MPIDR_AFF_MASK)) {
+			if (d->vcpus[i] && (d->vcpus[i]->arch.sys.vmpidr & MPIDR_AFF_MASK) ==
+					       (r & MPIDR_AFF_MASK)) {
 				target = i;
 				break;
 			}
@@ -665,7 +738,8 @@ static bool redist_access(struct vcpu *v, struct mmio_access *a, void *priv)
 		uint64_t aff = (mpidr & 0xffffff) | ((mpidr >> 32 & 0xff) << 24);
 		uint64_t typer = (aff << 32) | ((uint64_t)t->id << 8) |
 				 (idx == d->max_vcpus - 1 ? (1u << 4) : 0);
-		a->value = off == GICR_TYPER ? (a->size == 8 ? typer : (uint32_t)typer) : typer >> 32;
+		a->value =
+		    off == GICR_TYPER ? (a->size == 8 ? typer : (uint32_t)typer) : typer >> 32;
 	} else if (off == GICR_WAKER) {
 		if (a->write)
 			t->arch.redist_waker_sleep = a->value & WAKER_SLEEP;

@@ -13,16 +13,14 @@
 #include <punt/domain.h>
 #include <punt/sched.h>
 
-#define PSCI_VERSION_1_1       0x00010001u
-#define SMCCC_VERSION          0x80000000u
-#define SMCCC_ARCH_FEATURES    0x80000001u
-#define SMCCC_VERSION_1_1      0x00010001u
-#define SMCCC_NOT_SUPPORTED    (-1L)
+#define PSCI_VERSION_1_1    0x00010001u
+#define SMCCC_VERSION	    0x80000000u
+#define SMCCC_ARCH_FEATURES 0x80000001u
+#define SMCCC_VERSION_1_1   0x00010001u
+#define SMCCC_NOT_SUPPORTED (-1L)
 
-#define AFFINITY_ON            0
-#define AFFINITY_OFF           1
-
-
+#define AFFINITY_ON  0
+#define AFFINITY_OFF 1
 
 static struct vcpu *vcpu_by_mpidr(struct domain *d, uint64_t mpidr)
 {

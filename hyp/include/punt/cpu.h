@@ -13,15 +13,15 @@
 struct vcpu;
 
 struct pcpu {
-	uint64_t stack_top;	/* read by head.S: must stay first */
+	uint64_t stack_top; /* read by head.S: must stay first */
 	uint64_t stack_base;
 	unsigned id;
 	uint64_t mpidr;
 	volatile bool online;
-	struct vcpu *current;	/* vCPU whose state is loaded, or NULL */
-	struct vcpu *run_head;	/* this CPU's run queue (sched.c) */
+	struct vcpu *current;  /* vCPU whose state is loaded, or NULL */
+	struct vcpu *run_head; /* this CPU's run queue (sched.c) */
 	unsigned nr_assigned;
-	uint64_t redist_base;	/* physical GIC redistributor of this CPU */
+	uint64_t redist_base; /* physical GIC redistributor of this CPU */
 	uint64_t irq_count;
 };
 

@@ -19,7 +19,8 @@ struct debug_key {
 	    __attribute__((used, section(".debug_keys"))) = {k, desc, fn}
 void debug_key_pressed(char c);
 #else
-#define DEBUG_KEY(name, k, desc, fn) static void (*const debug_key_unused_##name)(void) __attribute__((unused)) = fn
+#define DEBUG_KEY(name, k, desc, fn)                                                               \
+	static void (*const debug_key_unused_##name)(void) __attribute__((unused)) = fn
 static inline void debug_key_pressed(char c)
 {
 	(void)c;

@@ -22,44 +22,44 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#define MAX_DOMAINS    64
-#define NR_HVM_PARAMS  64
+#define MAX_DOMAINS   64
+#define NR_HVM_PARAMS 64
 
 struct evtchn;
 struct grant_table;
 
 enum vcpu_run_state {
-	VCPU_OFFLINE,	/* not started (PSCI CPU_ON brings it up) or CPU_OFF */
+	VCPU_OFFLINE, /* not started (PSCI CPU_ON brings it up) or CPU_OFF */
 	VCPU_RUNNABLE,
-	VCPU_BLOCKED,	/* WFI / SCHEDOP_block / poll: waits for an interrupt */
-	VCPU_PAUSED,	/* domain shut down */
+	VCPU_BLOCKED, /* WFI / SCHEDOP_block / poll: waits for an interrupt */
+	VCPU_PAUSED,  /* domain shut down */
 };
 
 struct vcpu {
 	struct domain *domain;
 	unsigned id;
-	unsigned pcpu;			/* the physical CPU it runs on */
+	unsigned pcpu; /* the physical CPU it runs on */
 	enum vcpu_run_state state;
-	bool on_cpu;			/* its registers are loaded on `pcpu` */
-	bool needs_load;		/* registers were reset while off the CPU */
+	bool on_cpu;	 /* its registers are loaded on `pcpu` */
+	bool needs_load; /* registers were reset while off the CPU */
 	struct vcpu *runq_next;
-	struct cpu_regs regs;		/* general registers while not in the frame */
+	struct cpu_regs regs; /* general registers while not in the frame */
 	struct arch_vcpu arch;
 
 	/* PV state (protected by domain->lock) */
-	struct vcpu_info *vcpu_info;	/* where upcall bits live: Punt's address */
+	struct vcpu_info *vcpu_info; /* where upcall bits live: Punt's address */
 	bool vcpu_info_registered;
 	uint64_t runstate_gva;
 	struct vcpu_runstate_info runstate;
 	uint32_t virq_to_port[NR_VIRQS];
-	uint64_t wake_deadline;		/* SCHEDOP_poll timeout as a timer count, 0 none */
+	uint64_t wake_deadline; /* SCHEDOP_poll timeout as a timer count, 0 none */
 };
 
 struct domain {
 	domid_t id;
 	char name[16];
-	bool privileged;		/* dom0: control domain and hardware domain */
-	bool direct_mapped;		/* RAM at IPA == PA */
+	bool privileged;    /* dom0: control domain and hardware domain */
+	bool direct_mapped; /* RAM at IPA == PA */
 	bool dying;
 	unsigned max_vcpus;
 	struct vcpu *vcpus[CONFIG_NR_CPUS];
@@ -70,19 +70,19 @@ struct domain {
 	unsigned nr_ram;
 	uint64_t tot_pages;
 
-	struct shared_info *shared_info;	/* Punt's page, always present */
-	uint64_t shared_info_gfn;		/* where the guest mapped it, or ~0 */
+	struct shared_info *shared_info; /* Punt's page, always present */
+	uint64_t shared_info_gfn;	 /* where the guest mapped it, or ~0 */
 
-	struct evtchn *evtchn;			/* array of max_evtchns ports */
-	uint32_t evtchn_intid;			/* the PPI that carries upcalls */
+	struct evtchn *evtchn; /* array of max_evtchns ports */
+	uint32_t evtchn_intid; /* the PPI that carries upcalls */
 	unsigned max_evtchns;
 	struct grant_table *grant;
 	uint64_t gnttab_base_gfn, gnttab_max_frames;
 
 	uint64_t hvm_params[NR_HVM_PARAMS];
 	uint32_t vm_assist;
-	int shutdown_reason;		/* -1 while running */
-	int shutdown_code;		/* SCHEDOP_shutdown_code */
+	int shutdown_reason; /* -1 while running */
+	int shutdown_code;   /* SCHEDOP_shutdown_code */
 };
 
 extern struct domain *domains[MAX_DOMAINS];

@@ -27,9 +27,9 @@ enum evtchn_state {
 struct evtchn {
 	uint8_t state;
 	uint16_t notify_vcpu;
-	domid_t remote_dom;	/* UNBOUND: who may bind; INTERDOMAIN: the peer */
-	uint32_t remote_port;	/* INTERDOMAIN */
-	uint32_t virq;		/* VIRQ */
+	domid_t remote_dom;   /* UNBOUND: who may bind; INTERDOMAIN: the peer */
+	uint32_t remote_port; /* INTERDOMAIN */
+	uint32_t virq;	      /* VIRQ */
 };
 
 #define EVTCHN_MAX_PORTS EVTCHN_2L_NR_CHANNELS

@@ -12,13 +12,13 @@
 struct domain;
 struct vcpu;
 
-#define GNTTAB_MAX_FRAMES 64	/* Xen's default gnttab_max_frames */
+#define GNTTAB_MAX_FRAMES 64 /* Xen's default gnttab_max_frames */
 
 struct grant_table {
 	unsigned nr_frames;
 	unsigned version;
 	uint64_t frame_pa[GNTTAB_MAX_FRAMES];
-	uint64_t frame_gfn[GNTTAB_MAX_FRAMES];	/* ~0 when not mapped */
+	uint64_t frame_gfn[GNTTAB_MAX_FRAMES]; /* ~0 when not mapped */
 };
 
 int grant_table_init(struct domain *d);

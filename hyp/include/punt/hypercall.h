@@ -14,8 +14,8 @@
 
 struct vcpu;
 
-typedef long (*hypercall_fn)(struct vcpu *v, uint64_t a0, uint64_t a1, uint64_t a2,
-			     uint64_t a3, uint64_t a4);
+typedef long (*hypercall_fn)(struct vcpu *v, uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3,
+			     uint64_t a4);
 
 void do_hypercall(struct vcpu *v, struct cpu_regs *regs);
 
@@ -25,8 +25,7 @@ long do_memory_op(struct vcpu *v, uint64_t cmd, uint64_t arg, uint64_t a2, uint6
 		  uint64_t a4);
 long do_vcpu_op(struct vcpu *v, uint64_t cmd, uint64_t vcpuid, uint64_t arg, uint64_t a3,
 		uint64_t a4);
-long do_sched_op(struct vcpu *v, uint64_t cmd, uint64_t arg, uint64_t a2, uint64_t a3,
-		 uint64_t a4);
+long do_sched_op(struct vcpu *v, uint64_t cmd, uint64_t arg, uint64_t a2, uint64_t a3, uint64_t a4);
 long do_console_io(struct vcpu *v, uint64_t cmd, uint64_t count, uint64_t buf, uint64_t a3,
 		   uint64_t a4);
 long do_hvm_op(struct vcpu *v, uint64_t op, uint64_t arg, uint64_t a2, uint64_t a3, uint64_t a4);

@@ -18,7 +18,7 @@ void print_backtrace(uint64_t fp, uint64_t pc);
 #define BUG_ON(cond)                                                                               \
 	do {                                                                                       \
 		if (cond)                                                                          \
-			panic("BUG at %s:%d: %s", __FILE__, __LINE__, #cond);                     \
+			panic("BUG at %s:%d: %s", __FILE__, __LINE__, #cond);                      \
 	} while (0)
 
 #endif

@@ -73,12 +73,37 @@ const char *quota_help(enum quota_id id)
 
 int acct_init(struct acct_table *t)
 {
-	t->dom = calloc(ACCT_DOMIDS, sizeof(*t->dom));
-	return t->dom ? 0 : -ENOMEM;
+	memset(t, 0, sizeof(*t));
+	return 0;
 }
 
 void acct_fini(struct acct_table *t)
 {
-	free(t->dom);
-	t->dom = NULL;
+	for (size_t i = 0; i < ACCT_DOMIDS / ACCT_PAGE; i++) {
+		free(t->pages[i]);
+		t->pages[i] = NULL;
+	}
+}
+
+void acct_reset(struct acct_table *t)
+{
+	for (size_t i = 0; i < ACCT_DOMIDS / ACCT_PAGE; i++) {
+		if (t->pages[i])
+			memset(t->pages[i], 0, ACCT_PAGE * sizeof(struct acct));
+	}
+}
+
+struct acct *acct_of(struct acct_table *t, uint32_t domid)
+{
+	uint32_t id = domid & (ACCT_DOMIDS - 1);
+	struct acct **page = &t->pages[id / ACCT_PAGE];
+
+	if (!*page)
+		*page = calloc(ACCT_PAGE, sizeof(**page));
+	/* Without memory the count goes to a scratch slot: quotas loosen, nothing breaks. */
+	if (!*page) {
+		memset(&t->scratch, 0, sizeof(t->scratch));
+		return &t->scratch;
+	}
+	return &(*page)[id % ACCT_PAGE];
 }

@@ -35,22 +35,22 @@ const char *quota_name(enum quota_id id);
 const char *quota_help(enum quota_id id);
 
 #define ACCT_DOMIDS 0x10000u
+#define ACCT_PAGE   256u
 
 struct acct {
 	int64_t nodes;
 	int64_t mem;
-	int32_t watches;
 };
 
+/* Indexed by domain id; pages of entries appear when a domain first owns something. */
 struct acct_table {
-	struct acct *dom;
+	struct acct *pages[ACCT_DOMIDS / ACCT_PAGE];
+	struct acct scratch;
 };
 
 int acct_init(struct acct_table *t);
 void acct_fini(struct acct_table *t);
-static inline struct acct *acct_of(struct acct_table *t, uint32_t domid)
-{
-	return &t->dom[domid & (ACCT_DOMIDS - 1)];
-}
+void acct_reset(struct acct_table *t);
+struct acct *acct_of(struct acct_table *t, uint32_t domid);
 
 #endif

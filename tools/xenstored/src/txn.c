@@ -178,6 +178,7 @@ static void view_charge(struct view *v, const struct node *n, int sign)
 void view_usage(const struct view *v, uint32_t domid, int64_t *nodes, int64_t *mem)
 {
 	const struct acct *a = acct_of(v->acct, domid);
+
 	int64_t dn = 0, dm = 0;
 
 	if (v->tx)

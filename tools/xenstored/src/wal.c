@@ -94,7 +94,7 @@ static int charge_node(const struct node *n, void *arg)
 
 void server_recount(struct server *s)
 {
-	memset(s->acct.dom, 0, ACCT_DOMIDS * sizeof(*s->acct.dom));
+	acct_reset(&s->acct);
 	db_walk(&s->db, "/", charge_node, s);
 }
 

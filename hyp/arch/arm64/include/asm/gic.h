@@ -14,9 +14,9 @@
 
 struct boot_info;
 
-#define GIC_SPURIOUS  1023
-#define GIC_NR_SGIS   16
-#define GIC_SPI_BASE  32
+#define GIC_SPURIOUS 1023
+#define GIC_NR_SGIS  16
+#define GIC_SPI_BASE 32
 
 int gic_init(const struct boot_info *bi, char *err, unsigned errlen);
 int gic_init_cpu(void);

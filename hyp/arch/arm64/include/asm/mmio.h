@@ -16,11 +16,11 @@ struct vcpu;
 struct domain;
 
 struct mmio_access {
-	uint64_t addr;		/* guest-physical */
-	uint64_t offset;	/* from the start of the range */
-	unsigned size;		/* 1, 2, 4 or 8 bytes */
+	uint64_t addr;	 /* guest-physical */
+	uint64_t offset; /* from the start of the range */
+	unsigned size;	 /* 1, 2, 4 or 8 bytes */
 	bool write;
-	uint64_t value;		/* in for writes, out for reads */
+	uint64_t value; /* in for writes, out for reads */
 };
 
 /* Return true if handled; false makes the access fault in the guest. */

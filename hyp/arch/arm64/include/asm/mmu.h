@@ -12,10 +12,10 @@
 #include <stdint.h>
 
 enum mmu_attr {
-	MMU_RX,		/* text */
-	MMU_RO,		/* rodata, DTB, boot modules */
-	MMU_RW,		/* data, RAM: never executable */
-	MMU_DEVICE,	/* MMIO */
+	MMU_RX,	    /* text */
+	MMU_RO,	    /* rodata, DTB, boot modules */
+	MMU_RW,	    /* data, RAM: never executable */
+	MMU_DEVICE, /* MMIO */
 };
 
 void mmu_build_boot_tables(uint64_t image_base);

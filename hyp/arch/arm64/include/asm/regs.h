@@ -6,11 +6,11 @@
 #ifndef ASM_REGS_H
 #define ASM_REGS_H
 
-#define REGS_X(n)    ((n) * 8)
-#define REGS_SP      248
-#define REGS_ELR     256
-#define REGS_SPSR    264
-#define REGS_SIZE    272
+#define REGS_X(n) ((n)*8)
+#define REGS_SP	  248
+#define REGS_ELR  256
+#define REGS_SPSR 264
+#define REGS_SIZE 272
 
 #ifndef __ASSEMBLY__
 #include <stdint.h>
@@ -18,7 +18,7 @@
 
 struct cpu_regs {
 	uint64_t x[31];
-	uint64_t sp;	/* EL2 SP before the exception; only meaningful for EL2 faults */
+	uint64_t sp; /* EL2 SP before the exception; only meaningful for EL2 faults */
 	uint64_t elr;
 	uint64_t spsr;
 };

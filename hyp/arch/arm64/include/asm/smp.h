@@ -6,8 +6,8 @@
 struct boot_info;
 
 /* SGIs Punt uses between physical CPUs. */
-#define SGI_KICK 0	/* re-evaluate: something changed for the vCPU running here */
-#define SGI_STOP 1	/* panic elsewhere: halt */
+#define SGI_KICK 0 /* re-evaluate: something changed for the vCPU running here */
+#define SGI_STOP 1 /* panic elsewhere: halt */
 
 void smp_init_boot_cpu(void);
 void smp_boot_secondaries(const struct boot_info *bi);

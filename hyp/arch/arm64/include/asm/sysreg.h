@@ -16,8 +16,7 @@
 		__asm__ volatile("mrs %0, " #name : "=r"(v_));                                     \
 		v_;                                                                                \
 	})
-#define write_sysreg(name, v)                                                                      \
-	__asm__ volatile("msr " #name ", %0" ::"r"((uint64_t)(v)) : "memory")
+#define write_sysreg(name, v) __asm__ volatile("msr " #name ", %0" ::"r"((uint64_t)(v)) : "memory")
 
 static inline void isb(void)
 {
@@ -58,63 +57,63 @@ static inline void cpu_relax(void)
 #endif
 
 /* HCR_EL2 (Arm ARM D13.2.48) */
-#define HCR_VM   (1UL << 0)
-#define HCR_SWIO (1UL << 1)
-#define HCR_FMO  (1UL << 3)
-#define HCR_IMO  (1UL << 4)
-#define HCR_AMO  (1UL << 5)
-#define HCR_VSE  (1UL << 8)
-#define HCR_FB   (1UL << 9)
+#define HCR_VM	      (1UL << 0)
+#define HCR_SWIO      (1UL << 1)
+#define HCR_FMO	      (1UL << 3)
+#define HCR_IMO	      (1UL << 4)
+#define HCR_AMO	      (1UL << 5)
+#define HCR_VSE	      (1UL << 8)
+#define HCR_FB	      (1UL << 9)
 #define HCR_BSU_INNER (1UL << 10)
-#define HCR_TWI  (1UL << 13)
-#define HCR_TWE  (1UL << 14)
-#define HCR_TSC  (1UL << 19)
-#define HCR_TACR (1UL << 21)
-#define HCR_TSW  (1UL << 22)
-#define HCR_RW   (1UL << 31)
+#define HCR_TWI	      (1UL << 13)
+#define HCR_TWE	      (1UL << 14)
+#define HCR_TSC	      (1UL << 19)
+#define HCR_TACR      (1UL << 21)
+#define HCR_TSW	      (1UL << 22)
+#define HCR_RW	      (1UL << 31)
 
 /* SCTLR_EL2 with the MMU off, caches off: only the RES1 bits. */
 #define SCTLR_EL2_RES1 0x30C50830UL
-#define SCTLR_M   (1UL << 0)
-#define SCTLR_C   (1UL << 2)
-#define SCTLR_SA  (1UL << 3)
-#define SCTLR_I   (1UL << 12)
-#define SCTLR_WXN (1UL << 19)
+#define SCTLR_M	       (1UL << 0)
+#define SCTLR_C	       (1UL << 2)
+#define SCTLR_SA       (1UL << 3)
+#define SCTLR_I	       (1UL << 12)
+#define SCTLR_WXN      (1UL << 19)
 
 /* ESR_ELx exception classes (Arm ARM D17.2.37) */
-#define ESR_EC_SHIFT     26
-#define ESR_EC_UNKNOWN   0x00
-#define ESR_EC_WFX       0x01
-#define ESR_EC_FP        0x07
-#define ESR_EC_HVC64     0x16
-#define ESR_EC_SMC64     0x17
-#define ESR_EC_SYSREG    0x18
-#define ESR_EC_IABT_LOW  0x20
-#define ESR_EC_IABT_CUR  0x21
-#define ESR_EC_PC_ALIGN  0x22
-#define ESR_EC_DABT_LOW  0x24
-#define ESR_EC_DABT_CUR  0x25
-#define ESR_EC_SP_ALIGN  0x26
-#define ESR_EC_SERROR    0x2f
-#define ESR_EC_BRK       0x3c
-#define ESR_IL           (1UL << 25)
+#define ESR_EC_SHIFT	26
+#define ESR_EC_UNKNOWN	0x00
+#define ESR_EC_WFX	0x01
+#define ESR_EC_FP	0x07
+#define ESR_EC_HVC64	0x16
+#define ESR_EC_SMC64	0x17
+#define ESR_EC_SYSREG	0x18
+#define ESR_EC_IABT_LOW 0x20
+#define ESR_EC_IABT_CUR 0x21
+#define ESR_EC_PC_ALIGN 0x22
+#define ESR_EC_DABT_LOW 0x24
+#define ESR_EC_DABT_CUR 0x25
+#define ESR_EC_SP_ALIGN 0x26
+#define ESR_EC_SERROR	0x2f
+#define ESR_EC_BRK	0x3c
+#define ESR_IL		(1UL << 25)
 
 /* PSTATE / SPSR */
 #define PSR_MODE_EL1h 0x5
-#define PSR_F (1UL << 6)
-#define PSR_I (1UL << 7)
-#define PSR_A (1UL << 8)
-#define PSR_D (1UL << 9)
+#define PSR_F	      (1UL << 6)
+#define PSR_I	      (1UL << 7)
+#define PSR_A	      (1UL << 8)
+#define PSR_D	      (1UL << 9)
 
 /* CPTR_EL2 (non-VHE): RES1 bits 13:12, 9:0 and bit 10 TFP traps FP/SIMD. */
 #define CPTR_EL2_RES1 0x000032FFUL
 
 /* CNTHCTL_EL2 (non-VHE): EL1 may use the physical counter and timer. */
 #define CNTHCTL_EL1PCTEN (1UL << 0)
-#define CNTHCTL_EL1PCEN  (1UL << 1)
+#define CNTHCTL_EL1PCEN	 (1UL << 1)
 
-#define CNT_CTL_ENABLE  (1UL << 0)
-#define CNT_CTL_IMASK   (1UL << 1)
+#define CNT_CTL_ENABLE	(1UL << 0)
+#define CNT_CTL_IMASK	(1UL << 1)
 #define CNT_CTL_ISTATUS (1UL << 2)
 
 #define MPIDR_AFF_MASK 0xff00ffffffUL

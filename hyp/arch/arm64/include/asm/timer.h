@@ -9,7 +9,7 @@ struct boot_info;
 
 void timer_init(const struct boot_info *bi);
 void timer_init_cpu(void);
-uint64_t timer_count(void);		/* physical count */
+uint64_t timer_count(void); /* physical count */
 uint64_t timer_freq(void);
 uint64_t now_ns(void);
 uint64_t ns_to_count(uint64_t ns);

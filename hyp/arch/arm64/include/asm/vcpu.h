@@ -29,7 +29,7 @@ struct arch_fp_state {
 struct vgic_private {
 	uint32_t enabled, pending, active, edge, in_lr;
 	uint8_t priority[32];
-	uint64_t sgi_source[16];	/* for GICv3 not needed; kept for debug dumps */
+	uint64_t sgi_source[16]; /* for GICv3 not needed; kept for debug dumps */
 };
 
 struct arch_vcpu {
@@ -37,9 +37,9 @@ struct arch_vcpu {
 	struct arch_fp_state fp;
 	struct vgic_private vgic;
 	uint64_t ich_vmcr, ich_ap0r[4], ich_ap1r[4];
-	uint32_t lr_intid[VGIC_MAX_LRS];	/* vINTID held by each LR, when used */
-	uint32_t lr_used;			/* bitmap of LRs in use */
-	uint64_t timer_deadline;		/* physical count when its vtimer fires, 0 = none */
+	uint32_t lr_intid[VGIC_MAX_LRS]; /* vINTID held by each LR, when used */
+	uint32_t lr_used;		 /* bitmap of LRs in use */
+	uint64_t timer_deadline;	 /* physical count when its vtimer fires, 0 = none */
 	bool redist_waker_sleep;
 };
 
@@ -49,8 +49,8 @@ struct cpu_regs;
 void arch_vcpu_init(struct vcpu *v, uint64_t entry, uint64_t x0);
 /* The virtual MPIDR of vCPU id (Aff0 = id % 16, Aff1 = id / 16), as dom0_fdt describes it. */
 uint64_t vcpu_vmpidr(unsigned id);
-void arch_vcpu_load(struct vcpu *v);	/* put v's state on this CPU */
-void arch_vcpu_save(struct vcpu *v);	/* take it off */
+void arch_vcpu_load(struct vcpu *v); /* put v's state on this CPU */
+void arch_vcpu_save(struct vcpu *v); /* take it off */
 _Noreturn void arch_enter_guest(struct cpu_regs *frame);
 /* The guest frame at the top of this CPU's stack. */
 struct cpu_regs *arch_guest_frame(void);

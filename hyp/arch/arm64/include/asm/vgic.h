@@ -15,13 +15,16 @@
 struct vcpu;
 struct domain;
 
+/* Once at boot: the maintenance interrupt's INTID; then on every CPU. */
+void vgic_init(uint32_t maint_intid);
+void vgic_init_cpu(void);
 int vgic_domain_init(struct domain *d, uint64_t dist_base, uint64_t redist_base,
 		     uint64_t redist_size, unsigned nr_lines);
 void vgic_vcpu_reset(struct vcpu *v);
 void vgic_load(struct vcpu *v);
 void vgic_save(struct vcpu *v);
-void vgic_flush(struct vcpu *v);	/* software state -> list registers, before entry */
-void vgic_sync(struct vcpu *v);		/* list registers -> software state, after exit */
+void vgic_flush(struct vcpu *v); /* software state -> list registers, before entry */
+void vgic_sync(struct vcpu *v);	 /* list registers -> software state, after exit */
 /* Make intid pending: SGI/PPI for v, or an SPI of v's domain (v is then ignored). */
 void vgic_inject(struct vcpu *v, uint32_t intid);
 /* A physical SPI owned by d fired: inject it with the hardware bit set. */

@@ -1,0 +1,31 @@
+#!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
+# Style gate for C sources: clang-format with the project's config, and cppcheck on the
+# hypervisor and tools. Prints what is wrong and exits non-zero.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+
+status=0
+mapfile -t sources < <(git ls-files '*.c' '*.h' 2>/dev/null | grep -v '^tests/unit/fixtures/')
+if ! clang-format --dry-run --Werror "${sources[@]}" 2>/tmp/punt-format.$$; then
+	echo "clang-format: these files need formatting (clang-format -i FILE):"
+	grep -o '^[^:]*\.[ch]' /tmp/punt-format.$$ | sort -u | sed 's/^/  /'
+	status=1
+fi
+rm -f /tmp/punt-format.$$
+
+config=(-DCONFIG_NR_CPUS=64 -DCONFIG_DOM0_MAX_VCPUS=64 -DCONFIG_LOG_RING_SIZE=16384
+	-DCONFIG_STACK_SIZE_ORDER=2 -DCONFIG_DEBUG_KEYS=1 -DCONFIG_CRASH_TEST=1 -D__aarch64__)
+if ! cppcheck --quiet --error-exitcode=1 --inline-suppr --std=c11 \
+	--enable=warning,performance,portability "${config[@]}" \
+	-I hyp/include -I hyp/arch/arm64/include hyp; then
+	echo "cppcheck: findings in hyp/"
+	status=1
+fi
+if [ -d tools/xenstored ] && ! cppcheck --quiet --error-exitcode=1 --inline-suppr --std=c11 \
+	--enable=warning,performance,portability -I hyp/include tools/xenstored; then
+	echo "cppcheck: findings in tools/xenstored/"
+	status=1
+fi
+[ $status -eq 0 ] && echo "style: clang-format and cppcheck clean"
+exit $status
