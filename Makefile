@@ -5,6 +5,8 @@
 BUILD := $(CURDIR)/build
 PYTHON := $(if $(wildcard /usr/bin/python3),/usr/bin/python3,python3)
 SMP ?= 2
+QEMU_ARGS ?=
+BENCH_ARGS ?=
 DEFCONFIG ?= defconfig
 
 .PHONY: all deps fetch initramfs hyp hyp-minimal run test test-unit test-xenstored \
@@ -32,7 +34,7 @@ defconfig menuconfig: deps
 	@$(MAKE) -C hyp O=$(BUILD)/hyp DEFCONFIG=$(DEFCONFIG) $@
 
 run: hyp initramfs
-	$(PYTHON) scripts/qemu.py --hyp punt --smp $(SMP)
+	$(PYTHON) scripts/qemu.py --hyp punt --smp $(SMP) $(QEMU_ARGS)
 
 test: hyp hyp-minimal initramfs
 	@$(MAKE) --no-print-directory test-unit test-xenstored test-system
@@ -44,10 +46,10 @@ test-xenstored: deps
 	@$(MAKE) -s -C tools/xenstored O=$(BUILD)/xenstored test
 
 test-system: hyp initramfs
-	$(PYTHON) -m pytest -q tests/system
+	$(PYTHON) -m pytest -q -p no:cacheprovider tests/system
 
 bench: hyp initramfs
-	$(PYTHON) scripts/bench.py
+	$(PYTHON) scripts/bench.py $(BENCH_ARGS)
 	@$(MAKE) -s -C tools/xenstored O=$(BUILD)/xenstored bench
 
 fuzz: deps

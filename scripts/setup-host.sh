@@ -48,7 +48,9 @@ if [ ${#missing[@]} -eq 0 ] && have_arm64_arch && have_arm64_lists; then
 fi
 
 if [ "$(id -u)" -ne 0 ]; then
-	echo "setup-host: missing:${missing[*]:+ ${missing[*]}}$(have_arm64_arch || echo ' dpkg architecture arm64')$(have_arm64_lists || echo ' arm64 package lists')" >&2
+	have_arm64_arch || missing+=("(dpkg architecture arm64)")
+	have_arm64_lists || missing+=("(arm64 package lists)")
+	echo "setup-host: missing: ${missing[*]}" >&2
 	echo "setup-host: run as root: sudo make deps" >&2
 	exit 1
 fi

@@ -549,9 +549,24 @@ int bootinfo_parse(const void *fdt, size_t max_size, struct boot_info *bi, char 
 		return FAIL(&p, "device tree: %s", why);
 	bi->fdt = fdt;
 	bi->fdt_size = fdt_total_size(fdt);
-	if (parse_memory(&p) || parse_reserved(&p) || parse_cpus(&p) || parse_psci(&p) ||
-	    parse_gic(&p) || parse_timer(&p) || parse_modules(&p))
-		return -1;
+	/*
+	 * Every step runs even after one failed, so the console UART is found
+	 * whenever the tree names it and the first problem can be printed. Steps
+	 * after the first failure write their messages to a scratch buffer.
+	 */
+	int (*const steps[])(struct parse *) = {parse_memory, parse_reserved, parse_cpus,
+						 parse_psci,   parse_gic,      parse_timer,
+						 parse_modules};
+	char scratch[160];
+	struct parse quiet = {fdt, bi, scratch, sizeof(scratch)};
+	int rc = 0;
+
+	for (size_t i = 0; i < sizeof(steps) / sizeof(steps[0]); i++) {
+		if (steps[i](rc ? &quiet : &p))
+			rc = -1;
+	}
 	parse_cmdlines(&p);
-	return parse_uart(&p);
+	if (parse_uart(rc ? &quiet : &p))
+		rc = -1;
+	return rc;
 }

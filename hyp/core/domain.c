@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include <asm/psci.h>
 #include <asm/vcpu.h>
+#include <asm/vtimer.h>
 #include <public/sched.h>
 #include <punt/console.h>
 #include <punt/cpu.h>
@@ -94,6 +95,7 @@ struct domain *domain_create(domid_t id, const char *name, unsigned nr_vcpus, bo
 	d->lock = (spinlock_t)SPINLOCK_INIT;
 	d->shutdown_reason = -1;
 	d->shared_info_gfn = ~0UL;
+	vtimer_domain_init(d);
 	d->shared_info = (struct shared_info *)page_alloc_zeroed(0);
 	if (!d->shared_info || p2m_init(d) || evtchn_domain_init(d) || grant_table_init(d))
 		goto fail;

@@ -25,6 +25,11 @@ void vtimer_init(void)
 	irq_register(timer_vtimer_intid(), vtimer_fired);
 }
 
+void vtimer_domain_init(struct domain *d)
+{
+	d->arch.cntvoff = timer_count();
+}
+
 void vtimer_load(struct vcpu *v)
 {
 	write_sysreg(cntv_cval_el0, v->arch.sys.cntv_cval);

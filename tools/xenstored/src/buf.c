@@ -40,7 +40,7 @@ int buf_put_u8(struct buf *b, uint8_t v)
 
 int buf_put_u32(struct buf *b, uint32_t v)
 {
-	uint8_t le[4] = { (uint8_t)v, (uint8_t)(v >> 8), (uint8_t)(v >> 16), (uint8_t)(v >> 24) };
+	uint8_t le[4] = {(uint8_t)v, (uint8_t)(v >> 8), (uint8_t)(v >> 16), (uint8_t)(v >> 24)};
 
 	return buf_put(b, le, sizeof(le));
 }

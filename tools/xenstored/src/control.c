@@ -6,16 +6,17 @@
 
 #include "server.h"
 
-static const char help_text[] = "Commands:\n"
-				"  help                      this list\n"
-				"  print <text>              write text to the daemon's log\n"
-				"  quota                     list the quotas\n"
-				"  quota <name> <value>      set a quota\n"
-				"  check                     verify the store's structure\n"
-				"  live-update -f <binary>   choose the binary for a live update\n"
-				"  live-update -c <cmdline>  (accepted, ignored: the command line is kept)\n"
-				"  live-update -s [-t <secs>] [-F]  hand over to the new binary\n"
-				"  live-update -a            abandon a prepared live update\n";
+static const char help_text[] =
+    "Commands:\n"
+    "  help                      this list\n"
+    "  print <text>              write text to the daemon's log\n"
+    "  quota                     list the quotas\n"
+    "  quota <name> <value>      set a quota\n"
+    "  check                     verify the store's structure\n"
+    "  live-update -f <binary>   choose the binary for a live update\n"
+    "  live-update -c <cmdline>  (accepted, ignored: the command line is kept)\n"
+    "  live-update -s [-t <secs>] [-F]  hand over to the new binary\n"
+    "  live-update -a            abandon a prepared live update\n";
 
 static void reply(struct conn *c, const struct xs_msg_hdr *h, const char *text)
 {
@@ -42,9 +43,9 @@ static void do_quota(struct server *s, struct conn *c, const struct xs_msg_hdr *
 		return;
 	}
 	for (int i = 0; i < Q_COUNT; i++) {
-		int w = snprintf(out + off, sizeof(out) - off, "%-18s %8ld  %s\n",
-				 quota_name((enum quota_id)i), s->q.v[i],
-				 quota_help((enum quota_id)i));
+		int w =
+		    snprintf(out + off, sizeof(out) - off, "%-18s %8ld  %s\n",
+			     quota_name((enum quota_id)i), s->q.v[i], quota_help((enum quota_id)i));
 
 		if (w > 0 && off + (size_t)w < sizeof(out))
 			off += (size_t)w;
@@ -78,14 +79,16 @@ static int check_node(const struct node *n, void *arg)
 
 static void do_check(struct server *s, struct conn *c, const struct xs_msg_hdr *h)
 {
-	struct check_state st = { &s->db, 0, 0 };
+	struct check_state st = {&s->db, 0, 0};
 	char out[128];
 
 	db_walk(&s->db, "/", check_node, &st);
 	/* Every stored node must be reachable from the root (plus the two special nodes). */
 	if (st.bad || st.seen + 2 != s->db.count) {
-		snprintf(out, sizeof(out), "store inconsistent: %zu reachable, %zu stored, %d "
-					   "dangling", st.seen, s->db.count, st.bad);
+		snprintf(out, sizeof(out),
+			 "store inconsistent: %zu reachable, %zu stored, %d "
+			 "dangling",
+			 st.seen, s->db.count, st.bad);
 		reply(c, h, out);
 		return;
 	}

@@ -118,7 +118,7 @@ int domain_replay(struct server *s, const struct oprec *r)
 static void log_domain_op(struct server *s, const struct conn *c, uint8_t type, uint32_t domid,
 			  uint64_t gfn, uint32_t port)
 {
-	struct buf data = { 0 }, rec = { 0 };
+	struct buf data = {0}, rec = {0};
 	struct oprec r;
 
 	buf_put_u32(&data, domid);
@@ -128,7 +128,7 @@ static void log_domain_op(struct server *s, const struct conn *c, uint8_t type, 
 	} else if (type == OP_TARGET) {
 		buf_put_u32(&data, port);
 	}
-	r = (struct oprec){ type, c->who, "/", data.data, (uint32_t)data.len };
+	r = (struct oprec){type, c->who, "/", data.data, (uint32_t)data.len};
 	if (!oprec_append(&rec, &r))
 		server_persist(s, &rec);
 	buf_free(&rec);

@@ -237,7 +237,7 @@ static int write_file(const char *path, const struct buf *b)
 const char *lu_exec(struct server *s, struct wal *w, struct ring_host *rings, int listen_fd,
 		    const char *state_path, int argc, char **argv)
 {
-	struct buf b = { 0 };
+	struct buf b = {0};
 	char **nargv;
 	int n = 0;
 
@@ -341,7 +341,7 @@ static struct conn *restore_conn(struct server *s, struct reader *r)
 
 int lu_restore(struct server *s, const char *state_path, int *listen_fd)
 {
-	struct buf b = { 0 };
+	struct buf b = {0};
 	struct conn **map = NULL;
 	uint32_t *ids = NULL;
 	uint32_t nconn, nw, requester, req_id;

@@ -45,20 +45,22 @@ struct daemon {
 
 static void usage(FILE *out, const char *prog)
 {
-	fprintf(out,
-		"Usage: %s [options]\n"
-		"Punt's xenstore daemon: serves the xenstore protocol on a Unix socket and on\n"
-		"domains' shared rings, and keeps the store durable across crashes and updates.\n"
-		"\n"
-		"  -h, --help               show this help and exit\n"
-		"  -V, --version            show the version and exit\n"
-		"  -N, --no-fork            stay in the foreground\n"
-		"  -s, --socket PATH        listen on PATH (env XENSTORED_PATH; default %s)\n"
-		"  -D, --state-dir DIR      keep the durable store in DIR (env XENSTORED_STATE_DIR;\n"
-		"                           default %s)\n"
-		"  -F, --pid-file FILE      write the daemon's pid to FILE\n"
-		"  -Q, --quota NAME=VALUE   set a quota for unprivileged domains; names and defaults:\n",
-		prog, DEFAULT_SOCKET, DEFAULT_STATE);
+	fprintf(
+	    out,
+	    "Usage: %s [options]\n"
+	    "Punt's xenstore daemon: serves the xenstore protocol on a Unix socket and on\n"
+	    "domains' shared rings, and keeps the store durable across crashes and updates.\n"
+	    "\n"
+	    "  -h, --help               show this help and exit\n"
+	    "  -V, --version            show the version and exit\n"
+	    "  -N, --no-fork            stay in the foreground\n"
+	    "  -s, --socket PATH        listen on PATH (env XENSTORED_PATH; default %s)\n"
+	    "  -D, --state-dir DIR      keep the durable store in DIR (env XENSTORED_STATE_DIR;\n"
+	    "                           default %s)\n"
+	    "  -F, --pid-file FILE      write the daemon's pid to FILE\n"
+	    "  -Q, --quota NAME=VALUE   set a quota for unprivileged domains; names and "
+	    "defaults:\n",
+	    prog, DEFAULT_SOCKET, DEFAULT_STATE);
 	{
 		struct quotas q;
 
@@ -67,39 +69,40 @@ static void usage(FILE *out, const char *prog)
 			fprintf(out, "                             %-18s %8ld  %s\n",
 				quota_name((enum quota_id)i), q.v[i], quota_help((enum quota_id)i));
 	}
-	fprintf(out,
-		"  -R, --ring BACKEND       how domains' rings are reached: none (host default),\n"
-		"                           shm (host tests: shared memory + eventfd, registered on\n"
-		"                           <socket>.rings), xen (gntdev + /dev/xen/evtchn)\n"
-		"  -C, --compact-bytes N    compact the log when it reaches N bytes (default 16 MiB)\n"
-		"  -v, --verbose            log every request to stderr\n"
-		"      --live-update-state FILE   (internal) resume from a live update\n"
-		"\n"
-		"Live update: xenstore-control live-update [-F] <new binary>\n");
+	fprintf(
+	    out,
+	    "  -R, --ring BACKEND       how domains' rings are reached: none (host default),\n"
+	    "                           shm (host tests: shared memory + eventfd, registered on\n"
+	    "                           <socket>.rings), xen (gntdev + /dev/xen/evtchn)\n"
+	    "  -C, --compact-bytes N    compact the log when it reaches N bytes (default 16 MiB)\n"
+	    "  -v, --verbose            log every request to stderr\n"
+	    "      --live-update-state FILE   (internal) resume from a live update\n"
+	    "\n"
+	    "Live update: xenstore-control live-update [-F] <new binary>\n");
 }
 
 static int parse_options(struct daemon *d, int argc, char **argv)
 {
 	static const struct option longopts[] = {
-		{ "help", no_argument, NULL, 'h' },
-		{ "version", no_argument, NULL, 'V' },
-		{ "no-fork", no_argument, NULL, 'N' },
-		{ "socket", required_argument, NULL, 's' },
-		{ "state-dir", required_argument, NULL, 'D' },
-		{ "pid-file", required_argument, NULL, 'F' },
-		{ "quota", required_argument, NULL, 'Q' },
-		{ "ring", required_argument, NULL, 'R' },
-		{ "compact-bytes", required_argument, NULL, 'C' },
-		{ "verbose", no_argument, NULL, 'v' },
-		{ "live-update-state", required_argument, NULL, 'L' },
-		{ NULL, 0, NULL, 0 },
+	    {"help", no_argument, NULL, 'h'},
+	    {"version", no_argument, NULL, 'V'},
+	    {"no-fork", no_argument, NULL, 'N'},
+	    {"socket", required_argument, NULL, 's'},
+	    {"state-dir", required_argument, NULL, 'D'},
+	    {"pid-file", required_argument, NULL, 'F'},
+	    {"quota", required_argument, NULL, 'Q'},
+	    {"ring", required_argument, NULL, 'R'},
+	    {"compact-bytes", required_argument, NULL, 'C'},
+	    {"verbose", no_argument, NULL, 'v'},
+	    {"live-update-state", required_argument, NULL, 'L'},
+	    {NULL, 0, NULL, 0},
 	};
 	struct options *o = &d->opt;
 	int ch;
 
 	o->socket_path = getenv("XENSTORED_PATH") ? getenv("XENSTORED_PATH") : DEFAULT_SOCKET;
-	o->state_dir = getenv("XENSTORED_STATE_DIR") ? getenv("XENSTORED_STATE_DIR")
-						     : DEFAULT_STATE;
+	o->state_dir =
+	    getenv("XENSTORED_STATE_DIR") ? getenv("XENSTORED_STATE_DIR") : DEFAULT_STATE;
 	o->ring = "none";
 	while ((ch = getopt_long(argc, argv, "hVNs:D:F:Q:R:C:v", longopts, NULL)) != -1) {
 		switch (ch) {
@@ -269,55 +272,77 @@ static void live_update_now(struct daemon *d)
 	}
 }
 
+struct pollset {
+	struct pollfd *pfd;
+	struct conn **who;
+	size_t cap;
+};
+
+static void pollset_reserve(struct pollset *ps, size_t n)
+{
+	struct pollfd *pfd;
+	struct conn **who;
+
+	if (n <= ps->cap)
+		return;
+	pfd = realloc(ps->pfd, n * 2 * sizeof(*pfd));
+	if (pfd)
+		ps->pfd = pfd;
+	who = realloc(ps->who, n * 2 * sizeof(*who));
+	if (who)
+		ps->who = who;
+	if (!pfd || !who) {
+		fprintf(stderr, "xenstored: out of memory\n");
+		exit(1);
+	}
+	ps->cap = n * 2;
+}
+
+static bool is_ring(const struct conn *c)
+{
+	return c->ops != &sock_ops;
+}
+
 static void serve(struct daemon *d)
 {
-	struct pollfd *pfd = NULL;
-	struct conn **who = NULL;
-	size_t cap = 0;
+	struct pollset ps = {0};
 
 	for (;;) {
-		size_t n = 0, extra;
+		size_t n = 0, first_conn;
+		bool backlog = false;
 
+		reap_conns(d);
 		for (struct conn *c = d->s.conns; c; c = c->next)
 			n++;
-		extra = 2 + ring_host_nfds(d->rings);
-		if (n + extra > cap) {
-			cap = (n + extra) * 2;
-			pfd = realloc(pfd, cap * sizeof(*pfd));
-			who = realloc(who, cap * sizeof(*who));
-			if (!pfd || !who) {
-				fprintf(stderr, "xenstored: out of memory\n");
-				exit(1);
-			}
-		}
-		pfd[0] = (struct pollfd){ d->listen_fd, POLLIN, 0 };
-		pfd[1] = (struct pollfd){ d->sig_fd, POLLIN, 0 };
-		n = 2 + ring_host_pollfds(d->rings, pfd + 2);
-		extra = n;
-		reap_conns(d);
+		pollset_reserve(&ps, n + 2 + ring_host_nfds(d->rings));
+		ps.pfd[0] = (struct pollfd){d->listen_fd, POLLIN, 0};
+		ps.pfd[1] = (struct pollfd){d->sig_fd, POLLIN, 0};
+		n = 2 + ring_host_pollfds(d->rings, ps.pfd + 2);
+		first_conn = n;
 		for (struct conn *c = d->s.conns; c; c = c->next) {
-			short ev = conn_can_read(&d->s, c) ? POLLIN : 0;
+			/* A ring's event fd signals both new requests and freed reply space. */
+			short ev = is_ring(c) || conn_can_read(&d->s, c) ? POLLIN : 0;
 
-			if (c->ops != &sock_ops)
-				ev = POLLIN;
-			else if (conn_has_output(c))
+			if (!is_ring(c) && conn_has_output(c))
 				ev |= POLLOUT;
-			pfd[n] = (struct pollfd){ c->fd, ev, 0 };
-			who[n++] = c;
+			ps.pfd[n] = (struct pollfd){c->fd, ev, 0};
+			ps.who[n++] = c;
 		}
-		if (poll(pfd, n, -1) < 0 && errno != EINTR) {
+		if (poll(ps.pfd, n, backlog ? 0 : -1) < 0 && errno != EINTR) {
 			perror("xenstored: poll");
 			exit(1);
 		}
-		if (pfd[1].revents)
+		if (ps.pfd[1].revents)
 			handle_signals(d);
-		if (pfd[0].revents)
+		if (ps.pfd[0].revents)
 			sock_accept(&d->s, d->listen_fd);
-		ring_host_handle(d->rings, &d->s, pfd + 2);
-		for (size_t i = extra; i < n; i++) {
-			struct conn *c = who[i];
+		ring_host_handle(d->rings, &d->s, ps.pfd + 2);
+		for (size_t i = first_conn; i < n; i++) {
+			struct conn *c = ps.who[i];
 
-			if (!pfd[i].revents && !(c->ops != &sock_ops))
+			/* Rings are checked every round: requests may have been queued while
+			 * their client was over quota, and checking indices is cheap. */
+			if (!ps.pfd[i].revents && !is_ring(c) && c->in_len < XS_HDR_SIZE)
 				continue;
 			if (conn_pull(&d->s, c))
 				c->closing = true;

@@ -150,8 +150,8 @@ static int check_entry_size(struct op_ctx *c, size_t size)
 	return 0;
 }
 
-static int set_value(struct op_ctx *c, const char *path, const struct node *cur,
-		     const void *value, uint32_t len)
+static int set_value(struct op_ctx *c, const char *path, const struct node *cur, const void *value,
+		     uint32_t len)
 {
 	struct node *n;
 	int rc;
@@ -186,8 +186,8 @@ static int link_child(struct op_ctx *c, const char *path)
 }
 
 /* Creates path and any missing ancestors below anc, inheriting anc's permissions. */
-static int create_path(struct op_ctx *c, const char *path, const struct node *anc,
-		       uint32_t missing, const void *value, uint32_t len)
+static int create_path(struct op_ctx *c, const char *path, const struct node *anc, uint32_t missing,
+		       const void *value, uint32_t len)
 {
 	struct perm *perms = malloc(anc->nperms * sizeof(*perms));
 	uint32_t nperms = anc->nperms;
@@ -208,7 +208,8 @@ static int create_path(struct op_ctx *c, const char *path, const struct node *an
 		rc = check_entry_size(c, 8 + 4 * nperms + len);
 	if (!rc)
 		rc = check_usage(c, perms[0].domid, missing,
-				 (int64_t)missing * (int64_t)(sizeof(struct node) + plen + 16) + len);
+				 (int64_t)missing * (int64_t)(sizeof(struct node) + plen + 16) +
+				     len);
 	/* Create top-down: the ancestor just below anc first, path itself last. */
 	for (uint32_t left = missing; !rc && left > 0; left--) {
 		size_t cut = plen;
@@ -342,7 +343,7 @@ static int collect_subtree(struct op_ctx *c, const char *path, struct subtree *s
 
 int op_rm(struct op_ctx *c, const char *path)
 {
-	struct subtree s = { 0 };
+	struct subtree s = {0};
 	char parent[XS_ABS_PATH_MAX + 1];
 	const struct node *n, *p;
 	struct node *pn;

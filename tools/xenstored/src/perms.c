@@ -95,7 +95,7 @@ int perms_parse(const char *buf, size_t len, struct perm *out, uint32_t max)
 
 int perms_format(const struct perm *perms, uint32_t nperms, char *out, size_t cap)
 {
-	static const char modes[] = { 'n', 'r', 'w', 'b' };
+	static const char modes[] = {'n', 'r', 'w', 'b'};
 	size_t off = 0;
 
 	for (uint32_t i = 0; i < nperms; i++) {

@@ -13,15 +13,15 @@ struct quota_desc {
 };
 
 static const struct quota_desc descs[Q_COUNT] = {
-	[Q_NODES] = { "nodes", "nodes owned per domain", 1000 },
-	[Q_NODE_SIZE] = { "node-size", "bytes per node record", 2048 },
-	[Q_WATCHES] = { "watches", "watches per domain", 128 },
-	[Q_TRANSACTIONS] = { "transactions", "open transactions per connection", 10 },
-	[Q_TRANS_NODES] = { "transaction-nodes", "nodes touched per transaction", 1024 },
-	[Q_OUTSTANDING] = { "outstanding", "unanswered requests per domain", 20 },
-	[Q_PERMS] = { "permissions", "permission entries per node", 5 },
-	[Q_PATH_MAX] = { "path-max", "path length below the domain's home", XS_REL_PATH_MAX },
-	[Q_MEMORY] = { "memory", "node memory per domain (bytes)", 2 * 1024 * 1024 + 512 * 1024 },
+    [Q_NODES] = {"nodes", "nodes owned per domain", 1000},
+    [Q_NODE_SIZE] = {"node-size", "bytes per node record", 2048},
+    [Q_WATCHES] = {"watches", "watches per domain", 128},
+    [Q_TRANSACTIONS] = {"transactions", "open transactions per connection", 10},
+    [Q_TRANS_NODES] = {"transaction-nodes", "nodes touched per transaction", 1024},
+    [Q_OUTSTANDING] = {"outstanding", "unanswered requests per domain", 20},
+    [Q_PERMS] = {"permissions", "permission entries per node", 5},
+    [Q_PATH_MAX] = {"path-max", "path length below the domain's home", XS_REL_PATH_MAX},
+    [Q_MEMORY] = {"memory", "node memory per domain (bytes)", 2 * 1024 * 1024 + 512 * 1024},
 };
 
 void quotas_default(struct quotas *q)

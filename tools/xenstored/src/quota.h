@@ -10,15 +10,15 @@
 #include <stdint.h>
 
 enum quota_id {
-	Q_NODES,	 /* nodes owned per domain: ENOSPC */
-	Q_NODE_SIZE,	 /* bytes in one node record: ENOSPC */
-	Q_WATCHES,	 /* watches per domain: E2BIG */
-	Q_TRANSACTIONS,	 /* open transactions per connection: ENOSPC */
-	Q_TRANS_NODES,	 /* nodes touched by one transaction: ENOSPC */
-	Q_OUTSTANDING,	 /* replies queued but not yet taken: input is paused */
-	Q_PERMS,	 /* permission entries per node: ENOSPC */
-	Q_PATH_MAX,	 /* path length below /local/domain/<id>/: EINVAL */
-	Q_MEMORY,	 /* node memory per domain, bytes: ENOMEM */
+	Q_NODES,	/* nodes owned per domain: ENOSPC */
+	Q_NODE_SIZE,	/* bytes in one node record: ENOSPC */
+	Q_WATCHES,	/* watches per domain: E2BIG */
+	Q_TRANSACTIONS, /* open transactions per connection: ENOSPC */
+	Q_TRANS_NODES,	/* nodes touched by one transaction: ENOSPC */
+	Q_OUTSTANDING,	/* replies queued but not yet taken: input is paused */
+	Q_PERMS,	/* permission entries per node: ENOSPC */
+	Q_PATH_MAX,	/* path length below /local/domain/<id>/: EINVAL */
+	Q_MEMORY,	/* node memory per domain, bytes: ENOMEM */
 	Q_COUNT,
 };
 

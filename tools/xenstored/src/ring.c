@@ -106,10 +106,10 @@ static void ring_destroy(struct conn *c)
 }
 
 const struct transport_ops ring_ops = {
-	.name = "ring",
-	.recv = ring_recv,
-	.send = ring_send,
-	.destroy = ring_destroy,
+    .name = "ring",
+    .recv = ring_recv,
+    .send = ring_send,
+    .destroy = ring_destroy,
 };
 
 struct conn *ring_connect(struct server *s, struct ring_port *port, uint32_t domid)
@@ -160,11 +160,11 @@ static void xen_ack(void *ctx, struct ring_port *p)
 }
 
 static const struct ring_backend xen_backend = {
-	.name = "xen",
-	.map = xen_map,
-	.unmap = xen_unmap,
-	.notify = xen_notify,
-	.ack = xen_ack,
+    .name = "xen",
+    .map = xen_map,
+    .unmap = xen_unmap,
+    .notify = xen_notify,
+    .ack = xen_ack,
 };
 
 struct ring_host {
@@ -194,7 +194,7 @@ static struct conn *host_attach(struct server *s, struct domain *d, void *arg)
 	return ring_connect(s, p, d->domid);
 }
 
-static const struct ring_attach_ops host_attach_ops = { .attach = host_attach };
+static const struct ring_attach_ops host_attach_ops = {.attach = host_attach};
 
 int ring_host_open(struct ring_host **out, const char *name, const char *socket_path,
 		   struct server *s)
@@ -236,7 +236,7 @@ size_t ring_host_pollfds(const struct ring_host *h, struct pollfd *out)
 {
 	if (!ring_host_nfds(h))
 		return 0;
-	out[0] = (struct pollfd){ ring_shm_listen_fd(h->ctx), POLLIN, 0 };
+	out[0] = (struct pollfd){ring_shm_listen_fd(h->ctx), POLLIN, 0};
 	return 1;
 }
 

@@ -84,16 +84,16 @@ static void shm_ack(void *ctx, struct ring_port *p)
 }
 
 const struct ring_backend ring_shm_backend = {
-	.name = "shm",
-	.map = shm_map,
-	.unmap = shm_unmap,
-	.notify = shm_notify,
-	.ack = shm_ack,
+    .name = "shm",
+    .map = shm_map,
+    .unmap = shm_unmap,
+    .notify = shm_notify,
+    .ack = shm_ack,
 };
 
 int ring_shm_open(void **ctx, const char *socket_path)
 {
-	struct sockaddr_un addr = { .sun_family = AF_UNIX };
+	struct sockaddr_un addr = {.sun_family = AF_UNIX};
 	struct shm_ctx *x = calloc(1, sizeof(*x));
 
 	if (!x)
@@ -111,7 +111,7 @@ int ring_shm_open(void **ctx, const char *socket_path)
 
 static int shm_listen(struct shm_ctx *x)
 {
-	struct sockaddr_un addr = { .sun_family = AF_UNIX };
+	struct sockaddr_un addr = {.sun_family = AF_UNIX};
 	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 
 	if (fd < 0)
@@ -148,7 +148,7 @@ int ring_shm_add(void *ctx, uint64_t gfn, int page_fd, int evt_in, int evt_out)
 		return -ENOMEM;
 	fcntl(evt_in, F_SETFL, fcntl(evt_in, F_GETFL) | O_NONBLOCK);
 	fcntl(evt_out, F_SETFL, fcntl(evt_out, F_GETFL) | O_NONBLOCK);
-	*f = (struct shm_frame){ x->frames, gfn, page_fd, evt_in, evt_out };
+	*f = (struct shm_frame){x->frames, gfn, page_fd, evt_in, evt_out};
 	x->frames = f;
 	return 0;
 }
@@ -157,11 +157,11 @@ int ring_shm_add(void *ctx, uint64_t gfn, int page_fd, int evt_in, int evt_out)
 static void shm_register_one(struct shm_ctx *x, int fd)
 {
 	char cbuf[CMSG_SPACE(3 * sizeof(int))];
-	struct timeval tv = { .tv_sec = 1 };
+	struct timeval tv = {.tv_sec = 1};
 	uint64_t gfn = 0;
-	struct iovec iov = { &gfn, sizeof(gfn) };
-	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = cbuf,
-			      .msg_controllen = sizeof(cbuf) };
+	struct iovec iov = {&gfn, sizeof(gfn)};
+	struct msghdr msg = {
+	    .msg_iov = &iov, .msg_iovlen = 1, .msg_control = cbuf, .msg_controllen = sizeof(cbuf)};
 	struct cmsghdr *cm;
 	char answer = 0;
 	int fds[3];
@@ -218,7 +218,7 @@ void ring_shm_inherit(void *ctx, bool keep)
 int ring_shm_save(void *ctx, const char *state_path)
 {
 	struct shm_ctx *x = ctx;
-	struct buf b = { 0 };
+	struct buf b = {0};
 	char *path;
 	FILE *f;
 	int rc = 0;

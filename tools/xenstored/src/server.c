@@ -8,7 +8,7 @@
 
 #include "server.h"
 
-static const char *const special_nodes[] = { "@introduceDomain", "@releaseDomain" };
+static const char *const special_nodes[] = {"@introduceDomain", "@releaseDomain"};
 
 int server_init(struct server *s)
 {
@@ -141,7 +141,7 @@ void conn_send(struct conn *c, uint32_t type, uint32_t req_id, uint32_t tx_id, c
 	       size_t len)
 {
 	uint8_t hdr[XS_HDR_SIZE];
-	uint32_t words[4] = { type, req_id, tx_id, (uint32_t)len };
+	uint32_t words[4] = {type, req_id, tx_id, (uint32_t)len};
 
 	for (int i = 0; i < 4; i++) {
 		hdr[i * 4] = (uint8_t)words[i];
@@ -210,7 +210,7 @@ static int conn_parse(struct server *s, struct conn *c)
 
 	while (c->in_len - off >= XS_HDR_SIZE && conn_can_read(s, c)) {
 		const uint8_t *p = c->in + off;
-		struct xs_msg_hdr h = { le32(p), le32(p + 4), le32(p + 8), le32(p + 12) };
+		struct xs_msg_hdr h = {le32(p), le32(p + 4), le32(p + 8), le32(p + 12)};
 		char payload[XS_PAYLOAD_MAX + 1];
 
 		if (h.len > XS_PAYLOAD_MAX) {
@@ -395,8 +395,8 @@ void server_persist(struct server *s, const struct buf *rec)
 }
 
 /* Common prologue of the store requests: the view and op context for h's transaction. */
-static int begin_op(struct server *s, struct conn *c, const struct xs_msg_hdr *h,
-		    struct view *v, struct op_ctx *oc)
+static int begin_op(struct server *s, struct conn *c, const struct xs_msg_hdr *h, struct view *v,
+		    struct op_ctx *oc)
 {
 	memset(v, 0, sizeof(*v));
 	v->db = &s->db;
@@ -420,7 +420,7 @@ static int begin_op(struct server *s, struct conn *c, const struct xs_msg_hdr *h
 /* After a successful mutation: remember it (transaction) or log it and fire watches. */
 static void finish_mutation(struct server *s, struct view *v, const struct oprec *r)
 {
-	struct buf rec = { 0 };
+	struct buf rec = {0};
 
 	if (v->tx) {
 		if (oprec_append(&v->tx->ops, r))
@@ -550,8 +550,8 @@ static void do_write(struct server *s, struct conn *c, const struct xs_msg_hdr *
 	rc = server_canon(s, c, payload, false, path, sizeof(path));
 	if (!rc)
 		rc = begin_op(s, c, h, &v, &oc);
-	r = (struct oprec){ OP_WRITE, c->who, path, payload + plen + 1,
-			    (uint32_t)(h->len - plen - 1) };
+	r = (struct oprec){OP_WRITE, c->who, path, payload + plen + 1,
+			   (uint32_t)(h->len - plen - 1)};
 	if (!rc)
 		rc = op_write(&oc, path, r.data, r.dlen);
 	if (rc) {
@@ -575,7 +575,7 @@ static void do_path_op(struct server *s, struct conn *c, const struct xs_msg_hdr
 
 	if (!rc)
 		rc = begin_op(s, c, h, &v, &oc);
-	r = (struct oprec){ h->type == XS_MKDIR ? OP_MKDIR : OP_RM, c->who, path, NULL, 0 };
+	r = (struct oprec){h->type == XS_MKDIR ? OP_MKDIR : OP_RM, c->who, path, NULL, 0};
 	if (!rc)
 		rc = h->type == XS_MKDIR ? op_mkdir(&oc, path) : op_rm(&oc, path);
 	if (rc) {
@@ -605,8 +605,8 @@ static void do_set_perms(struct server *s, struct conn *c, const struct xs_msg_h
 	}
 	if (!rc)
 		rc = begin_op(s, c, h, &v, &oc);
-	r = (struct oprec){ OP_PERMS, c->who, path, payload + plen + 1,
-			    (uint32_t)(h->len - plen - 1) };
+	r = (struct oprec){OP_PERMS, c->who, path, payload + plen + 1,
+			   (uint32_t)(h->len - plen - 1)};
 	if (!rc)
 		rc = op_set_perms(&oc, path, perms, (uint32_t)n);
 	if (rc) {
@@ -632,8 +632,8 @@ static void do_watch(struct server *s, struct conn *c, const struct xs_msg_hdr *
 		conn_send_error(c, h, rc);
 		return;
 	}
-	rel = argv[0][0] != '/' && argv[0][0] != '@' ? (uint32_t)(strlen(path) - strlen(argv[0]))
-						     : 0;
+	rel =
+	    argv[0][0] != '/' && argv[0][0] != '@' ? (uint32_t)(strlen(path) - strlen(argv[0])) : 0;
 	if (h->type == XS_UNWATCH) {
 		rc = watch_del(s, c, path, argv[1]);
 		if (rc)
@@ -700,8 +700,8 @@ static void unlink_txn(struct conn *c, struct txn *tx)
 /* Commit: validate, check quotas against the deltas, then replay the ops on the store. */
 static int commit(struct server *s, struct conn *c, struct txn *tx)
 {
-	struct view v = { .db = &s->db, .acct = &s->acct };
-	struct op_ctx oc = { .v = &v, .chg = &s->chg };
+	struct view v = {.db = &s->db, .acct = &s->acct};
+	struct op_ctx oc = {.v = &v, .chg = &s->chg};
 	struct reader rd;
 	int rc = txn_validate(tx, &s->db);
 
@@ -725,7 +725,8 @@ static int commit(struct server *s, struct conn *c, struct txn *tx)
 			break;
 		/* Cannot fail on a validated transaction short of memory exhaustion. */
 		if (op_apply(&oc, &r))
-			fprintf(stderr, "xenstored: commit replay of %c %s failed\n", r.type, r.path);
+			fprintf(stderr, "xenstored: commit replay of %c %s failed\n", r.type,
+				r.path);
 	}
 	server_persist(s, &tx->ops);
 	return 0;

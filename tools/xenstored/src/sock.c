@@ -40,15 +40,15 @@ static void sock_destroy(struct conn *c)
 }
 
 const struct transport_ops sock_ops = {
-	.name = "socket",
-	.recv = sock_recv,
-	.send = sock_send,
-	.destroy = sock_destroy,
+    .name = "socket",
+    .recv = sock_recv,
+    .send = sock_send,
+    .destroy = sock_destroy,
 };
 
 int sock_listen(const char *path)
 {
-	struct sockaddr_un addr = { .sun_family = AF_UNIX };
+	struct sockaddr_un addr = {.sun_family = AF_UNIX};
 	int fd;
 
 	if (strlen(path) >= sizeof(addr.sun_path))

@@ -158,7 +158,7 @@ static void txn_charge(struct txn *tx, uint32_t domid, int64_t nodes, int64_t me
 	if (!d)
 		return;
 	tx->deltas = d;
-	tx->deltas[tx->ndeltas++] = (struct acct_delta){ domid, nodes, mem };
+	tx->deltas[tx->ndeltas++] = (struct acct_delta){domid, nodes, mem};
 }
 
 static void view_charge(struct view *v, const struct node *n, int sign)

@@ -52,7 +52,7 @@ static int read_file(int dirfd, const char *name, struct buf *out)
 static int wal_log(void *ctx, const void *rec, size_t len)
 {
 	struct wal *w = ctx;
-	struct buf frame = { 0 };
+	struct buf frame = {0};
 	int rc;
 
 	rc = buf_put_u32(&frame, REC_MAGIC);
@@ -70,7 +70,7 @@ static int wal_log(void *ctx, const void *rec, size_t len)
 	return rc ? -1 : 0;
 }
 
-const struct persist_ops wal_persist_ops = { .log = wal_log };
+const struct persist_ops wal_persist_ops = {.log = wal_log};
 
 int wal_sync(struct wal *w)
 {
@@ -128,7 +128,7 @@ static int put_counted(const struct node *n, void *arg)
 
 static int encode_snapshot(struct server *s, uint64_t epoch, struct buf *b)
 {
-	struct snap_writer sw = { b, 0 };
+	struct snap_writer sw = {b, 0};
 	size_t count_at;
 	uint32_t ndom = 0;
 	int rc = buf_put(b, SNAP_MAGIC, 8);
@@ -220,7 +220,7 @@ bad:
 
 static int load_snapshot(struct wal *w, struct server *s)
 {
-	struct buf b = { 0 };
+	struct buf b = {0};
 	struct reader r;
 	uint32_t count, ndom;
 	int rc = read_file(w->dirfd, "snapshot", &b);
@@ -281,8 +281,8 @@ out:
 
 static void replay_record(struct server *s, const uint8_t *p, size_t len)
 {
-	struct view v = { .db = &s->db, .acct = &s->acct };
-	struct op_ctx oc = { .v = &v };
+	struct view v = {.db = &s->db, .acct = &s->acct};
+	struct op_ctx oc = {.v = &v};
 	struct reader r;
 
 	reader_init(&r, p, len);
@@ -306,7 +306,7 @@ static void wal_name(uint64_t epoch, char *out, size_t cap)
 /* Replays intact records; cuts the file after the last one so appends follow good data. */
 static int replay_log(struct wal *w, struct server *s)
 {
-	struct buf b = { 0 };
+	struct buf b = {0};
 	char name[64];
 	size_t good = 0;
 	int rc;
@@ -404,7 +404,7 @@ void wal_close(struct wal *w)
 
 int wal_compact(struct wal *w, struct server *s)
 {
-	struct buf b = { 0 };
+	struct buf b = {0};
 	char old[64];
 	int fd, rc;
 

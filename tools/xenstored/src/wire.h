@@ -45,15 +45,15 @@ struct xs_msg_hdr {
 };
 _Static_assert(sizeof(struct xs_msg_hdr) == 16, "xsd_sockmsg is 16 bytes");
 
-#define XS_HDR_SIZE     16u
-#define XS_PAYLOAD_MAX  4096u
+#define XS_HDR_SIZE	16u
+#define XS_PAYLOAD_MAX	4096u
 #define XS_ABS_PATH_MAX 3072u
 #define XS_REL_PATH_MAX 2048u
 
 /* Domain ids at and above DOMID_FIRST_RESERVED are not real domains. */
 #define XS_DOMID_FIRST_RESERVED 0x7ff0u
 
-#define XS_RING_SIZE 1024u
+#define XS_RING_SIZE	  1024u
 #define XS_RING_MASK(idx) ((idx) & (XS_RING_SIZE - 1))
 
 struct xs_ring_page {
@@ -77,7 +77,7 @@ _Static_assert(offsetof(struct xs_ring_page, error) == 2072, "error offset");
 _Static_assert(offsetof(struct xs_ring_page, evtchn_port) == 2076, "evtchn_port offset");
 
 #define XS_FEATURE_RECONNECTION 1u
-#define XS_FEATURE_ERROR        2u
+#define XS_FEATURE_ERROR	2u
 
 #define XS_RING_CONNECTED 0u
 #define XS_RING_RECONNECT 1u

@@ -33,7 +33,7 @@ static void null_destroy(struct conn *c)
 	(void)c;
 }
 
-static const struct transport_ops null_ops = { "null", null_recv, null_send, null_destroy };
+static const struct transport_ops null_ops = {"null", null_recv, null_send, null_destroy};
 
 struct tree_check {
 	const struct db *db;
@@ -61,11 +61,11 @@ static void setup_home(struct server *s, struct conn *dom0, uint32_t domid)
 {
 	char req[64];
 	int n = snprintf(req, sizeof(req), "/local/domain/%u", domid) + 1;
-	struct xs_msg_hdr h = { XS_MKDIR, 1, 0, (uint32_t)n };
+	struct xs_msg_hdr h = {XS_MKDIR, 1, 0, (uint32_t)n};
 
 	server_handle(s, dom0, &h, req);
 	n += snprintf(req + n, sizeof(req) - (size_t)n, "n%u", domid) + 1;
-	h = (struct xs_msg_hdr){ XS_SET_PERMS, 2, 0, (uint32_t)n };
+	h = (struct xs_msg_hdr){XS_SET_PERMS, 2, 0, (uint32_t)n};
 	server_handle(s, dom0, &h, req);
 }
 
@@ -99,7 +99,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			c->closing = true;
 		off += take;
 	}
-	tc = (struct tree_check){ &s->db, 0 };
+	tc = (struct tree_check){&s->db, 0};
 	db_walk(&s->db, "/", check_node, &tc);
 	if (tc.seen + 2 != s->db.count)
 		abort();

@@ -50,7 +50,7 @@ static void fake_destroy(struct conn *c)
 	free(cap);
 }
 
-static const struct transport_ops fake_ops = { "fake", fake_recv, fake_send, fake_destroy };
+static const struct transport_ops fake_ops = {"fake", fake_recv, fake_send, fake_destroy};
 
 static inline struct conn *fake_conn(struct server *s, uint32_t domid)
 {
@@ -97,7 +97,7 @@ static inline bool next_msg(struct conn *c, struct msg *m)
 
 static inline void put_hdr(uint8_t *p, uint32_t type, uint32_t req, uint32_t tx, uint32_t len)
 {
-	uint32_t w[4] = { type, req, tx, len };
+	uint32_t w[4] = {type, req, tx, len};
 
 	for (int i = 0; i < 4; i++)
 		for (int k = 0; k < 4; k++)

@@ -100,10 +100,20 @@ static void argument_shape_errors_are_einval(void **state)
 	expect_error(call(s, c, XS_WRITE, P("@introduceDomain\0")), "EINVAL");
 	expect_error(call(s, c, XS_RM, P("/\0")), "EINVAL");
 	expect_error(call(s, c, XS_DIRECTORY_PART, P("/\0")), "EINVAL");
-	expect_error(call(s, c, XS_INTRODUCE, P("1\0" "2\0")), "EINVAL");
-	expect_error(call(s, c, XS_INTRODUCE, P("0\0" "2\0" "3\0")), "EINVAL");
+	expect_error(call(s, c, XS_INTRODUCE,
+			  P("1\0"
+			    "2\0")),
+		     "EINVAL");
+	expect_error(call(s, c, XS_INTRODUCE,
+			  P("0\0"
+			    "2\0"
+			    "3\0")),
+		     "EINVAL");
 	expect_error(call(s, c, XS_RELEASE, P("5\0")), "ENOENT");
-	expect_error(call(s, c, XS_SET_TARGET, P("5\0" "6\0")), "ENOENT");
+	expect_error(call(s, c, XS_SET_TARGET,
+			  P("5\0"
+			    "6\0")),
+		     "ENOENT");
 	expect_error(call(s, c, XS_UNWATCH, P("/a\0tok\0")), "ENOENT");
 	free_server(s);
 }
@@ -112,8 +122,8 @@ static void unknown_types_get_enosys(void **state)
 {
 	struct server *s = new_server();
 	struct conn *c = fake_conn(s, 0);
-	uint32_t types[] = { 20, 23, 24, 25, 26, 1000, 0xffff, 0xffffffffu, XS_ERROR,
-			     XS_WATCH_EVENT };
+	uint32_t types[] = {20,	  23,	  24,	       25,	 26,
+			    1000, 0xffff, 0xffffffffu, XS_ERROR, XS_WATCH_EVENT};
 
 	(void)state;
 	for (size_t i = 0; i < sizeof(types) / sizeof(types[0]); i++)
@@ -173,15 +183,15 @@ static void relative_paths_resolve_to_the_callers_home(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(message_split_into_single_bytes_is_reassembled),
-		cmocka_unit_test(pipelined_requests_are_answered_in_order_with_ids_echoed),
-		cmocka_unit_test(oversized_length_is_a_protocol_error),
-		cmocka_unit_test(largest_payload_is_accepted),
-		cmocka_unit_test(values_may_contain_nul_bytes),
-		cmocka_unit_test(argument_shape_errors_are_einval),
-		cmocka_unit_test(unknown_types_get_enosys),
-		cmocka_unit_test(directory_part_pages_through_a_big_directory),
-		cmocka_unit_test(relative_paths_resolve_to_the_callers_home),
+	    cmocka_unit_test(message_split_into_single_bytes_is_reassembled),
+	    cmocka_unit_test(pipelined_requests_are_answered_in_order_with_ids_echoed),
+	    cmocka_unit_test(oversized_length_is_a_protocol_error),
+	    cmocka_unit_test(largest_payload_is_accepted),
+	    cmocka_unit_test(values_may_contain_nul_bytes),
+	    cmocka_unit_test(argument_shape_errors_are_einval),
+	    cmocka_unit_test(unknown_types_get_enosys),
+	    cmocka_unit_test(directory_part_pages_through_a_big_directory),
+	    cmocka_unit_test(relative_paths_resolve_to_the_callers_home),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "harness.h"
 
-static const struct perm acl[] = { { 5, PERM_NONE }, { 7, PERM_READ }, { 8, PERM_BOTH } };
+static const struct perm acl[] = {{5, PERM_NONE}, {7, PERM_READ}, {8, PERM_BOTH}};
 
 static unsigned mask_for(uint32_t domid, uint32_t target, bool priv)
 {
-	struct actor a = { domid, target, priv };
+	struct actor a = {domid, target, priv};
 
 	return perm_mask(&a, acl, 3);
 }
@@ -120,14 +120,14 @@ static void watch_events_only_reach_readers(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(owner_and_dom0_get_everything),
-		cmocka_unit_test(listed_domains_get_their_entry_and_others_the_owner_mode),
-		cmocka_unit_test(set_target_grants_the_targets_rights),
-		cmocka_unit_test(parse_and_format_round_trip),
-		cmocka_unit_test(malformed_permissions_are_rejected),
-		cmocka_unit_test(new_nodes_inherit_parent_perms_and_unprivileged_creator_owns),
-		cmocka_unit_test(missing_node_under_unreadable_parent_is_eacces),
-		cmocka_unit_test(watch_events_only_reach_readers),
+	    cmocka_unit_test(owner_and_dom0_get_everything),
+	    cmocka_unit_test(listed_domains_get_their_entry_and_others_the_owner_mode),
+	    cmocka_unit_test(set_target_grants_the_targets_rights),
+	    cmocka_unit_test(parse_and_format_round_trip),
+	    cmocka_unit_test(malformed_permissions_are_rejected),
+	    cmocka_unit_test(new_nodes_inherit_parent_perms_and_unprivileged_creator_owns),
+	    cmocka_unit_test(missing_node_under_unreadable_parent_is_eacces),
+	    cmocka_unit_test(watch_events_only_reach_readers),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

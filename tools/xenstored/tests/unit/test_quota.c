@@ -168,15 +168,15 @@ static void outstanding_quota_pauses_a_domain_that_does_not_read(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(defaults_are_xen_4_17s),
-		cmocka_unit_test_setup_teardown(node_quota_counts_owned_nodes_and_spares_dom0, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(node_quota_applies_at_commit, setup, teardown),
-		cmocka_unit_test_setup_teardown(entry_size_watch_transaction_perm_and_path_limits,
-						setup, teardown),
-		cmocka_unit_test_setup_teardown(memory_quota_gives_enomem, setup, teardown),
-		cmocka_unit_test_setup_teardown(outstanding_quota_pauses_a_domain_that_does_not_read,
-						setup, teardown),
+	    cmocka_unit_test(defaults_are_xen_4_17s),
+	    cmocka_unit_test_setup_teardown(node_quota_counts_owned_nodes_and_spares_dom0, setup,
+					    teardown),
+	    cmocka_unit_test_setup_teardown(node_quota_applies_at_commit, setup, teardown),
+	    cmocka_unit_test_setup_teardown(entry_size_watch_transaction_perm_and_path_limits,
+					    setup, teardown),
+	    cmocka_unit_test_setup_teardown(memory_quota_gives_enomem, setup, teardown),
+	    cmocka_unit_test_setup_teardown(outstanding_quota_pauses_a_domain_that_does_not_read,
+					    setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -41,7 +41,7 @@ static void node_children_keep_creation_order_and_byte_count(void **state)
 static void node_clone_is_deep(void **state)
 {
 	struct node *n = node_new("/p"), *c;
-	struct perm p[2] = { { 3, PERM_NONE }, { 4, PERM_READ } };
+	struct perm p[2] = {{3, PERM_NONE}, {4, PERM_READ}};
 
 	(void)state;
 	node_set_value(n, "abc", 3);
@@ -105,11 +105,11 @@ static void db_walk_visits_parents_first_in_child_order(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(path_helpers_split_canonical_paths),
-		cmocka_unit_test(node_children_keep_creation_order_and_byte_count),
-		cmocka_unit_test(node_clone_is_deep),
-		cmocka_unit_test(db_finds_inserted_nodes_across_growth),
-		cmocka_unit_test(db_walk_visits_parents_first_in_child_order),
+	    cmocka_unit_test(path_helpers_split_canonical_paths),
+	    cmocka_unit_test(node_children_keep_creation_order_and_byte_count),
+	    cmocka_unit_test(node_clone_is_deep),
+	    cmocka_unit_test(db_finds_inserted_nodes_across_growth),
+	    cmocka_unit_test(db_walk_visits_parents_first_in_child_order),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

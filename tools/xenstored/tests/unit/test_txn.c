@@ -32,10 +32,16 @@ static void concurrent_change_to_a_read_node_makes_commit_eagain(void **state)
 	uint32_t tx;
 
 	(void)state;
-	EXPECT(call(s, a, XS_WRITE, P("/n\0" "0")), "OK\0");
+	EXPECT(call(s, a, XS_WRITE,
+		    P("/n\0"
+		      "0")),
+	       "OK\0");
 	tx = start(s, a);
 	EXPECT(call_tx(s, a, XS_READ, tx, P("/n\0")), "0");
-	EXPECT(call(s, b, XS_WRITE, P("/n\0" "1")), "OK\0");
+	EXPECT(call(s, b, XS_WRITE,
+		    P("/n\0"
+		      "1")),
+	       "OK\0");
 	EXPECT(call_tx(s, a, XS_WRITE, tx, P("/other\0x")), "OK\0");
 	expect_error(call_tx(s, a, XS_TRANSACTION_END, tx, P("T\0")), "EAGAIN");
 	expect_error(call(s, a, XS_READ, P("/other\0")), "ENOENT");
@@ -137,13 +143,13 @@ static void bad_transaction_end_arguments(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(transaction_writes_are_private_until_commit),
-		cmocka_unit_test(concurrent_change_to_a_read_node_makes_commit_eagain),
-		cmocka_unit_test(sibling_created_concurrently_conflicts_through_the_parent),
-		cmocka_unit_test(disjoint_transactions_both_commit),
-		cmocka_unit_test(rm_inside_transaction_hides_subtree_and_abort_restores_nothing),
-		cmocka_unit_test(watches_fire_at_commit_not_before),
-		cmocka_unit_test(bad_transaction_end_arguments),
+	    cmocka_unit_test(transaction_writes_are_private_until_commit),
+	    cmocka_unit_test(concurrent_change_to_a_read_node_makes_commit_eagain),
+	    cmocka_unit_test(sibling_created_concurrently_conflicts_through_the_parent),
+	    cmocka_unit_test(disjoint_transactions_both_commit),
+	    cmocka_unit_test(rm_inside_transaction_hides_subtree_and_abort_restores_nothing),
+	    cmocka_unit_test(watches_fire_at_commit_not_before),
+	    cmocka_unit_test(bad_transaction_end_arguments),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

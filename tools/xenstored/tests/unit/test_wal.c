@@ -106,7 +106,11 @@ static void compaction_keeps_state_and_starts_a_new_epoch(void **state)
 	uint64_t epoch = e->w.epoch;
 
 	EXPECT(call(e->s, e->c, XS_WRITE, P("/snap/x\0one")), "OK\0");
-	EXPECT(call(e->s, e->c, XS_INTRODUCE, P("4\0" "99\0" "7\0")), "OK\0");
+	EXPECT(call(e->s, e->c, XS_INTRODUCE,
+		    P("4\0"
+		      "99\0"
+		      "7\0")),
+	       "OK\0");
 	assert_int_equal(wal_compact(&e->w, e->s), 0);
 	assert_int_equal(e->w.epoch, epoch + 1);
 	assert_int_equal(e->w.size, 0);
@@ -144,11 +148,11 @@ static void corrupt_snapshot_is_refused(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(logged_changes_survive_reopen, setup, teardown),
-		cmocka_unit_test_setup_teardown(torn_last_record_is_dropped_whole, setup, teardown),
-		cmocka_unit_test_setup_teardown(compaction_keeps_state_and_starts_a_new_epoch, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(corrupt_snapshot_is_refused, setup, teardown),
+	    cmocka_unit_test_setup_teardown(logged_changes_survive_reopen, setup, teardown),
+	    cmocka_unit_test_setup_teardown(torn_last_record_is_dropped_whole, setup, teardown),
+	    cmocka_unit_test_setup_teardown(compaction_keeps_state_and_starts_a_new_epoch, setup,
+					    teardown),
+	    cmocka_unit_test_setup_teardown(corrupt_snapshot_is_refused, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

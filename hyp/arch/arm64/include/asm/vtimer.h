@@ -10,8 +10,11 @@
 #include <stdint.h>
 
 struct vcpu;
+struct domain;
 
 void vtimer_init(void);
+/* A domain's virtual counter starts at zero when it is created, as on Xen. */
+void vtimer_domain_init(struct domain *d);
 void vtimer_load(struct vcpu *v);
 void vtimer_save(struct vcpu *v);
 

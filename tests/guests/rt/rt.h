@@ -1,0 +1,203 @@
+// SPDX-License-Identifier: Apache-2.0
+/*
+ * The micro-guest runtime: everything a conformance test may use. A test is one C file that
+ * defines test_main(); the runtime boots (MMU on, identity map, caches on), parses the DT,
+ * calls test_main(), prints "Test result: ..." and powers the machine off. Single-threaded
+ * except for the interrupt handler and an optional second vCPU (rt_cpu_on()).
+ */
+#ifndef RT_H
+#define RT_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "xen.h"
+
+/* ---- platform facts from the DT the hypervisor gave us ---- */
+#define RT_MAX_CPUS  8
+#define RT_MAX_BANKS 8
+
+struct rt_region {
+	uint64_t base, size;
+};
+
+struct rt_platform {
+	uint64_t dtb;
+	uint64_t image_start, image_end;
+	bool has_hypervisor_node;
+	char hypervisor_compat[32];	/* first string of /hypervisor compatible */
+	struct rt_region gnttab;	/* /hypervisor reg[0] */
+	unsigned evtchn_intid;		/* the upcall PPI's INTID (16..31), 0 if none */
+	uint64_t gicd, gicr, gicr_size;
+	unsigned nr_cpus;
+	uint64_t cpu_mpidr[RT_MAX_CPUS];
+	unsigned nr_banks;
+	struct rt_region bank[RT_MAX_BANKS];
+	char psci_method[8];
+};
+
+extern struct rt_platform rt_plat;
+
+/* ---- output and verdicts ---- */
+void rt_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+int rt_snprintf(char *buf, size_t len, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+int rt_vsnprintf(char *buf, size_t len, const char *fmt, va_list ap);
+
+/* Record a failed expectation; the test goes on, the verdict becomes FAILURE. */
+void rt_fail(const char *file, int line, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* End the test now with SKIP or ERROR (the test could not run), never returns. */
+void rt_skip(const char *why) __attribute__((noreturn));
+void rt_error(const char *why) __attribute__((noreturn));
+void rt_finish(void) __attribute__((noreturn));
+unsigned rt_failures(void);
+
+#define CHECK_EQ(got, want, what)                                                                 \
+	do {                                                                                      \
+		long long g_ = (long long)(got), w_ = (long long)(want);                          \
+		if (g_ != w_)                                                                     \
+			rt_fail(__FILE__, __LINE__, "%s: expected %lld (%#llx), got %lld (%#llx)", \
+				what, w_, (unsigned long long)w_, g_, (unsigned long long)g_);    \
+	} while (0)
+
+#define CHECK(cond, what)                                                                         \
+	do {                                                                                      \
+		if (!(cond))                                                                      \
+			rt_fail(__FILE__, __LINE__, "%s: expected %s", what, #cond);              \
+	} while (0)
+
+/* Stop the test with ERROR if a set-up step fails (a precondition, not the behaviour tested). */
+#define REQUIRE_EQ(got, want, what)                                                               \
+	do {                                                                                      \
+		long long g_ = (long long)(got), w_ = (long long)(want);                          \
+		if (g_ != w_) {                                                                   \
+			rt_printf("setup failed: %s: expected %lld, got %lld (%s:%d)\n", what,     \
+				  w_, g_, __FILE__, __LINE__);                                     \
+			rt_error(what);                                                           \
+		}                                                                                 \
+	} while (0)
+
+/* ---- the test's own entry point ---- */
+void test_main(void);
+
+/* ---- hypercalls ---- */
+long rt_hypercall(uint64_t nr, uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4);
+uint64_t rt_smccc(uint64_t id, uint64_t a1, uint64_t a2, uint64_t a3);
+
+static inline long hyp_xen_version(unsigned cmd, void *arg)
+{
+	return rt_hypercall(HYPERVISOR_xen_version, cmd, (uint64_t)arg, 0, 0, 0);
+}
+static inline long hyp_memory_op(unsigned cmd, void *arg)
+{
+	return rt_hypercall(HYPERVISOR_memory_op, cmd, (uint64_t)arg, 0, 0, 0);
+}
+static inline long hyp_vcpu_op(unsigned cmd, unsigned vcpu, void *arg)
+{
+	return rt_hypercall(HYPERVISOR_vcpu_op, cmd, vcpu, (uint64_t)arg, 0, 0);
+}
+static inline long hyp_evtchn_op(unsigned cmd, void *arg)
+{
+	return rt_hypercall(HYPERVISOR_event_channel_op, cmd, (uint64_t)arg, 0, 0, 0);
+}
+static inline long hyp_grant_table_op(unsigned cmd, void *arg, unsigned count)
+{
+	return rt_hypercall(HYPERVISOR_grant_table_op, cmd, (uint64_t)arg, count, 0, 0);
+}
+static inline long hyp_sched_op(unsigned cmd, void *arg)
+{
+	return rt_hypercall(HYPERVISOR_sched_op, cmd, (uint64_t)arg, 0, 0, 0);
+}
+static inline long hyp_hvm_op(unsigned cmd, void *arg)
+{
+	return rt_hypercall(HYPERVISOR_hvm_op, cmd, (uint64_t)arg, 0, 0, 0);
+}
+static inline long hyp_console_io(unsigned cmd, unsigned len, void *buf)
+{
+	return rt_hypercall(HYPERVISOR_console_io, cmd, len, (uint64_t)buf, 0, 0);
+}
+
+/* A guest virtual address that the runtime leaves unmapped in stage 1. */
+#define RT_UNMAPPED_VA 0x0000001000000000ull
+
+/* ---- shared_info and 2-level event channels ---- */
+/* Map the hypervisor's shared_info page at a page of our image (once) and return it. */
+struct shared_info *rt_shared_info(void);
+/* Upcall bookkeeping: what the interrupt handler saw. */
+extern volatile unsigned rt_upcalls;		/* event PPIs taken */
+extern volatile unsigned rt_events_seen;	/* ports dispatched (pending & ~mask) */
+bool rt_event_seen(unsigned port);		/* dispatched since the last reset */
+void rt_events_reset(void);
+/* Allocate a loopback pair: an unbound port (remote = self) and a port bound to it. */
+long rt_evtchn_loopback(uint32_t *unbound, uint32_t *bound);
+long rt_evtchn_close(uint32_t port);
+long rt_evtchn_send(uint32_t port);
+long rt_evtchn_status(uint32_t port, struct evtchn_status *st);
+bool rt_port_pending(uint32_t port);
+bool rt_port_masked(uint32_t port);
+void rt_port_set_mask(uint32_t port, bool masked);
+void rt_port_clear_pending(uint32_t port);
+
+/* ---- GICv3 and interrupts ---- */
+void rt_gic_init(void);			/* distributor, our redistributor, CPU interface */
+void rt_irq_enable_ppi(unsigned intid);
+void rt_irq_on(void);
+void rt_irq_off(void);
+extern volatile unsigned rt_irq_count[32];	/* per PPI/SGI INTID */
+/* Wait (WFI) until cond() or about `ms` milliseconds of counter time pass. */
+bool rt_wait_until(bool (*cond)(void), unsigned ms);
+
+/* ---- generic timer ---- */
+static inline uint64_t rt_cntfrq(void)
+{
+	uint64_t v;
+	__asm__ volatile("mrs %0, cntfrq_el0" : "=r"(v));
+	return v;
+}
+static inline uint64_t rt_cntvct(void)
+{
+	uint64_t v;
+	__asm__ volatile("isb; mrs %0, cntvct_el0" : "=r"(v));
+	return v;
+}
+void rt_delay_ms(unsigned ms);
+
+/* ---- PSCI / second vCPU ---- */
+#define PSCI_VERSION	       0x84000000u
+#define PSCI_CPU_OFF	       0x84000002u
+#define PSCI_CPU_ON_64	       0xC4000003u
+#define PSCI_AFFINITY_INFO_64  0xC4000004u
+#define PSCI_MIGRATE_INFO_TYPE 0x84000006u
+#define PSCI_SYSTEM_OFF	       0x84000008u
+#define PSCI_FEATURES	       0x8400000Au
+#define SMCCC_VERSION	       0x80000000u
+#define SMCCC_ARCH_FEATURES    0x80000001u
+#define SMCCC_ARCH_WORKAROUND_1 0x80008000u
+#define PSCI_RET_NOT_SUPPORTED (-1)
+#define PSCI_RET_INVALID_PARAMS (-2)
+#define PSCI_RET_ALREADY_ON    (-4)
+
+/* Start vCPU `cpu` (index into rt_plat.cpu_mpidr) running fn(arg) with the MMU on. */
+long rt_cpu_on(unsigned cpu, void (*fn)(void *), void *arg);
+
+/* ---- misc ---- */
+void *rt_memset(void *d, int c, size_t n);
+void *rt_memcpy(void *d, const void *s, size_t n);
+size_t rt_strnlen(const char *s, size_t max);
+int rt_strncmp(const char *a, const char *b, size_t n);
+bool rt_contains(const char *hay, size_t len, const char *needle);
+#define memset rt_memset
+#define memcpy rt_memcpy
+
+static inline uint64_t rt_mpidr(void)
+{
+	uint64_t v;
+	__asm__ volatile("mrs %0, mpidr_el1" : "=r"(v));
+	return v;
+}
+
+#define PAGE_SIZE    4096ul
+#define PAGE_ALIGNED __attribute__((aligned(4096)))
+
+#endif
