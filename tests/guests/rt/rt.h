@@ -182,13 +182,11 @@ void rt_delay_ms(unsigned ms);
 long rt_cpu_on(unsigned cpu, void (*fn)(void *), void *arg);
 
 /* ---- misc ---- */
-void *rt_memset(void *d, int c, size_t n);
-void *rt_memcpy(void *d, const void *s, size_t n);
+void *memset(void *d, int c, size_t n);
+void *memcpy(void *d, const void *s, size_t n);
 size_t rt_strnlen(const char *s, size_t max);
 int rt_strncmp(const char *a, const char *b, size_t n);
 bool rt_contains(const char *hay, size_t len, const char *needle);
-#define memset rt_memset
-#define memcpy rt_memcpy
 
 static inline uint64_t rt_mpidr(void)
 {
