@@ -555,8 +555,8 @@ int bootinfo_parse(const void *fdt, size_t max_size, struct boot_info *bi, char 
 	 * after the first failure write their messages to a scratch buffer.
 	 */
 	int (*const steps[])(struct parse *) = {parse_memory, parse_reserved, parse_cpus,
-						 parse_psci,   parse_gic,      parse_timer,
-						 parse_modules};
+						parse_psci,   parse_gic,      parse_timer,
+						parse_modules};
 	char scratch[160];
 	struct parse quiet = {fdt, bi, scratch, sizeof(scratch)};
 	int rc = 0;

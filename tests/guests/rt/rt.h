@@ -124,6 +124,8 @@ static inline long hyp_console_io(unsigned cmd, unsigned len, void *buf)
 /* ---- shared_info and 2-level event channels ---- */
 /* Map the hypervisor's shared_info page at a page of our image (once) and return it. */
 struct shared_info *rt_shared_info(void);
+/* vCPU0's vcpu_info once the test registered one (the upcall reads it), else NULL. */
+extern struct vcpu_info *rt_registered_vcpu_info;
 /* Upcall bookkeeping: what the interrupt handler saw. */
 extern volatile unsigned rt_upcalls;		/* event PPIs taken */
 extern volatile unsigned rt_events_seen;	/* ports dispatched (pending & ~mask) */
