@@ -10,7 +10,7 @@ BENCH_ARGS ?=
 DEFCONFIG ?= defconfig
 
 .PHONY: all deps fetch initramfs hyp hyp-minimal run test test-unit test-xenstored \
-	test-system bench fuzz defconfig menuconfig check clean distclean
+	test-system test-guests bench fuzz defconfig menuconfig check clean distclean
 
 all: hyp hyp-minimal
 
@@ -36,14 +36,17 @@ defconfig menuconfig: deps
 run: hyp initramfs
 	$(PYTHON) scripts/qemu.py --hyp punt --smp $(SMP) $(QEMU_ARGS)
 
-test: hyp hyp-minimal initramfs
-	@$(MAKE) --no-print-directory test-unit test-xenstored test-system
+test: hyp hyp-minimal initramfs fetch
+	@$(MAKE) --no-print-directory test-unit test-xenstored test-guests test-system
 
 test-unit: deps
 	@$(MAKE) -s -C tests/unit test
 
 test-xenstored: deps
 	@$(MAKE) -s -C tools/xenstored O=$(BUILD)/xenstored test
+
+test-guests: hyp initramfs
+	@$(MAKE) -s -C tests/guests conformance
 
 test-system: hyp initramfs
 	$(PYTHON) -m pytest -q -p no:cacheprovider tests/system

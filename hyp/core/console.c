@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include <punt/console.h>
+#include <asm/vpl011.h>
 #include <punt/debug_keys.h>
+#include <punt/domain.h>
 #include <punt/pl011.h>
 #include <punt/spinlock.h>
 #include <stdbool.h>
@@ -9,7 +11,8 @@
 #define CTRL_A		0x01
 #define SWITCH_PRESSES	3
 
-enum console_focus { FOCUS_DOM0, FOCUS_PUNT, FOCUS_COUNT };
+/* Input goes to Punt (FOCUS_PUNT) or to the domain with this id. */
+#define FOCUS_PUNT (-1)
 
 static spinlock_t out_lock = SPINLOCK_INIT;
 static bool lock_busted;
@@ -21,7 +24,7 @@ static size_t log_head; /* total bytes ever logged */
 static char input_ring[INPUT_RING_SIZE];
 static size_t input_prod, input_cons;
 static spinlock_t input_lock = SPINLOCK_INIT;
-static enum console_focus focus = FOCUS_DOM0;
+static int focus = 0;
 static unsigned ctrl_a_count;
 
 void console_init(uint64_t uart_base)
@@ -116,14 +119,37 @@ void console_dump_log(fmt_sink_fn sink, void *ctx)
 	}
 }
 
+/* A domain that can take console input: dom0 (console_io) or one with an emulated UART. */
+static bool takes_input(int id)
+{
+	struct domain *d = domain_lookup((domid_t)id);
+
+	return d && (d->id == 0 ? d->privileged : d->vuart != NULL);
+}
+
 static void switch_focus(void)
 {
-	focus = (focus + 1) % FOCUS_COUNT;
+	int next = FOCUS_PUNT;
+
+	for (int id = focus + 1; id < MAX_DOMAINS; id++) {
+		if (takes_input(id)) {
+			next = id;
+			break;
+		}
+	}
+	focus = next;
 	if (focus == FOCUS_PUNT)
-		printk("*** Input to Punt (type Ctrl-a three times to switch to dom0, 'h' for "
-		       "help)\n");
+		printk("*** Serial input to Punt (type Ctrl-a three times to switch input on, "
+		       "'h' for help)\n");
 	else
-		printk("*** Input to dom0 (type Ctrl-a three times to switch to Punt)\n");
+		printk("*** Serial input to d%d (type Ctrl-a three times to switch input on)\n",
+		       focus);
+}
+
+void console_focus_first(void)
+{
+	focus = FOCUS_PUNT;
+	switch_focus();
 }
 
 static void queue_for_dom0(char c)
@@ -136,9 +162,16 @@ static void queue_for_dom0(char c)
 
 static void deliver(char c)
 {
-	if (focus == FOCUS_PUNT)
+	struct domain *d;
+
+	if (focus == FOCUS_PUNT) {
 		debug_key_pressed(c);
-	else
+		return;
+	}
+	d = domain_lookup((domid_t)focus);
+	if (d && d->vuart)
+		vpl011_receive(d, c);
+	else if (d)
 		queue_for_dom0(c);
 }
 
@@ -165,10 +198,35 @@ void console_rx_interrupt(void)
 	pl011_ack_irq();
 	while ((c = pl011_getc()) >= 0) {
 		handle_input_char((char)c);
-		got_dom0_input |= focus == FOCUS_DOM0;
+		got_dom0_input |= focus == 0;
 	}
 	if (got_dom0_input)
 		console_input_notify();
+}
+
+void console_write_domain(struct domain *d, const char *s, size_t n)
+{
+	struct console_line *l = &d->console_line;
+
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] != '\n' && s[i] != '\r' && l->len < sizeof(l->buf))
+			l->buf[l->len++] = s[i];
+		if (s[i] != '\n' && l->len < sizeof(l->buf))
+			continue;
+		out_lock_take();
+		if (!at_line_start)
+			put_raw('\n');
+		char prefix[16];
+		fmt_snprintf(prefix, sizeof(prefix), "(d%u) ", d->id);
+		for (const char *p = prefix; *p; p++)
+			put_raw(*p);
+		for (size_t k = 0; k < l->len; k++)
+			put_raw(l->buf[k]);
+		put_raw('\n');
+		at_line_start = true;
+		out_lock_drop();
+		l->len = 0;
+	}
 }
 
 size_t console_take_input(char *buf, size_t n)

@@ -1,11 +1,15 @@
 // SPDX-License-Identifier: Apache-2.0
 #include <asm/psci.h>
 #include <asm/vcpu.h>
+#include <asm/mmio.h>
+#include <asm/smp.h>
+#include <asm/vpl011.h>
 #include <asm/vtimer.h>
 #include <public/sched.h>
 #include <punt/console.h>
 #include <punt/cpu.h>
 #include <punt/debug_keys.h>
+#include <punt/domu.h>
 #include <punt/domain.h>
 #include <punt/event_channel.h>
 #include <punt/grant_table.h>
@@ -15,6 +19,22 @@
 #include <punt/string.h>
 
 struct domain *domains[MAX_DOMAINS];
+
+/* dom0 is the hardware domain: its end is the machine's. */
+static _Noreturn void hardware_domain_stopped(int reason, const char *what)
+{
+	switch (reason) {
+	case SHUTDOWN_poweroff:
+		printk("Powering off the machine\n");
+		psci_system_off();
+	case SHUTDOWN_reboot:
+		printk("Restarting the machine\n");
+		psci_system_reset();
+	default:
+		printk("Hardware domain stopped (%s): restarting the machine\n", what);
+		psci_system_reset();
+	}
+}
 
 static const char *const shutdown_names[] = {"poweroff", "reboot",   "suspend",
 					     "crash",	 "watchdog", "soft_reset"};
@@ -111,31 +131,161 @@ fail:
 	return NULL;
 }
 
+static void free_vcpus(struct domain *d)
+{
+	for (unsigned i = 0; i < d->max_vcpus; i++) {
+		if (d->vcpus[i])
+			page_free((uint64_t)d->vcpus[i], page_order_for(sizeof(struct vcpu)));
+		d->vcpus[i] = NULL;
+	}
+}
+
+void domain_destroy(struct domain *d)
+{
+	if (domains[d->id] == d)
+		domains[d->id] = NULL;
+	evtchn_domain_destroy(d);
+	grant_table_destroy(d);
+	vpl011_destroy(d);
+	mmio_domain_destroy(d);
+	p2m_destroy(d);
+	for (unsigned i = 0; i < d->nr_extents; i++)
+		page_free(d->extents[i].base, page_order_for(d->extents[i].size));
+	free_vcpus(d);
+	if (d->shared_info)
+		page_free((uint64_t)d->shared_info, 0);
+	page_free((uint64_t)d, page_order_for(sizeof(*d)));
+}
+
+/*
+ * Shutting a domain down is done in three steps, because its vCPUs may be
+ * loaded on other CPUs and other CPUs may still hold pointers to it:
+ * 1. mark it dying and take its vCPUs offline (here);
+ * 2. once every vCPU has been dropped from its CPU, unpublish it and remember
+ *    how far every CPU had got through the scheduler;
+ * 3. once every other CPU has passed through the scheduler since, nothing can
+ *    still be using it: free it, and rebuild it if it asked for a reboot.
+ * Punt code never keeps a domain pointer across a return to a guest, so a
+ * pass through the scheduler is a quiescent point.
+ */
+struct reap_entry {
+	struct domain *d;
+	bool unpublished;
+	uint64_t passes_at_unpublish[CONFIG_NR_CPUS];
+};
+
+static spinlock_t reap_lock = SPINLOCK_INIT;
+static struct reap_entry reap_queue[MAX_DOMAINS];
+static volatile unsigned reap_pending;
+static volatile uint64_t scheduler_passes[CONFIG_NR_CPUS];
+
 void domain_shutdown(struct domain *d, int reason)
 {
 	const char *what =
 	    reason >= 0 && reason <= SHUTDOWN_soft_reset ? shutdown_names[reason] : "unknown";
 
-	d->shutdown_reason = reason;
 	printk("d%u (%s) shut down: %s\n", d->id, d->name, what);
-	if (!d->privileged) {
-		for (unsigned i = 0; i < d->max_vcpus; i++)
-			if (d->vcpus[i])
-				vcpu_set_online(d->vcpus[i], false);
+	if (d->privileged)
+		hardware_domain_stopped(reason, what);
+	spin_lock(&reap_lock);
+	if (d->dying) {
+		spin_unlock(&reap_lock);
 		return;
 	}
-	/* dom0 is the hardware domain: its end is the machine's. */
-	switch (reason) {
-	case SHUTDOWN_poweroff:
-		printk("Powering off the machine\n");
-		psci_system_off();
-	case SHUTDOWN_reboot:
-		printk("Restarting the machine\n");
-		psci_system_reset();
-	default:
-		printk("Hardware domain stopped (%s): restarting the machine\n", what);
-		psci_system_reset();
+	d->dying = true;
+	d->shutdown_reason = reason;
+	for (unsigned i = 0; i < MAX_DOMAINS; i++) {
+		if (!reap_queue[i].d) {
+			reap_queue[i] = (struct reap_entry){.d = d};
+			reap_pending++;
+			break;
+		}
 	}
+	spin_unlock(&reap_lock);
+	for (unsigned i = 0; i < d->max_vcpus; i++)
+		if (d->vcpus[i])
+			vcpu_set_online(d->vcpus[i], false);
+}
+
+static bool all_vcpus_off_cpu(const struct domain *d)
+{
+	for (unsigned i = 0; i < d->max_vcpus; i++)
+		if (d->vcpus[i] && d->vcpus[i]->on_cpu)
+			return false;
+	return true;
+}
+
+static bool grace_period_over(const struct reap_entry *e)
+{
+	for (unsigned c = 0; c < nr_pcpus; c++) {
+		if (c != this_cpu_id() && scheduler_passes[c] <= e->passes_at_unpublish[c])
+			return false;
+	}
+	return true;
+}
+
+static bool any_domain_left(void)
+{
+	for (unsigned i = 0; i < MAX_DOMAINS; i++)
+		if (domains[i])
+			return true;
+	return false;
+}
+
+static void finish(struct domain *d)
+{
+	domid_t id = d->id;
+	int reason = d->shutdown_reason;
+
+	domain_destroy(d);
+	printk("d%u destroyed: %lu pages free\n", id, page_alloc_free_pages());
+	if (reason == SHUTDOWN_reboot && !domu_rebuild(id))
+		return;
+	if (!any_domain_left()) {
+		printk("All domains have stopped: powering off\n");
+		psci_system_off();
+	}
+}
+
+void domain_vcpu_dropped(struct vcpu *v)
+{
+	(void)v;
+	for (unsigned c = 0; c < nr_pcpus; c++)
+		smp_kick(c);
+}
+
+void domain_reaper_poll(void)
+{
+	struct domain *done = NULL;
+
+	scheduler_passes[this_cpu_id()]++;
+	if (!reap_pending)
+		return;
+	spin_lock(&reap_lock);
+	for (unsigned i = 0; i < MAX_DOMAINS && !done; i++) {
+		struct reap_entry *e = &reap_queue[i];
+		if (!e->d)
+			continue;
+		if (!e->unpublished && all_vcpus_off_cpu(e->d)) {
+			for (unsigned v = 0; v < e->d->max_vcpus; v++)
+				sched_remove_vcpu(e->d->vcpus[v]);
+			domains[e->d->id] = NULL;
+			for (unsigned c = 0; c < nr_pcpus; c++)
+				e->passes_at_unpublish[c] = scheduler_passes[c];
+			/* This CPU holds no reference any more: it counts as having passed. */
+			e->passes_at_unpublish[this_cpu_id()]--;
+			e->unpublished = true;
+			for (unsigned c = 0; c < nr_pcpus; c++)
+				smp_kick(c);
+		} else if (e->unpublished && grace_period_over(e)) {
+			done = e->d;
+			e->d = NULL;
+			reap_pending--;
+		}
+	}
+	spin_unlock(&reap_lock);
+	if (done)
+		finish(done);
 }
 
 static const char *state_name(enum vcpu_run_state s)

@@ -455,9 +455,11 @@ long do_event_channel_op(struct vcpu *v, uint64_t cmd, uint64_t arg)
 	case EVTCHNOP_alloc_unbound: {
 		struct evtchn_alloc_unbound op;
 		COPY_IN(op);
-		struct domain *td = target_domain(v, op.dom);
+		struct domain *td = domain_from_guest_id(d, op.dom);
 		if (!td)
-			return op.dom == DOMID_SELF || op.dom == d->id ? -XEN_ESRCH : -XEN_EPERM;
+			return -XEN_ESRCH;
+		if (td != d && !d->privileged)
+			return -XEN_EPERM;
 		rc = evtchn_alloc_unbound(td, op.remote_dom == DOMID_SELF ? d->id : op.remote_dom,
 					  &op.port);
 		if (!rc)

@@ -16,8 +16,10 @@
 #include <punt/console.h>
 #include <punt/cpu.h>
 #include <punt/dom0_build.h>
+#include <punt/domu.h>
 #include <punt/fdt.h>
 #include <punt/irq.h>
+#include <punt/main.h>
 #include <punt/memory.h>
 #include <punt/page_alloc.h>
 #include <punt/panic.h>
@@ -29,6 +31,11 @@
 _Noreturn void start_punt(uint64_t dtb);
 
 static struct boot_info boot;
+
+const char *punt_command_line(void)
+{
+	return boot.hyp_bootargs ? boot.hyp_bootargs : "";
+}
 static char boot_err[160];
 
 static void say_raw(const char *s)
@@ -130,9 +137,15 @@ _Noreturn void start_punt(uint64_t dtb)
 		pl011_enable_rx_irq();
 	}
 	smp_boot_secondaries(&boot);
-	if (dom0_build(&boot, boot_err, sizeof(boot_err)))
+	printk("Free memory before domains: %lu pages\n", page_alloc_free_pages());
+	bool have_dom0 = bootinfo_module(&boot, BOOT_MOD_KERNEL) != NULL;
+	if (have_dom0 && dom0_build(&boot, boot_err, sizeof(boot_err)))
 		boot_error(boot_err);
+	unsigned domus = domu_start_all(&boot);
+	if (!have_dom0 && !domus)
+		boot_error("nothing to run: no dom0 kernel module (multiboot,kernel) and no "
+			   "xen,domain node that could be started");
+	console_focus_first();
 	crash_test();
-	printk("*** Serial input to dom0 (type 'CTRL-a' three times to switch input to Punt)\n");
 	sched_start();
 }

@@ -2,12 +2,13 @@
 #include <asm/mmu.h>
 #include <punt/bootinfo.h>
 #include <punt/console.h>
+#include <punt/domu.h>
 #include <punt/debug_keys.h>
 #include <punt/format.h>
 #include <punt/memory.h>
 #include <punt/page_alloc.h>
 
-#define MAX_BUSY (BOOT_MAX_RESERVED + BOOT_MAX_MODULES + 4)
+#define MAX_BUSY (BOOT_MAX_RESERVED + BOOT_MAX_MODULES + 3 * DOMU_MAX + 4)
 
 static struct boot_region ram[BOOT_MAX_MEM];
 static unsigned nr_ram;
@@ -62,6 +63,11 @@ int memory_init(const struct boot_info *bi, char *err, size_t errlen)
 		add_busy(busy, &n, bi->modules[i].base, bi->modules[i].size);
 	for (unsigned i = 0; i < bi->nr_reserved; i++)
 		add_busy(busy, &n, bi->reserved[i].base, bi->reserved[i].size);
+	/* Boot-time domains keep their modules: a reboot builds them again. */
+	struct boot_region domu[3 * DOMU_MAX];
+	unsigned nr_domu = domu_module_ranges(bi->fdt, domu, 3 * DOMU_MAX);
+	for (unsigned i = 0; i < nr_domu; i++)
+		add_busy(busy, &n, domu[i].base, domu[i].size);
 
 	page_alloc_init();
 	for (unsigned i = 0; i < bi->nr_mem; i++) {

@@ -178,6 +178,17 @@ static void switch_to(struct pcpu *cpu, struct vcpu *next)
 	cpu->current = next;
 }
 
+/* A vCPU of a domain that is shutting down leaves its CPU without being saved. */
+static void drop_dying(struct pcpu *cpu)
+{
+	struct vcpu *v = cpu->current;
+
+	arch_vcpu_drop(v);
+	cpu->current = NULL;
+	v->on_cpu = false;
+	domain_vcpu_dropped(v);
+}
+
 static void idle_wait(void)
 {
 	wfi();
@@ -191,6 +202,9 @@ void guest_prepare_entry(struct cpu_regs *frame)
 
 	(void)frame;
 	for (;;) {
+		domain_reaper_poll();
+		if (cpu->current && cpu->current->domain->dying)
+			drop_dying(cpu);
 		spin_lock(&runq_lock[id]);
 		uint64_t timer_wake = wake_expired_timers(cpu);
 		struct vcpu *cur = cpu->current;

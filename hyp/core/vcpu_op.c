@@ -26,7 +26,8 @@ static long register_vcpu_info(struct vcpu *caller, struct vcpu *v, uint64_t arg
 		return -XEN_EINVAL;
 	spin_lock(&d->lock);
 	if (v->vcpu_info_registered) {
-		rc = -XEN_EBUSY;
+		/* Xen 4.17 refuses a second registration with -EINVAL (later Xen: -EBUSY). */
+		rc = -XEN_EINVAL;
 	} else {
 		struct vcpu_info *new_info = (struct vcpu_info *)((mfn << 12) + info.offset);
 		if (v->vcpu_info)

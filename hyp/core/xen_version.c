@@ -6,6 +6,7 @@
 #include <punt/domain.h>
 #include <punt/guest_access.h>
 #include <punt/hypercall.h>
+#include <punt/main.h>
 #include <punt/string.h>
 
 #define PUNT_XEN_MAJOR 4
@@ -79,6 +80,14 @@ long do_xen_version(struct vcpu *v, uint64_t cmd, uint64_t arg, uint64_t a2, uin
 		uint8_t handle[XEN_GUEST_HANDLE_LEN] = {0};
 		return copy_to_guest(arg, handle, sizeof(handle)) ? -XEN_EFAULT : 0;
 	}
+	case XENVER_commandline:
+		/* The hypervisor's command line, for the control domain only. */
+		if (!v->domain->privileged)
+			return -XEN_EPERM;
+		return copy_string_out(arg, punt_command_line(), XEN_COMMANDLINE_LEN);
+	case XENVER_build_id:
+		/* Punt is linked without a GNU build ID note: nothing to report. */
+		return -XEN_ENODATA;
 	default:
 		return -XEN_ENOSYS;
 	}

@@ -35,6 +35,11 @@ int mmio_register(struct domain *d, uint64_t base, uint64_t size, mmio_handler_f
 	return 0;
 }
 
+void mmio_domain_destroy(struct domain *d)
+{
+	mmio_of[d->id % MAX_DOMAINS].nr = 0;
+}
+
 static struct mmio_range *find_range(struct domain *d, uint64_t ipa)
 {
 	struct domain_mmio *m = &mmio_of[d->id % MAX_DOMAINS];
@@ -114,6 +119,16 @@ void inject_data_abort(struct vcpu *v, uint64_t va)
 	bool from_el0 = (regs->spsr & 0xf) == 0;
 	/* EC data abort from lower/same EL, IL, DFSC 0x10: synchronous external abort. */
 	uint64_t esr = ((uint64_t)(from_el0 ? 0x24 : 0x25) << ESR_EC_SHIFT) | ESR_IL | 0x10;
+
+	inject_sync(v, esr, va, true);
+}
+
+void inject_instruction_abort(struct vcpu *v, uint64_t va)
+{
+	struct cpu_regs *regs = arch_guest_frame();
+	bool from_el0 = (regs->spsr & 0xf) == 0;
+	/* EC instruction abort from lower/same EL, IL, IFSC 0x10: synchronous external abort. */
+	uint64_t esr = ((uint64_t)(from_el0 ? 0x20 : 0x21) << ESR_EC_SHIFT) | ESR_IL | 0x10;
 
 	inject_sync(v, esr, va, true);
 }

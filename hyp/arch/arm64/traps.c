@@ -83,7 +83,7 @@ void guest_sync(struct cpu_regs *regs)
 	case ESR_EC_IABT_LOW:
 		log_guest_fault(v, "instruction fetch from unmapped address", esr,
 				read_sysreg(far_el2));
-		inject_data_abort(v, read_sysreg(far_el2));
+		inject_instruction_abort(v, read_sysreg(far_el2));
 		break;
 	case ESR_EC_SYSREG:
 		sysreg_trap(v, regs, esr);

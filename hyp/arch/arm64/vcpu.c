@@ -127,6 +127,14 @@ void arch_vcpu_load(struct vcpu *v)
 	isb();
 }
 
+void arch_vcpu_drop(struct vcpu *v)
+{
+	(void)v;
+	write_sysreg(cntv_ctl_el0, 0);
+	write_sysreg(S3_4_C12_C11_0 /* ICH_HCR_EL2 */, 0);
+	isb();
+}
+
 void arch_vcpu_save(struct vcpu *v)
 {
 	memcpy(&v->regs, arch_guest_frame(), sizeof(v->regs));

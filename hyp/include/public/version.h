@@ -15,11 +15,14 @@
 #define XENVER_get_features	   6
 #define XENVER_pagesize		   7
 #define XENVER_guest_handle	   8
+#define XENVER_commandline	   9 /* char[1024], the hypervisor's command line */
+#define XENVER_build_id		   10
 
 #define XEN_EXTRAVERSION_LEN 16
 #define XEN_CAPABILITIES_LEN 1024
 #define XEN_CHANGESET_LEN    64
 #define XEN_GUEST_HANDLE_LEN 16
+#define XEN_COMMANDLINE_LEN  1024
 
 struct xen_compile_info {
 	char compiler[64];

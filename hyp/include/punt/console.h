@@ -16,10 +16,15 @@
 void console_init(uint64_t uart_base);
 void printk(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void vprintk(const char *fmt, va_list ap) __attribute__((format(printf, 1, 0)));
-/* Guest output, written as it is. */
+/* dom0's output (console_io), written as it is. */
 void console_write_guest(const char *s, size_t n);
+struct domain;
+/* Another domain's output: whole lines, each prefixed with "(dN) ". */
+void console_write_domain(struct domain *d, const char *s, size_t n);
 /* Called from the UART interrupt: drains the receive FIFO. */
 void console_rx_interrupt(void);
+/* Give the input to the first domain that takes it (after the domains are built). */
+void console_focus_first(void);
 /* Input queued for dom0 (console_io read); returns bytes copied. */
 size_t console_take_input(char *buf, size_t n);
 /* After a panic: no more locking, so a CPU stuck holding the lock cannot mute the report. */

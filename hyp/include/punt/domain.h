@@ -24,8 +24,15 @@
 
 #define MAX_DOMAINS   64
 #define NR_HVM_PARAMS 64
+#define DOMAIN_MAX_EXTENTS 64
 
 struct evtchn;
+
+/* A domain's console output waiting for its end of line. */
+struct console_line {
+	char buf[160];
+	unsigned len;
+};
 struct grant_table;
 
 enum vcpu_run_state {
@@ -69,6 +76,8 @@ struct domain {
 	struct boot_region ram[BOOT_MAX_MEM];
 	unsigned nr_ram;
 	uint64_t tot_pages;
+	struct boot_region extents[DOMAIN_MAX_EXTENTS]; /* machine memory it owns (not 1:1) */
+	unsigned nr_extents;
 
 	struct shared_info *shared_info; /* Punt's page, always present */
 	uint64_t shared_info_gfn;	 /* where the guest mapped it, or ~0 */
@@ -83,6 +92,8 @@ struct domain {
 	uint32_t vm_assist;
 	int shutdown_reason; /* -1 while running */
 	int shutdown_code;   /* SCHEDOP_shutdown_code */
+	void *vuart;	     /* emulated UART state (vpl011), or NULL */
+	struct console_line console_line;
 };
 
 extern struct domain *domains[MAX_DOMAINS];
@@ -92,6 +103,12 @@ struct domain *domain_lookup(domid_t id);
 /* DOMID_SELF resolves to the caller. NULL if no such domain. */
 struct domain *domain_from_guest_id(struct domain *caller, domid_t id);
 void domain_shutdown(struct domain *d, int reason);
+/* Free everything a domain owns; only for a domain none of whose vCPUs is loaded. */
+void domain_destroy(struct domain *d);
+/* Called by every CPU at each pass through the scheduler: finishes shut-down domains. */
+void domain_reaper_poll(void);
+/* A vCPU of a dying domain was taken off this CPU. */
+void domain_vcpu_dropped(struct vcpu *v);
 void domain_lock_pair(struct domain *a, struct domain *b);
 void domain_unlock_pair(struct domain *a, struct domain *b);
 bool domain_is_ram(struct domain *d, uint64_t gfn);

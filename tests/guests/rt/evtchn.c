@@ -47,8 +47,9 @@ void rt_evtchn_upcall(void)
 		while (sel) {
 			unsigned w = (unsigned)__builtin_ctzll(sel);
 			sel &= sel - 1;
-			uint64_t bits = __atomic_load_n(&shinfo->evtchn_pending[w], __ATOMIC_SEQ_CST) &
-					~__atomic_load_n(&shinfo->evtchn_mask[w], __ATOMIC_SEQ_CST);
+			uint64_t bits =
+			    __atomic_load_n(&shinfo->evtchn_pending[w], __ATOMIC_SEQ_CST) &
+			    ~__atomic_load_n(&shinfo->evtchn_mask[w], __ATOMIC_SEQ_CST);
 			while (bits) {
 				unsigned b = (unsigned)__builtin_ctzll(bits);
 				bits &= bits - 1;
@@ -135,4 +136,14 @@ void rt_port_clear_pending(uint32_t port)
 {
 	__atomic_fetch_and(&rt_shared_info()->evtchn_pending[port / 64], ~(1ull << (port % 64)),
 			   __ATOMIC_SEQ_CST);
+}
+
+void rt_events_init(void)
+{
+	rt_shared_info();
+	if (!rt_plat.evtchn_intid)
+		rt_error("/hypervisor has no event-channel interrupt");
+	rt_gic_init();
+	rt_irq_enable_ppi(rt_plat.evtchn_intid);
+	rt_irq_on();
 }

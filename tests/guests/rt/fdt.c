@@ -38,7 +38,7 @@ static bool strlist_has(const char *list, size_t len, const char *want)
 
 struct node {
 	char name[32];
-	unsigned ac, sc;	  /* #address-cells/#size-cells this node gives its children */
+	unsigned ac, sc; /* #address-cells/#size-cells this node gives its children */
 	bool is_gic, is_memory, is_cpu;
 	const uint8_t *reg;
 	unsigned reg_len;
@@ -139,7 +139,8 @@ bool rt_fdt_parse(uint64_t dtb)
 			const uint8_t *val = p + 8;
 			p += 8 + ((len + 3) & ~3u);
 			if (depth >= 0)
-				node_prop(&stack[depth], (unsigned)depth, strings + nameoff, val, len);
+				node_prop(&stack[depth], (unsigned)depth, strings + nameoff, val,
+					  len);
 		} else if (tok == FDT_END_NODE) {
 			if (depth < 0)
 				return false;

@@ -85,15 +85,16 @@ int rt_vsnprintf(char *buf, size_t len, const char *fmt, va_list ap)
 		case 'd':
 		case 'i': {
 			long long v = arg_signed(&args, lng);
-			put_num(&o, v < 0 ? 0ull - (unsigned long long)v : (unsigned long long)v, 10,
-				v < 0, width, pad, "");
+			put_num(&o, v < 0 ? 0ull - (unsigned long long)v : (unsigned long long)v,
+				10, v < 0, width, pad, "");
 			break;
 		}
 		case 'u':
 			put_num(&o, arg_unsigned(&args, lng), 10, false, width, pad, "");
 			break;
 		case 'x':
-			put_num(&o, arg_unsigned(&args, lng), 16, false, width, pad, alt ? "0x" : "");
+			put_num(&o, arg_unsigned(&args, lng), 16, false, width, pad,
+				alt ? "0x" : "");
 			break;
 		case 'p':
 			put_num(&o, (uintptr_t)va_arg(args, void *), 16, false, width, pad, "0x");

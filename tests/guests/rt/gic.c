@@ -2,20 +2,20 @@
 /* GICv3 as a guest sees it: system-register CPU interface plus the DT's GICD/GICR frames. */
 #include "rt.h"
 
-#define GICD_CTLR	    0x0000
-#define GICD_CTLR_G1A	    (1u << 1)
-#define GICD_CTLR_ARE_NS    (1u << 4)
-#define GICR_TYPER	    0x0008
-#define GICR_WAKER	    0x0014
-#define GICR_STRIDE	    0x20000
-#define GICR_SGI	    0x10000
-#define GICR_IGROUPR0	    (GICR_SGI + 0x0080)
-#define GICR_ISENABLER0	    (GICR_SGI + 0x0100)
-#define GICR_IPRIORITYR	    (GICR_SGI + 0x0400)
-#define TYPER_LAST	    (1ul << 4)
-#define WAKER_SLEEP	    (1u << 1)
+#define GICD_CTLR	     0x0000
+#define GICD_CTLR_G1A	     (1u << 1)
+#define GICD_CTLR_ARE_NS     (1u << 4)
+#define GICR_TYPER	     0x0008
+#define GICR_WAKER	     0x0014
+#define GICR_STRIDE	     0x20000
+#define GICR_SGI	     0x10000
+#define GICR_IGROUPR0	     (GICR_SGI + 0x0080)
+#define GICR_ISENABLER0	     (GICR_SGI + 0x0100)
+#define GICR_IPRIORITYR	     (GICR_SGI + 0x0400)
+#define TYPER_LAST	     (1ul << 4)
+#define WAKER_SLEEP	     (1u << 1)
 #define WAKER_CHILDREN_SLEEP (1u << 2)
-#define SPURIOUS	    1020
+#define SPURIOUS	     1020
 
 volatile unsigned rt_irq_count[32];
 void rt_irq(void);
@@ -123,7 +123,7 @@ void rt_irq(void)
 		return;
 	if (intid < 32)
 		rt_irq_count[intid]++;
-	if (intid == 27)	/* virtual timer: silence it, the test looks at the count */
+	if (intid == 27) /* virtual timer: silence it, the test looks at the count */
 		__asm__ volatile("msr cntv_ctl_el0, %0; isb" ::"r"(2ul));
 	if (rt_plat.evtchn_intid && intid == rt_plat.evtchn_intid)
 		rt_evtchn_upcall();

@@ -9,7 +9,7 @@ _head:
 	b	primary_entry		// code0
 	.long	0			// code1
 	.quad	0			// text_offset
-	.quad	__image_size		// image size, including .bss
+	.quad	0			// image size incl. .bss: written by rt/imgsize.py
 	.quad	0xa			// little endian, 4 KiB pages, anywhere in RAM
 	.quad	0, 0, 0			// reserved
 	.ascii	"ARM\x64"		// magic

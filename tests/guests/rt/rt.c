@@ -18,7 +18,11 @@ void rt_mmu_enable(void);
 
 void rt_relocate(uint64_t base)
 {
-	for (const uint64_t *r = __rela_start; r + 3 <= __rela_end; r += 3) {
+	/* Linker symbols bound the table: compare them as addresses, not as C objects. */
+	uint64_t start = (uint64_t)__rela_start, end = (uint64_t)__rela_end;
+
+	for (uint64_t at = start; at + 24 <= end; at += 24) {
+		const uint64_t *r = (const uint64_t *)at;
 		if ((r[1] & 0xffffffff) != R_AARCH64_RELATIVE)
 			continue;
 		*(uint64_t *)(base + r[0]) = base + r[2];
@@ -124,7 +128,7 @@ void rt_finish(void)
 #define MIB2	    (1ul << 21)
 
 static uint64_t l1[512] PAGE_ALIGNED;
-static uint64_t l2_low[512] PAGE_ALIGNED;	/* the first GiB, in 2 MiB blocks */
+static uint64_t l2_low[512] PAGE_ALIGNED; /* the first GiB, in 2 MiB blocks */
 
 static uint64_t normal_block(uint64_t pa)
 {
@@ -184,7 +188,8 @@ static void mmu_init(void)
 	uint64_t sctlr;
 
 	build_tables();
-	rt_mmu.mair = 0x00ul << (8 * ATTR_DEVICE) | 0xfful << (8 * ATTR_NORMAL);
+	/* attr 0 = 0x00 Device-nGnRnE, attr 1 = 0xff Normal WB RW-allocate. */
+	rt_mmu.mair = 0xfful << (8 * ATTR_NORMAL);
 	/* T0SZ=25, IRGN0=ORGN0=WBWA, SH0=inner, TG0=4K, EPD1, IPS=40 bits. */
 	rt_mmu.tcr = 25 | 1ul << 8 | 1ul << 10 | 3ul << 12 | 1ul << 23 | 2ul << 32;
 	rt_mmu.ttbr0 = (uint64_t)l1;
@@ -197,7 +202,8 @@ static void mmu_init(void)
 
 /* ---- exceptions ---- */
 static const char *const kind_names[16] = {
-    "sync/SP0", "irq/SP0", "fiq/SP0", "serror/SP0", "sync", "irq", "fiq", "serror",
+    "sync/SP0",	    "irq/SP0",	   "fiq/SP0",	  "serror/SP0",
+    "sync",	    "irq",	   "fiq",	  "serror",
     "sync/lower64", "irq/lower64", "fiq/lower64", "serror/lower64",
     "sync/lower32", "irq/lower32", "fiq/lower32", "serror/lower32",
 };

@@ -27,9 +27,9 @@ struct rt_platform {
 	uint64_t dtb;
 	uint64_t image_start, image_end;
 	bool has_hypervisor_node;
-	char hypervisor_compat[32];	/* first string of /hypervisor compatible */
-	struct rt_region gnttab;	/* /hypervisor reg[0] */
-	unsigned evtchn_intid;		/* the upcall PPI's INTID (16..31), 0 if none */
+	char hypervisor_compat[32]; /* first string of /hypervisor compatible */
+	struct rt_region gnttab;    /* /hypervisor reg[0] */
+	unsigned evtchn_intid;	    /* the upcall PPI's INTID (16..31), 0 if none */
 	uint64_t gicd, gicr, gicr_size;
 	unsigned nr_cpus;
 	uint64_t cpu_mpidr[RT_MAX_CPUS];
@@ -46,36 +46,37 @@ int rt_snprintf(char *buf, size_t len, const char *fmt, ...) __attribute__((form
 int rt_vsnprintf(char *buf, size_t len, const char *fmt, va_list ap);
 
 /* Record a failed expectation; the test goes on, the verdict becomes FAILURE. */
-void rt_fail(const char *file, int line, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+void rt_fail(const char *file, int line, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 /* End the test now with SKIP or ERROR (the test could not run), never returns. */
 void rt_skip(const char *why) __attribute__((noreturn));
 void rt_error(const char *why) __attribute__((noreturn));
 void rt_finish(void) __attribute__((noreturn));
 unsigned rt_failures(void);
 
-#define CHECK_EQ(got, want, what)                                                                 \
-	do {                                                                                      \
-		long long g_ = (long long)(got), w_ = (long long)(want);                          \
-		if (g_ != w_)                                                                     \
+#define CHECK_EQ(got, want, what)                                                                  \
+	do {                                                                                       \
+		long long g_ = (long long)(got), w_ = (long long)(want);                           \
+		if (g_ != w_)                                                                      \
 			rt_fail(__FILE__, __LINE__, "%s: expected %lld (%#llx), got %lld (%#llx)", \
-				what, w_, (unsigned long long)w_, g_, (unsigned long long)g_);    \
+				what, w_, (unsigned long long)w_, g_, (unsigned long long)g_);     \
 	} while (0)
 
-#define CHECK(cond, what)                                                                         \
-	do {                                                                                      \
-		if (!(cond))                                                                      \
-			rt_fail(__FILE__, __LINE__, "%s: expected %s", what, #cond);              \
+#define CHECK(cond, what)                                                                          \
+	do {                                                                                       \
+		if (!(cond))                                                                       \
+			rt_fail(__FILE__, __LINE__, "%s: expected %s", what, #cond);               \
 	} while (0)
 
 /* Stop the test with ERROR if a set-up step fails (a precondition, not the behaviour tested). */
-#define REQUIRE_EQ(got, want, what)                                                               \
-	do {                                                                                      \
-		long long g_ = (long long)(got), w_ = (long long)(want);                          \
-		if (g_ != w_) {                                                                   \
-			rt_printf("setup failed: %s: expected %lld, got %lld (%s:%d)\n", what,     \
-				  w_, g_, __FILE__, __LINE__);                                     \
-			rt_error(what);                                                           \
-		}                                                                                 \
+#define REQUIRE_EQ(got, want, what)                                                                \
+	do {                                                                                       \
+		long long g_ = (long long)(got), w_ = (long long)(want);                           \
+		if (g_ != w_) {                                                                    \
+			rt_printf("setup failed: %s: expected %lld, got %lld (%s:%d)\n", what, w_, \
+				  g_, __FILE__, __LINE__);                                         \
+			rt_error(what);                                                            \
+		}                                                                                  \
 	} while (0)
 
 /* ---- the test's own entry point ---- */
@@ -127,9 +128,11 @@ struct shared_info *rt_shared_info(void);
 /* vCPU0's vcpu_info once the test registered one (the upcall reads it), else NULL. */
 extern struct vcpu_info *rt_registered_vcpu_info;
 /* Upcall bookkeeping: what the interrupt handler saw. */
-extern volatile unsigned rt_upcalls;		/* event PPIs taken */
-extern volatile unsigned rt_events_seen;	/* ports dispatched (pending & ~mask) */
-bool rt_event_seen(unsigned port);		/* dispatched since the last reset */
+extern volatile unsigned rt_upcalls;	 /* event PPIs taken */
+extern volatile unsigned rt_events_seen; /* ports dispatched (pending & ~mask) */
+bool rt_event_seen(unsigned port);
+/* shared_info + GIC + the event PPI enabled + IRQs on: ready to receive upcalls. */
+void rt_events_init(void); /* dispatched since the last reset */
 void rt_events_reset(void);
 /* Allocate a loopback pair: an unbound port (remote = self) and a port bound to it. */
 long rt_evtchn_loopback(uint32_t *unbound, uint32_t *bound);
@@ -142,11 +145,11 @@ void rt_port_set_mask(uint32_t port, bool masked);
 void rt_port_clear_pending(uint32_t port);
 
 /* ---- GICv3 and interrupts ---- */
-void rt_gic_init(void);			/* distributor, our redistributor, CPU interface */
+void rt_gic_init(void); /* distributor, our redistributor, CPU interface */
 void rt_irq_enable_ppi(unsigned intid);
 void rt_irq_on(void);
 void rt_irq_off(void);
-extern volatile unsigned rt_irq_count[32];	/* per PPI/SGI INTID */
+extern volatile unsigned rt_irq_count[32]; /* per PPI/SGI INTID */
 /* Wait (WFI) until cond() or about `ms` milliseconds of counter time pass. */
 bool rt_wait_until(bool (*cond)(void), unsigned ms);
 
@@ -166,19 +169,19 @@ static inline uint64_t rt_cntvct(void)
 void rt_delay_ms(unsigned ms);
 
 /* ---- PSCI / second vCPU ---- */
-#define PSCI_VERSION	       0x84000000u
-#define PSCI_CPU_OFF	       0x84000002u
-#define PSCI_CPU_ON_64	       0xC4000003u
-#define PSCI_AFFINITY_INFO_64  0xC4000004u
-#define PSCI_MIGRATE_INFO_TYPE 0x84000006u
-#define PSCI_SYSTEM_OFF	       0x84000008u
-#define PSCI_FEATURES	       0x8400000Au
-#define SMCCC_VERSION	       0x80000000u
-#define SMCCC_ARCH_FEATURES    0x80000001u
+#define PSCI_VERSION		0x84000000u
+#define PSCI_CPU_OFF		0x84000002u
+#define PSCI_CPU_ON_64		0xC4000003u
+#define PSCI_AFFINITY_INFO_64	0xC4000004u
+#define PSCI_MIGRATE_INFO_TYPE	0x84000006u
+#define PSCI_SYSTEM_OFF		0x84000008u
+#define PSCI_FEATURES		0x8400000Au
+#define SMCCC_VERSION		0x80000000u
+#define SMCCC_ARCH_FEATURES	0x80000001u
 #define SMCCC_ARCH_WORKAROUND_1 0x80008000u
-#define PSCI_RET_NOT_SUPPORTED (-1)
+#define PSCI_RET_NOT_SUPPORTED	(-1)
 #define PSCI_RET_INVALID_PARAMS (-2)
-#define PSCI_RET_ALREADY_ON    (-4)
+#define PSCI_RET_ALREADY_ON	(-4)
 
 /* Start vCPU `cpu` (index into rt_plat.cpu_mpidr) running fn(arg) with the MMU on. */
 long rt_cpu_on(unsigned cpu, void (*fn)(void *), void *arg);

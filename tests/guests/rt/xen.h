@@ -23,16 +23,16 @@
 #define HYPERVISOR_sysctl	    35
 #define HYPERVISOR_domctl	    36
 
-#define XEN_EPERM   1
-#define XEN_ENOENT  2
-#define XEN_ESRCH   3
-#define XEN_EFAULT  14
-#define XEN_EBUSY   16
-#define XEN_EEXIST  17
-#define XEN_ENXIO   6
-#define XEN_EINVAL  22
-#define XEN_ENOSPC  28
-#define XEN_ENOSYS  38
+#define XEN_EPERM      1
+#define XEN_ENOENT     2
+#define XEN_ESRCH      3
+#define XEN_EFAULT     14
+#define XEN_EBUSY      16
+#define XEN_EEXIST     17
+#define XEN_ENXIO      6
+#define XEN_EINVAL     22
+#define XEN_ENOSPC     28
+#define XEN_ENOSYS     38
 #define XEN_EOPNOTSUPP 95
 
 #define DOMID_SELF 0x7FF0u
@@ -144,16 +144,16 @@ struct evtchn_bind_interdomain {
 struct evtchn_bind_virq {
 	uint32_t virq, vcpu, port;
 };
-struct evtchn_port_op {	/* close, send, unmask */
+struct evtchn_port_op { /* close, send, unmask */
 	uint32_t port;
 };
 struct evtchn_bind_vcpu {
 	uint32_t port, vcpu;
 };
-#define EVTCHNSTAT_closed	0
-#define EVTCHNSTAT_unbound	1
-#define EVTCHNSTAT_interdomain	2
-#define EVTCHNSTAT_virq		4
+#define EVTCHNSTAT_closed      0
+#define EVTCHNSTAT_unbound     1
+#define EVTCHNSTAT_interdomain 2
+#define EVTCHNSTAT_virq	       4
 struct evtchn_status {
 	uint16_t dom;
 	uint32_t port;
@@ -208,8 +208,8 @@ struct gnttab_get_version {
 #define GNTST_bad_domain    (-2)
 
 /* sched_op */
-#define SCHEDOP_yield	 0
-#define SCHEDOP_shutdown 2
+#define SCHEDOP_yield	  0
+#define SCHEDOP_shutdown  2
 #define SHUTDOWN_poweroff 0
 struct sched_shutdown {
 	uint32_t reason;

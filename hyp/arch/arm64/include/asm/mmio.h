@@ -34,10 +34,12 @@ struct mmio_range {
 	void *priv;
 };
 
+void mmio_domain_destroy(struct domain *d);
 int mmio_register(struct domain *d, uint64_t base, uint64_t size, mmio_handler_fn fn, void *priv);
 /* Handle a stage-2 data abort; false if the guest must get an abort. */
 bool mmio_handle_abort(struct vcpu *v, uint64_t esr, uint64_t ipa);
 void inject_data_abort(struct vcpu *v, uint64_t va);
+void inject_instruction_abort(struct vcpu *v, uint64_t va);
 void inject_undef(struct vcpu *v);
 
 #endif

@@ -51,6 +51,8 @@ void arch_vcpu_init(struct vcpu *v, uint64_t entry, uint64_t x0);
 uint64_t vcpu_vmpidr(unsigned id);
 void arch_vcpu_load(struct vcpu *v); /* put v's state on this CPU */
 void arch_vcpu_save(struct vcpu *v); /* take it off */
+/* Take it off for good (its domain is going): stop its timer, keep nothing. */
+void arch_vcpu_drop(struct vcpu *v);
 _Noreturn void arch_enter_guest(struct cpu_regs *frame);
 /* The guest frame at the top of this CPU's stack. */
 struct cpu_regs *arch_guest_frame(void);

@@ -1,0 +1,102 @@
+# SPDX-License-Identifier: Apache-2.0
+"""Domains started at boot from /chosen xen,domain nodes (Xen's dom0less binding).
+
+The tree is QEMU's own, with dom0's module nodes replaced by xen,domain nodes that use the
+same kernel and initramfs the guest-loader devices put in RAM. Each guest has an emulated
+SBSA UART; Punt prints its lines prefixed with (dN).
+"""
+
+import re
+import shutil
+import subprocess
+
+import pytest
+
+import qemu
+from conftest import BOOT_TIMEOUT
+
+KERNEL_MODULE = f"/chosen/module@{qemu.DOM0_KERNEL_ADDR:#x}"
+RAMDISK_MODULE = f"/chosen/module@{qemu.DOM0_INITRD_ADDR:#x}"
+GUEST_ARGS = "console=ttyAMA0 rdinit=/init punt.test=poweroff"
+
+
+def fdtput(dtb, *args):
+    argv = ["fdtput", str(dtb)] + [str(a) for a in args]
+    done = subprocess.run(argv, capture_output=True, text=True, check=False)
+    assert done.returncode == 0, f"{' '.join(argv)} failed: {done.stderr}"
+
+
+def add_domain(dtb, name, vcpus=2, memory_kib=262144, with_memory=True):
+    node = f"/chosen/{name}"
+    fdtput(dtb, "-c", node)
+    fdtput(dtb, "-t", "s", node, "compatible", "xen,domain")
+    fdtput(dtb, "-t", "i", node, "#address-cells", 2)
+    fdtput(dtb, "-t", "i", node, "#size-cells", 2)
+    if with_memory:
+        fdtput(dtb, "-t", "i", node, "memory", 0, memory_kib)
+    fdtput(dtb, "-t", "i", node, "cpus", vcpus)
+    fdtput(dtb, "-t", "s", node, "vpl011", "")
+    kernel_size = qemu.DOM0_KERNEL.stat().st_size
+    initrd_size = qemu.DOM0_INITRD.stat().st_size
+    for kind, addr, size in (("kernel", qemu.DOM0_KERNEL_ADDR, kernel_size),
+                             ("ramdisk", qemu.DOM0_INITRD_ADDR, initrd_size)):
+        module = f"{node}/module@{addr:x}"
+        fdtput(dtb, "-c", module)
+        fdtput(dtb, "-t", "s", module, "compatible", f"multiboot,{kind}", "multiboot,module")
+        fdtput(dtb, "-t", "x", module, "reg", 0, f"{addr:x}", 0, f"{size:x}")
+    fdtput(dtb, "-t", "s", f"{node}/module@{qemu.DOM0_KERNEL_ADDR:x}", "bootargs", GUEST_ARGS)
+
+
+@pytest.fixture
+def dom0less_dtb(qemu_dtb, tmp_path):
+    def make(domains):
+        path = tmp_path / "dom0less.dtb"
+        shutil.copyfile(qemu_dtb, path)
+        subprocess.run(["fdtput", "-r", str(path), KERNEL_MODULE, RAMDISK_MODULE], check=True)
+        for name, options in domains:
+            add_domain(path, name, **options)
+        return path
+    return make
+
+
+def free_pages(run, pattern):
+    match, _ = run.expect(pattern, BOOT_TIMEOUT, f"a line matching {pattern!r}")
+    return int(match.group(1))
+
+
+def test_two_guests_without_dom0_reach_init_and_the_last_poweroff_ends_qemu(boot, dom0less_dtb):
+    dtb = dom0less_dtb([("domU1", {}), ("domU2", {})])
+    run = boot.start("punt", smp=2, dtb=dtb)
+    before = free_pages(run, r"^\(punt\) Free memory before domains: (\d+) pages$")
+    seen = set()
+    for _ in range(2):
+        match, _ = run.expect(r"^\(d([12])\) PUNT-INIT: reached$", BOOT_TIMEOUT,
+                              "each guest's init to report on its own console")
+        seen.add(match.group(1))
+    assert seen == {"1", "2"}, f"expected init in d1 and d2, got {sorted(seen)}"
+    run.expect(r"^\(punt\) All domains have stopped: powering off$", BOOT_TIMEOUT,
+               "Punt to power off after the last guest")
+    status = run.wait_exit(30)
+    assert status == 0, f"expected QEMU to exit with 0, got {status}"
+    text = run.text_since(0)
+    after = [int(n) for n in re.findall(r"d\d destroyed: (\d+) pages free", text)]
+    assert len(after) == 2, f"expected two domains destroyed, got {after}"
+    assert max(after) == before, (f"expected every page back after both guests stopped: "
+                                  f"{before} free before, {max(after)} after")
+
+
+def test_guest_cpus_online_in_each_guest(boot, dom0less_dtb):
+    dtb = dom0less_dtb([("domU1", {"vcpus": 2})])
+    run = boot.start("punt", smp=2, dtb=dtb)
+    match, _ = run.expect(r"^\(d1\) PUNT-INIT: cpus-online=(.*)$", BOOT_TIMEOUT,
+                          "the guest's cpus-online marker")
+    assert match.group(1) == "0-1", f"expected vCPUs 0-1 online, got {match.group(1)}"
+
+
+def test_a_wrong_domain_node_stops_that_domain_only(boot, dom0less_dtb):
+    dtb = dom0less_dtb([("broken", {"with_memory": False}), ("domU2", {})])
+    run = boot.start("punt", smp=2, dtb=dtb)
+    match, _ = run.expect(r"^\(punt\) d\d \(broken\): not started: (.*)$", 60,
+                          "a message that the broken domain was not started")
+    assert "memory" in match.group(1), f"expected the message to name 'memory': {match.group(1)}"
+    run.expect(r"^\(d\d\) PUNT-INIT: reached$", BOOT_TIMEOUT, "the good guest to reach init")
