@@ -11,6 +11,7 @@
 #define MAX_BUSY (BOOT_MAX_RESERVED + BOOT_MAX_MODULES + 3 * DOMU_MAX + 4)
 
 static struct boot_region ram[BOOT_MAX_MEM];
+static const void *boot_fdt; /* for the boot-time domains' module ranges */
 static unsigned nr_ram;
 
 int memory_is_ram(uint64_t pa, size_t len)
@@ -69,6 +70,7 @@ int memory_init(const struct boot_info *bi, char *err, size_t errlen)
 	for (unsigned i = 0; i < nr_domu; i++)
 		add_busy(busy, &n, domu[i].base, domu[i].size);
 
+	boot_fdt = bi->fdt;
 	page_alloc_init();
 	for (unsigned i = 0; i < bi->nr_mem; i++) {
 		if (mmu_map(bi->mem[i].base, bi->mem[i].size, MMU_RW)) {
@@ -96,7 +98,14 @@ void memory_release_module(const struct boot_module *m)
 {
 	uint64_t start = (m->base + 0xfff) & ~0xfffUL;
 	uint64_t end = (m->base + m->size) & ~0xfffUL;
+	struct boot_region domu[3 * DOMU_MAX];
+	unsigned nr_domu = domu_module_ranges(boot_fdt, domu, 3 * DOMU_MAX);
 
+	/* A boot-time domain may use the same image: then it stays reserved for it. */
+	for (unsigned i = 0; i < nr_domu; i++) {
+		if (domu[i].base < end && start < domu[i].base + domu[i].size)
+			return;
+	}
 	if (end > start)
 		page_alloc_add_range(start, end - start);
 }

@@ -100,3 +100,33 @@ def test_a_wrong_domain_node_stops_that_domain_only(boot, dom0less_dtb):
                           "a message that the broken domain was not started")
     assert "memory" in match.group(1), f"expected the message to name 'memory': {match.group(1)}"
     run.expect(r"^\(d\d\) PUNT-INIT: reached$", BOOT_TIMEOUT, "the good guest to reach init")
+
+
+@pytest.mark.parametrize("smp", [2, 4])
+def test_dom0_and_two_guests_each_get_their_own_input(boot, tmp_path, smp):
+    dtb = tmp_path / "dom0-and-guests.dtb"
+    qemu.dump_dtb(dtb, smp=smp)
+    global GUEST_ARGS
+    saved, GUEST_ARGS = GUEST_ARGS, "console=ttyAMA0 rdinit=/init"
+    try:
+        add_domain(dtb, "domU1")
+        add_domain(dtb, "domU2")
+    finally:
+        GUEST_ARGS = saved
+    run = boot.start("punt", smp=smp, dtb=dtb)
+    reached = set()
+    for _ in range(3):
+        match, _ = run.expect(r"^(?:\((d\d)\) )?PUNT-INIT: reached$", BOOT_TIMEOUT,
+                              "init in dom0, d1 and d2")
+        reached.add(match.group(1) or "d0")
+    assert reached == {"d0", "d1", "d2"}, f"expected init in d0, d1 and d2, got {reached}"
+    run.wait_quiet(2, 30)
+    # Ctrl-a is QEMU's escape under -nographic: Ctrl-a Ctrl-a sends one to Punt.
+    switch = "\x01\x01" * 3
+    run.send("echo dom0-$((6*7))\r")
+    run.expect(r"^dom0-42$", 30, "dom0 to answer its input")
+    for target in ("d1", "d2"):
+        run.send(switch)
+        run.expect(rf"Serial input to {target} ", 30, f"the input focus to move to {target}")
+        run.send(f"echo {target}-$((40+2))\r")
+        run.expect(rf"^\({target}\) {target}-42$", 30, f"{target} to answer on its own console")
