@@ -67,6 +67,10 @@ poweroff)
 	echo "PUNT-INIT: poweroff"
 	poweroff -f
 	;;
+reboot)
+	echo "PUNT-INIT: reboot"
+	reboot -f
+	;;
 "" | shell) ;;
 *) echo "PUNT-INIT: unknown punt.test=$action" ;;
 esac

@@ -18,6 +18,9 @@ from conftest import BOOT_TIMEOUT
 KERNEL_MODULE = f"/chosen/module@{qemu.DOM0_KERNEL_ADDR:#x}"
 RAMDISK_MODULE = f"/chosen/module@{qemu.DOM0_INITRD_ADDR:#x}"
 GUEST_ARGS = "console=ttyAMA0 rdinit=/init punt.test=poweroff"
+SHELL_ARGS = "console=ttyAMA0 rdinit=/init"
+REBOOT_ARGS = "console=ttyAMA0 rdinit=/init punt.test=reboot"
+REBOOT_CYCLES = 20
 
 
 def fdtput(dtb, *args):
@@ -26,7 +29,7 @@ def fdtput(dtb, *args):
     assert done.returncode == 0, f"{' '.join(argv)} failed: {done.stderr}"
 
 
-def add_domain(dtb, name, vcpus=2, memory_kib=262144, with_memory=True):
+def add_domain(dtb, name, vcpus=2, memory_kib=262144, with_memory=True, bootargs=GUEST_ARGS):
     node = f"/chosen/{name}"
     fdtput(dtb, "-c", node)
     fdtput(dtb, "-t", "s", node, "compatible", "xen,domain")
@@ -44,7 +47,7 @@ def add_domain(dtb, name, vcpus=2, memory_kib=262144, with_memory=True):
         fdtput(dtb, "-c", module)
         fdtput(dtb, "-t", "s", module, "compatible", f"multiboot,{kind}", "multiboot,module")
         fdtput(dtb, "-t", "x", module, "reg", 0, f"{addr:x}", 0, f"{size:x}")
-    fdtput(dtb, "-t", "s", f"{node}/module@{qemu.DOM0_KERNEL_ADDR:x}", "bootargs", GUEST_ARGS)
+    fdtput(dtb, "-t", "s", f"{node}/module@{qemu.DOM0_KERNEL_ADDR:x}", "bootargs", bootargs)
 
 
 @pytest.fixture
@@ -106,13 +109,8 @@ def test_a_wrong_domain_node_stops_that_domain_only(boot, dom0less_dtb):
 def test_dom0_and_two_guests_each_get_their_own_input(boot, tmp_path, smp):
     dtb = tmp_path / "dom0-and-guests.dtb"
     qemu.dump_dtb(dtb, smp=smp)
-    global GUEST_ARGS
-    saved, GUEST_ARGS = GUEST_ARGS, "console=ttyAMA0 rdinit=/init"
-    try:
-        add_domain(dtb, "domU1")
-        add_domain(dtb, "domU2")
-    finally:
-        GUEST_ARGS = saved
+    add_domain(dtb, "domU1", bootargs=SHELL_ARGS)
+    add_domain(dtb, "domU2", bootargs=SHELL_ARGS)
     run = boot.start("punt", smp=smp, dtb=dtb)
     reached = set()
     for _ in range(3):
@@ -130,3 +128,28 @@ def test_dom0_and_two_guests_each_get_their_own_input(boot, tmp_path, smp):
         run.expect(rf"Serial input to {target} ", 30, f"the input focus to move to {target}")
         run.send(f"echo {target}-$((40+2))\r")
         run.expect(rf"^\({target}\) {target}-42$", 30, f"{target} to answer on its own console")
+
+
+def test_guest_reboot_loop_leaves_the_other_guest_and_memory_alone(boot, dom0less_dtb):
+    dtb = dom0less_dtb([("rebooter", {"vcpus": 1, "bootargs": REBOOT_ARGS}),
+                        ("steady", {"vcpus": 1, "bootargs": SHELL_ARGS})])
+    run = boot.start("punt", smp=2, dtb=dtb)
+    free_after = []
+    for cycle in range(REBOOT_CYCLES):
+        match, _ = run.expect(r"^\(punt\) d(\d) destroyed: (\d+) pages free$", BOOT_TIMEOUT,
+                              f"the rebooting guest to go down (cycle {cycle + 1})")
+        free_after.append(int(match.group(2)))
+        rebooter = match.group(1)
+        run.expect(rf"^\(punt\) d{rebooter} \(rebooter\): 256 MiB", 60,
+                   f"the guest to be built again (cycle {cycle + 1})")
+    assert len(set(free_after)) == 1, (f"expected the same free memory after every reboot, "
+                                       f"got {free_after}")
+    steady = "2" if rebooter == "1" else "1"
+    switch = "\x01\x01" * 3
+    for _ in range(3):
+        run.send(switch)
+        match, _ = run.expect(r"Serial input to (d\d|Punt) ", 30, "the input focus to move")
+        if match.group(1) == f"d{steady}":
+            break
+    run.send("echo steady-$((40+2))\r")
+    run.expect(rf"^\(d{steady}\) steady-42$", 30, "the other guest to still answer")
