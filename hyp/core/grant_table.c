@@ -11,32 +11,6 @@
 
 #define INVALID_GFN (~0UL)
 
-int grant_table_init(struct domain *d)
-{
-	struct grant_table *gt =
-	    (struct grant_table *)page_alloc_zeroed(page_order_for(sizeof(*gt)));
-
-	if (!gt)
-		return -XEN_ENOMEM;
-	gt->version = 1;
-	for (unsigned i = 0; i < GNTTAB_MAX_FRAMES; i++)
-		gt->frame_gfn[i] = INVALID_GFN;
-	d->grant = gt;
-	return 0;
-}
-
-void grant_table_destroy(struct domain *d)
-{
-	struct grant_table *gt = d->grant;
-
-	if (!gt)
-		return;
-	for (unsigned i = 0; i < gt->nr_frames; i++)
-		page_free(gt->frame_pa[i], 0);
-	page_free((uint64_t)gt, page_order_for(sizeof(*gt)));
-	d->grant = NULL;
-}
-
 /* Called with d->lock held. */
 static int grow(struct grant_table *gt, unsigned nr)
 {
@@ -51,6 +25,37 @@ static int grow(struct grant_table *gt, unsigned nr)
 		gt->nr_frames++;
 	}
 	return 0;
+}
+
+int grant_table_init(struct domain *d)
+{
+	struct grant_table *gt =
+	    (struct grant_table *)page_alloc_zeroed(page_order_for(sizeof(*gt)));
+
+	if (!gt)
+		return -XEN_ENOMEM;
+	gt->version = 1;
+	for (unsigned i = 0; i < GNTTAB_MAX_FRAMES; i++)
+		gt->frame_gfn[i] = INVALID_GFN;
+	d->grant = gt;
+	/* Like Xen, a table starts with one frame; the guest maps it where it wants. */
+	if (grow(gt, 1)) {
+		grant_table_destroy(d);
+		return -XEN_ENOMEM;
+	}
+	return 0;
+}
+
+void grant_table_destroy(struct domain *d)
+{
+	struct grant_table *gt = d->grant;
+
+	if (!gt)
+		return;
+	for (unsigned i = 0; i < gt->nr_frames; i++)
+		page_free(gt->frame_pa[i], 0);
+	page_free((uint64_t)gt, page_order_for(sizeof(*gt)));
+	d->grant = NULL;
 }
 
 int grant_table_map_frame(struct domain *d, uint64_t idx, uint64_t gfn)
@@ -146,8 +151,10 @@ static long set_version(struct vcpu *v, uint64_t uop)
 
 	if (copy_from_guest(&op, uop, sizeof(op)))
 		return -XEN_EFAULT;
-	/* Only version 1 exists here (Xen on Arm's default maximum). */
-	if (op.version != 1)
+	/* Only version 1 exists here (Xen on Arm's default maximum): v2 is not offered. */
+	if (op.version == 2)
+		rc = -XEN_ENOSYS;
+	else if (op.version != 1)
 		rc = -XEN_EINVAL;
 	op.version = v->domain->grant->version;
 	if (copy_to_guest(uop, &op, sizeof(op)))
