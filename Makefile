@@ -37,7 +37,7 @@ run: hyp initramfs
 	$(PYTHON) scripts/qemu.py --hyp punt --smp $(SMP) $(QEMU_ARGS)
 
 test: hyp hyp-minimal initramfs fetch
-	@$(MAKE) --no-print-directory test-unit test-xenstored test-guests test-system
+	@$(MAKE) --no-print-directory check test-unit test-xenstored test-guests test-system
 
 test-unit: deps
 	@$(MAKE) -s -C tests/unit test

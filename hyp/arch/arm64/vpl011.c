@@ -16,27 +16,27 @@
 #include <punt/spinlock.h>
 #include <punt/string.h>
 
-#define UART_DR   0x000
+#define UART_DR	  0x000
 #define UART_RSR  0x004
-#define UART_FR   0x018
+#define UART_FR	  0x018
 #define UART_IMSC 0x038
 #define UART_RIS  0x03c
 #define UART_MIS  0x040
 #define UART_ICR  0x044
-#define FR_RXFE   (1u << 4)
-#define FR_TXFF   (1u << 5)
-#define FR_RXFF   (1u << 6)
-#define FR_TXFE   (1u << 7)
-#define INT_RX    (1u << 4)
-#define INT_TX    (1u << 5)
-#define INT_RT    (1u << 6)
+#define FR_RXFE	  (1u << 4)
+#define FR_TXFF	  (1u << 5)
+#define FR_RXFF	  (1u << 6)
+#define FR_TXFE	  (1u << 7)
+#define INT_RX	  (1u << 4)
+#define INT_TX	  (1u << 5)
+#define INT_RT	  (1u << 6)
 #define INT_MASK  0x7ff
-#define RX_SIZE   64
+#define RX_SIZE	  64
 
 struct vpl011 {
 	spinlock_t lock;
 	uint32_t imsc;
-	uint32_t cleared;	/* status bits acknowledged through ICR */
+	uint32_t cleared; /* status bits acknowledged through ICR */
 	char rx[RX_SIZE];
 	unsigned rx_prod, rx_cons;
 	bool line;

@@ -22,8 +22,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#define MAX_DOMAINS   64
-#define NR_HVM_PARAMS 64
+#define MAX_DOMAINS	   64
+#define NR_HVM_PARAMS	   64
 #define DOMAIN_MAX_EXTENTS 64
 
 struct evtchn;
