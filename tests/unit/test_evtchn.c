@@ -1,0 +1,350 @@
+// SPDX-License-Identifier: Apache-2.0
+/*
+ * Event channel bookkeeping (hyp/core/event_channel.c) against the 2-level
+ * rules of reference §3.4: port allocation, binding, delivery (pending,
+ * mask, selector, upcall edge), close, VIRQs, status, bind_vcpu and the
+ * hypercall's argument handling.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "evtchn_fakes.h"
+#include <public/errno.h>
+
+static struct domain *dom0, *d1, *d2;
+static struct vcpu_info registered[2];
+
+static int setup(void **state)
+{
+	(void)state;
+	memset(registered, 0, sizeof(registered));
+	dom0 = fake_domain(0, 2, true);
+	d1 = fake_domain(1, 2, false);
+	d2 = fake_domain(2, 1, false);
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	fake_domain_free(dom0);
+	fake_domain_free(d1);
+	fake_domain_free(d2);
+	return 0;
+}
+
+static bool pending(struct domain *d, evtchn_port_t p)
+{
+	return d->shared_info->evtchn_pending[p / 64] & (1UL << (p % 64));
+}
+
+static void mask(struct domain *d, evtchn_port_t p)
+{
+	d->shared_info->evtchn_mask[p / 64] |= 1UL << (p % 64);
+}
+
+/* An interdomain channel: d1's port `local` bound to dom0's unbound port `remote`. */
+static void connect(struct domain *a, struct domain *b, evtchn_port_t *pa, evtchn_port_t *pb)
+{
+	assert_int_equal(evtchn_alloc_unbound(b, a->id, pb), 0);
+	assert_int_equal(evtchn_bind_interdomain(a, b->id, *pb, pa), 0);
+}
+
+static void port_zero_is_never_allocated(void **state)
+{
+	evtchn_port_t p = 0;
+
+	(void)state;
+	assert_int_equal(evtchn_alloc_unbound(d1, 0, &p), 0);
+	assert_int_equal(p, 1);
+	assert_int_equal(evtchn_send(d1, 0), -XEN_EINVAL);
+	assert_int_equal(evtchn_close(d1, 0), -XEN_EINVAL);
+}
+
+static void alloc_unbound_takes_the_lowest_free_port(void **state)
+{
+	evtchn_port_t a, b, c;
+
+	(void)state;
+	assert_int_equal(evtchn_alloc_unbound(d1, 0, &a), 0);
+	assert_int_equal(evtchn_alloc_unbound(d1, 0, &b), 0);
+	assert_int_equal(evtchn_close(d1, a), 0);
+	assert_int_equal(evtchn_alloc_unbound(d1, 0, &c), 0);
+	assert_int_equal(c, a);
+	assert_true(b > a);
+}
+
+static void alloc_unbound_with_domid_self_names_the_caller(void **state)
+{
+	struct evtchn_status st = {.port = 0};
+	evtchn_port_t p;
+
+	(void)state;
+	assert_int_equal(evtchn_alloc_unbound(d1, DOMID_SELF, &p), 0);
+	st.port = p;
+	assert_int_equal(evtchn_status(d1, &st), 0);
+	assert_int_equal(st.status, EVTCHNSTAT_unbound);
+	assert_int_equal(st.u.unbound.dom, 1);
+}
+
+static void bind_interdomain_connects_both_ends_and_marks_the_new_port_pending(void **state)
+{
+	evtchn_port_t local, remote;
+	struct evtchn_status st;
+
+	(void)state;
+	connect(d1, dom0, &local, &remote);
+	assert_true(pending(d1, local));
+	assert_false(pending(dom0, remote));
+	st = (struct evtchn_status){.port = remote};
+	assert_int_equal(evtchn_status(dom0, &st), 0);
+	assert_int_equal(st.status, EVTCHNSTAT_interdomain);
+	assert_int_equal(st.u.interdomain.dom, 1);
+	assert_int_equal(st.u.interdomain.port, local);
+}
+
+static void bind_interdomain_needs_a_port_reserved_for_the_caller(void **state)
+{
+	evtchn_port_t for_d2, local;
+
+	(void)state;
+	assert_int_equal(evtchn_alloc_unbound(dom0, 2, &for_d2), 0);
+	assert_int_equal(evtchn_bind_interdomain(d1, 0, for_d2, &local), -XEN_EINVAL);
+	assert_int_equal(evtchn_bind_interdomain(d1, 0, 4000, &local), -XEN_EINVAL);
+	assert_int_equal(evtchn_bind_interdomain(d1, 77, for_d2, &local), -XEN_ESRCH);
+}
+
+static void bind_interdomain_loopback_works(void **state)
+{
+	evtchn_port_t a, b;
+
+	(void)state;
+	assert_int_equal(evtchn_alloc_unbound(dom0, DOMID_SELF, &a), 0);
+	assert_int_equal(evtchn_bind_interdomain(dom0, DOMID_SELF, a, &b), 0);
+	assert_int_not_equal(a, b);
+	assert_int_equal(evtchn_send(dom0, b), 0);
+	assert_true(pending(dom0, a));
+}
+
+static void send_raises_the_peer_upcall_only_on_the_first_edge(void **state)
+{
+	evtchn_port_t local, remote;
+
+	(void)state;
+	connect(d1, dom0, &local, &remote);
+	assert_int_equal(evtchn_send(d1, local), 0);
+	assert_true(pending(dom0, remote));
+	assert_int_equal(upcalls[0][0], 1);
+	assert_true(dom0->shared_info->vcpu_info[0].evtchn_pending_sel & (1UL << (remote / 64)));
+	/* Already pending, upcall already due: nothing more to raise. */
+	assert_int_equal(evtchn_send(d1, local), 0);
+	assert_int_equal(upcalls[0][0], 1);
+}
+
+static void send_on_an_unbound_port_is_dropped_and_on_a_free_port_fails(void **state)
+{
+	evtchn_port_t p;
+
+	(void)state;
+	assert_int_equal(evtchn_alloc_unbound(d1, 0, &p), 0);
+	assert_int_equal(evtchn_send(d1, p), 0);
+	assert_false(pending(d1, p));
+	assert_int_equal(evtchn_send(d1, p + 1), -XEN_EINVAL);
+	assert_int_equal(evtchn_send(d1, EVTCHN_MAX_PORTS), -XEN_EINVAL);
+}
+
+static void a_masked_port_is_recorded_and_raised_on_unmask(void **state)
+{
+	evtchn_port_t local, remote;
+
+	(void)state;
+	connect(d1, dom0, &local, &remote);
+	mask(dom0, remote);
+	assert_int_equal(evtchn_send(d1, local), 0);
+	assert_true(pending(dom0, remote));
+	assert_int_equal(upcalls[0][0], 0);
+	assert_int_equal(evtchn_unmask(dom0, remote), 0);
+	assert_int_equal(upcalls[0][0], 1);
+}
+
+static void unmask_of_a_port_that_is_not_pending_raises_nothing(void **state)
+{
+	evtchn_port_t local, remote;
+
+	(void)state;
+	connect(d1, dom0, &local, &remote);
+	mask(dom0, remote);
+	assert_int_equal(evtchn_unmask(dom0, remote), 0);
+	assert_int_equal(upcalls[0][0], 0);
+}
+
+static void close_reverts_the_peer_to_unbound_for_the_closer(void **state)
+{
+	evtchn_port_t local, remote;
+	struct evtchn_status st;
+
+	(void)state;
+	connect(d1, dom0, &local, &remote);
+	assert_int_equal(evtchn_close(d1, local), 0);
+	st = (struct evtchn_status){.port = remote};
+	assert_int_equal(evtchn_status(dom0, &st), 0);
+	assert_int_equal(st.status, EVTCHNSTAT_unbound);
+	assert_int_equal(st.u.unbound.dom, 1);
+	assert_int_equal(evtchn_close(d1, local), -XEN_EINVAL);
+	/* The freed local port is free again. */
+	st = (struct evtchn_status){.port = local};
+	assert_int_equal(evtchn_status(d1, &st), 0);
+	assert_int_equal(st.status, EVTCHNSTAT_closed);
+}
+
+static void bind_virq_follows_xens_rules(void **state)
+{
+	evtchn_port_t p;
+
+	(void)state;
+	assert_int_equal(evtchn_bind_virq(dom0, NR_VIRQS, 0, &p), -XEN_EINVAL);
+	assert_int_equal(evtchn_bind_virq(dom0, VIRQ_CONSOLE, 1, &p), -XEN_EINVAL);
+	assert_int_equal(evtchn_bind_virq(dom0, VIRQ_TIMER, 5, &p), -XEN_ENOENT);
+	assert_int_equal(evtchn_bind_virq(d1, VIRQ_CONSOLE, 0, &p), -XEN_EBUSY);
+	assert_int_equal(evtchn_bind_virq(dom0, VIRQ_CONSOLE, 0, &p), 0);
+	assert_int_equal(evtchn_bind_virq(dom0, VIRQ_CONSOLE, 0, &p), -XEN_EEXIST);
+	assert_int_equal(evtchn_bind_virq(d1, VIRQ_TIMER, 1, &p), 0);
+}
+
+static void a_global_virq_reaches_its_bound_port(void **state)
+{
+	evtchn_port_t p;
+	struct evtchn_status st;
+
+	(void)state;
+	assert_int_equal(evtchn_bind_virq(dom0, VIRQ_CONSOLE, 0, &p), 0);
+	evtchn_send_global_virq(dom0, VIRQ_CONSOLE);
+	assert_true(pending(dom0, p));
+	assert_int_equal(upcalls[0][0], 1);
+	st = (struct evtchn_status){.port = p};
+	assert_int_equal(evtchn_status(dom0, &st), 0);
+	assert_int_equal(st.status, EVTCHNSTAT_virq);
+	assert_int_equal(st.u.virq, VIRQ_CONSOLE);
+}
+
+static void bind_vcpu_moves_delivery(void **state)
+{
+	evtchn_port_t local, remote, timer;
+
+	(void)state;
+	dom0->vcpus[1]->vcpu_info = &registered[1];
+	connect(d1, dom0, &local, &remote);
+	assert_int_equal(evtchn_bind_vcpu(dom0, remote, 1), 0);
+	assert_int_equal(evtchn_send(d1, local), 0);
+	assert_int_equal(upcalls[0][1], 1);
+	assert_int_equal(upcalls[0][0], 0);
+	assert_int_equal(evtchn_bind_vcpu(dom0, remote, 7), -XEN_ENOENT);
+	assert_int_equal(evtchn_bind_virq(dom0, VIRQ_TIMER, 0, &timer), 0);
+	assert_int_equal(evtchn_bind_vcpu(dom0, timer, 1), -XEN_EINVAL);
+	dom0->vcpus[1]->vcpu_info = NULL;
+}
+
+static void events_for_a_vcpu_without_vcpu_info_are_only_recorded(void **state)
+{
+	evtchn_port_t local, remote;
+
+	(void)state;
+	connect(d1, dom0, &local, &remote);
+	assert_int_equal(evtchn_bind_vcpu(dom0, remote, 1), 0);
+	assert_int_equal(evtchn_send(d1, local), 0);
+	assert_true(pending(dom0, remote));
+	assert_int_equal(upcalls[0][1], 0);
+	/* Registration makes the vCPU rescan everything once. */
+	dom0->vcpus[1]->vcpu_info = &registered[1];
+	evtchn_vcpu_info_registered(dom0->vcpus[1]);
+	assert_int_equal(registered[1].evtchn_pending_sel, ~0UL);
+	assert_int_equal(registered[1].evtchn_upcall_pending, 1);
+	assert_int_equal(upcalls[0][1], 1);
+	dom0->vcpus[1]->vcpu_info = NULL;
+}
+
+static void reset_closes_every_port(void **state)
+{
+	evtchn_port_t local, remote;
+	struct evtchn_status st;
+
+	(void)state;
+	connect(d1, dom0, &local, &remote);
+	assert_int_equal(evtchn_reset(d1), 0);
+	st = (struct evtchn_status){.port = local};
+	assert_int_equal(evtchn_status(d1, &st), 0);
+	assert_int_equal(st.status, EVTCHNSTAT_closed);
+	st = (struct evtchn_status){.port = remote};
+	assert_int_equal(evtchn_status(dom0, &st), 0);
+	assert_int_equal(st.status, EVTCHNSTAT_unbound);
+}
+
+static void the_4095th_port_is_the_last(void **state)
+{
+	evtchn_port_t p;
+
+	(void)state;
+	for (unsigned i = 1; i < EVTCHN_MAX_PORTS; i++)
+		assert_int_equal(evtchn_alloc_unbound(d2, 0, &p), 0);
+	assert_int_equal(p, EVTCHN_MAX_PORTS - 1);
+	assert_int_equal(evtchn_alloc_unbound(d2, 0, &p), -XEN_ENOSPC);
+}
+
+static void the_hypercall_checks_its_arguments(void **state)
+{
+	struct vcpu *v1 = d1->vcpus[0];
+	struct evtchn_alloc_unbound op = {.dom = 0, .remote_dom = DOMID_SELF};
+
+	(void)state;
+	assert_int_equal(do_event_channel_op(v1, EVTCHNOP_send, 0), -XEN_EFAULT);
+	assert_int_equal(do_event_channel_op(v1, EVTCHNOP_init_control, (uintptr_t)&op),
+			 -XEN_ENOSYS);
+	assert_int_equal(do_event_channel_op(v1, EVTCHNOP_expand_array, (uintptr_t)&op),
+			 -XEN_ENOSYS);
+	assert_int_equal(do_event_channel_op(v1, 99, (uintptr_t)&op), -XEN_ENOSYS);
+	/* An unprivileged domain may not allocate in another domain; unknown ones do not exist. */
+	assert_int_equal(do_event_channel_op(v1, EVTCHNOP_alloc_unbound, (uintptr_t)&op),
+			 -XEN_EPERM);
+	op.dom = 99;
+	assert_int_equal(do_event_channel_op(v1, EVTCHNOP_alloc_unbound, (uintptr_t)&op),
+			 -XEN_ESRCH);
+	/* The control domain may. */
+	op = (struct evtchn_alloc_unbound){.dom = 1, .remote_dom = 0};
+	assert_int_equal(
+	    do_event_channel_op(dom0->vcpus[0], EVTCHNOP_alloc_unbound, (uintptr_t)&op), 0);
+	assert_true(op.port >= 1);
+}
+
+#define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    T(port_zero_is_never_allocated),
+	    T(alloc_unbound_takes_the_lowest_free_port),
+	    T(alloc_unbound_with_domid_self_names_the_caller),
+	    T(bind_interdomain_connects_both_ends_and_marks_the_new_port_pending),
+	    T(bind_interdomain_needs_a_port_reserved_for_the_caller),
+	    T(bind_interdomain_loopback_works),
+	    T(send_raises_the_peer_upcall_only_on_the_first_edge),
+	    T(send_on_an_unbound_port_is_dropped_and_on_a_free_port_fails),
+	    T(a_masked_port_is_recorded_and_raised_on_unmask),
+	    T(unmask_of_a_port_that_is_not_pending_raises_nothing),
+	    T(close_reverts_the_peer_to_unbound_for_the_closer),
+	    T(bind_virq_follows_xens_rules),
+	    T(a_global_virq_reaches_its_bound_port),
+	    T(bind_vcpu_moves_delivery),
+	    T(events_for_a_vcpu_without_vcpu_info_are_only_recorded),
+	    T(reset_closes_every_port),
+	    T(the_4095th_port_is_the_last),
+	    T(the_hypercall_checks_its_arguments),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
