@@ -18,7 +18,7 @@
 #define PSTATE_GUEST_RESET (PSR_MODE_EL1h | PSR_D | PSR_A | PSR_I | PSR_F)
 #define HCR_GUEST                                                                                  \
 	(HCR_VM | HCR_SWIO | HCR_FMO | HCR_IMO | HCR_AMO | HCR_FB | HCR_BSU_INNER | HCR_TWI |      \
-	 HCR_TSC | HCR_RW)
+	 HCR_TWE | HCR_TSC | HCR_RW)
 #define MDCR_TPMCR (1UL << 5)
 #define MDCR_TPM   (1UL << 6)
 
