@@ -322,6 +322,7 @@ static void dump_domains(void)
 			       vc->vcpu_info ? vc->vcpu_info->evtchn_upcall_pending : 0);
 		}
 		evtchn_dump(d);
+		grant_table_dump(d);
 	}
 }
 DEBUG_KEY(domains, 'd', "dump domains and vCPUs", dump_domains);

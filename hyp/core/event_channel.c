@@ -118,12 +118,21 @@ static void free_port(struct domain *d, evtchn_port_t port)
 	test_and_clear_bit64(&d->shared_info->evtchn_pending[port / 64], port % 64);
 }
 
+bool evtchn_policy_allows(const struct domain *a, const struct domain *b)
+{
+	return a == b || a->privileged || b->privileged;
+}
+
 int evtchn_alloc_unbound(struct domain *d, domid_t remote, evtchn_port_t *port)
 {
 	int p;
 
 	if (remote == DOMID_SELF)
 		remote = d->id;
+	/* A remote that does not exist yet cannot be judged; bind_interdomain checks again. */
+	const struct domain *rd = domain_lookup(remote);
+	if (rd && !evtchn_policy_allows(d, rd))
+		return -XEN_EPERM;
 	spin_lock(&d->lock);
 	p = get_free_port(d);
 	if (p > 0) {
@@ -145,6 +154,8 @@ int evtchn_bind_interdomain(struct domain *ld, domid_t remote_dom, evtchn_port_t
 
 	if (!rd)
 		return -XEN_ESRCH;
+	if (!evtchn_policy_allows(ld, rd))
+		return -XEN_EPERM;
 	domain_lock_pair(ld, rd);
 	rchn = port_of(rd, remote_port);
 	if (!rchn || rchn->state != ECS_UNBOUND || rchn->remote_dom != ld->id) {

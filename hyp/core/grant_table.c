@@ -2,6 +2,7 @@
 #include <public/errno.h>
 #include <public/grant_table.h>
 #include <public/xen.h>
+#include <punt/console.h>
 #include <punt/domain.h>
 #include <punt/grant_table.h>
 #include <punt/guest_access.h>
@@ -85,6 +86,20 @@ void grant_table_forget_gfn(struct domain *d, uint64_t gfn)
 	for (unsigned i = 0; i < gt->nr_frames; i++) {
 		if (gt->frame_gfn[i] == gfn)
 			gt->frame_gfn[i] = INVALID_GFN;
+	}
+}
+
+void grant_table_dump(struct domain *d)
+{
+	struct grant_table *gt = d->grant;
+
+	if (!gt)
+		return;
+	printk("  Grant table: version %u, %u of %u frames\n", gt->version, gt->nr_frames,
+	       GNTTAB_MAX_FRAMES);
+	for (unsigned i = 0; i < gt->nr_frames; i++) {
+		if (gt->frame_gfn[i] != INVALID_GFN)
+			printk("    frame %u at gfn %#lx\n", i, gt->frame_gfn[i]);
 	}
 }
 

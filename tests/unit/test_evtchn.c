@@ -120,6 +120,20 @@ static void bind_interdomain_needs_a_port_reserved_for_the_caller(void **state)
 	assert_int_equal(evtchn_bind_interdomain(d1, 77, for_d2, &local), -XEN_ESRCH);
 }
 
+static void two_guests_may_not_talk_unless_linked(void **state)
+{
+	evtchn_port_t p, local;
+
+	(void)state;
+	assert_int_equal(evtchn_alloc_unbound(d1, 2, &p), -XEN_EPERM);
+	/* A port the control domain reserved in d1 for d2 still cannot be bound by d2. */
+	assert_int_equal(evtchn_alloc_unbound(d1, 0, &p), 0);
+	assert_int_equal(evtchn_bind_interdomain(d2, 1, p, &local), -XEN_EPERM);
+	assert_false(evtchn_policy_allows(d1, d2));
+	assert_true(evtchn_policy_allows(d1, dom0));
+	assert_true(evtchn_policy_allows(dom0, d2));
+}
+
 static void bind_interdomain_loopback_works(void **state)
 {
 	evtchn_port_t a, b;
@@ -331,6 +345,7 @@ int main(void)
 	    T(alloc_unbound_with_domid_self_names_the_caller),
 	    T(bind_interdomain_connects_both_ends_and_marks_the_new_port_pending),
 	    T(bind_interdomain_needs_a_port_reserved_for_the_caller),
+	    T(two_guests_may_not_talk_unless_linked),
 	    T(bind_interdomain_loopback_works),
 	    T(send_raises_the_peer_upcall_only_on_the_first_edge),
 	    T(send_on_an_unbound_port_is_dropped_and_on_a_free_port_fails),

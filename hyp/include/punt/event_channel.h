@@ -12,6 +12,7 @@
 
 #include <public/event_channel.h>
 #include <public/xen.h>
+#include <stdbool.h>
 #include <stdint.h>
 
 struct domain;
@@ -57,6 +58,14 @@ void evtchn_vcpu_info_registered(struct vcpu *v);
 
 long do_event_channel_op(struct vcpu *v, uint64_t cmd, uint64_t arg);
 void evtchn_dump(struct domain *d);
+
+/*
+ * The one policy decision on who may talk to whom: may domain a hold a channel
+ * to domain b? Default policy: a domain may talk to itself, to the control
+ * domain, and the control domain to anyone. Other pairs are refused (-EPERM)
+ * until a configuration links them.
+ */
+bool evtchn_policy_allows(const struct domain *a, const struct domain *b);
 
 /* What event channels need from the rest: raise the upcall interrupt of v. */
 void evtchn_raise_upcall(struct vcpu *v);

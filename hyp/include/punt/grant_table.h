@@ -25,6 +25,8 @@ int grant_table_init(struct domain *d);
 void grant_table_destroy(struct domain *d);
 /* XENMAPSPACE_grant_table: map frame idx at gfn, growing the table. */
 int grant_table_map_frame(struct domain *d, uint64_t idx, uint64_t gfn);
+/* For the debug keys: frames, version and where each frame is mapped. */
+void grant_table_dump(struct domain *d);
 /* A gfn was unmapped: forget it if it held a grant frame. */
 void grant_table_forget_gfn(struct domain *d, uint64_t gfn);
 
