@@ -51,6 +51,15 @@ struct domain *domain_from_guest_id(struct domain *caller, domid_t id)
 	return domain_lookup(id);
 }
 
+struct domain *domain_target_of(struct domain *caller, domid_t id)
+{
+	struct domain *d = domain_from_guest_id(caller, id);
+
+	if (d && d != caller && !caller->privileged)
+		return NULL;
+	return d;
+}
+
 void domain_lock_pair(struct domain *a, struct domain *b)
 {
 	if (a == b) {

@@ -437,15 +437,6 @@ void evtchn_send_global_virq(struct domain *d, uint32_t virq)
 
 /* ---- the hypercall ----------------------------------------------------------- */
 
-static struct domain *target_domain(struct vcpu *v, domid_t id)
-{
-	struct domain *d = domain_from_guest_id(v->domain, id);
-
-	if (d && d != v->domain && !v->domain->privileged)
-		return NULL;
-	return d;
-}
-
 #define COPY_IN(var)                                                                               \
 	do {                                                                                       \
 		if (copy_from_guest(&(var), arg, sizeof(var)))                                     \
@@ -506,7 +497,7 @@ long do_event_channel_op(struct vcpu *v, uint64_t cmd, uint64_t arg)
 	case EVTCHNOP_status: {
 		struct evtchn_status op;
 		COPY_IN(op);
-		struct domain *td = target_domain(v, op.dom);
+		struct domain *td = domain_target_of(v->domain, op.dom);
 		if (!td)
 			return -XEN_ESRCH;
 		rc = evtchn_status(td, &op);
@@ -527,7 +518,7 @@ long do_event_channel_op(struct vcpu *v, uint64_t cmd, uint64_t arg)
 	case EVTCHNOP_reset: {
 		struct evtchn_reset op;
 		COPY_IN(op);
-		struct domain *td = target_domain(v, op.dom);
+		struct domain *td = domain_target_of(v->domain, op.dom);
 		if (!td)
 			return -XEN_ESRCH;
 		return evtchn_reset(td);

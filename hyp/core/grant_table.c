@@ -103,15 +103,6 @@ void grant_table_dump(struct domain *d)
 	}
 }
 
-static struct domain *grant_target(struct vcpu *v, domid_t dom)
-{
-	struct domain *d = domain_from_guest_id(v->domain, dom);
-
-	if (d && d != v->domain && !v->domain->privileged)
-		return NULL;
-	return d;
-}
-
 static long query_size(struct vcpu *v, uint64_t uop)
 {
 	struct gnttab_query_size op;
@@ -119,7 +110,7 @@ static long query_size(struct vcpu *v, uint64_t uop)
 
 	if (copy_from_guest(&op, uop, sizeof(op)))
 		return -XEN_EFAULT;
-	d = grant_target(v, op.dom);
+	d = domain_target_of(v->domain, op.dom);
 	if (!d) {
 		op.status = GNTST_bad_domain;
 	} else {
@@ -137,7 +128,7 @@ static long setup_table(struct vcpu *v, uint64_t uop)
 
 	if (copy_from_guest(&op, uop, sizeof(op)))
 		return -XEN_EFAULT;
-	d = grant_target(v, op.dom);
+	d = domain_target_of(v->domain, op.dom);
 	if (!d) {
 		op.status = GNTST_bad_domain;
 	} else if (op.nr_frames > GNTTAB_MAX_FRAMES) {
@@ -184,7 +175,7 @@ static long get_version(struct vcpu *v, uint64_t uop)
 
 	if (copy_from_guest(&op, uop, sizeof(op)))
 		return -XEN_EFAULT;
-	d = grant_target(v, op.dom);
+	d = domain_target_of(v->domain, op.dom);
 	if (!d)
 		return -XEN_ESRCH;
 	op.version = d->grant->version;

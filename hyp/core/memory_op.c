@@ -16,15 +16,6 @@
 #define MEMOP_CMD_MASK	     0x3f
 #define MAX_EXTENTS_PER_CALL (1UL << 20)
 
-static struct domain *memop_target(struct vcpu *v, domid_t id)
-{
-	struct domain *d = domain_from_guest_id(v->domain, id);
-
-	if (d && d != v->domain && !v->domain->privileged)
-		return NULL;
-	return d;
-}
-
 static long map_shared_info(struct domain *d, uint64_t idx, uint64_t gfn)
 {
 	long rc = 0;
@@ -50,7 +41,7 @@ static long add_to_physmap(struct vcpu *v, uint64_t arg)
 
 	if (copy_from_guest(&op, arg, sizeof(op)))
 		return -XEN_EFAULT;
-	d = memop_target(v, op.domid);
+	d = domain_target_of(v->domain, op.domid);
 	if (!d)
 		return -XEN_ESRCH;
 	if (op.gpfn >> (p2m_ipa_bits() - 12))
@@ -73,7 +64,7 @@ static long remove_from_physmap(struct vcpu *v, uint64_t arg)
 
 	if (copy_from_guest(&op, arg, sizeof(op)))
 		return -XEN_EFAULT;
-	d = memop_target(v, op.domid);
+	d = domain_target_of(v->domain, op.domid);
 	if (!d)
 		return -XEN_ESRCH;
 	if (op.gpfn >> (p2m_ipa_bits() - 12))
@@ -100,7 +91,7 @@ static long reservation(struct vcpu *v, uint64_t arg, bool populate)
 
 	if (copy_from_guest(&r, arg, sizeof(r)))
 		return -XEN_EFAULT;
-	d = memop_target(v, r.domid);
+	d = domain_target_of(v->domain, r.domid);
 	if (!d)
 		return -XEN_ESRCH;
 	if (r.extent_order > 9)

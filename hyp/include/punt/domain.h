@@ -102,6 +102,12 @@ struct domain *domain_create(domid_t id, const char *name, unsigned nr_vcpus, bo
 struct domain *domain_lookup(domid_t id);
 /* DOMID_SELF resolves to the caller. NULL if no such domain. */
 struct domain *domain_from_guest_id(struct domain *caller, domid_t id);
+/*
+ * The domain a guest names as the target of an operation: itself (DOMID_SELF
+ * or its own id), or any domain when the caller is the control domain.
+ * NULL when there is no such domain or the caller may not act on it.
+ */
+struct domain *domain_target_of(struct domain *caller, domid_t id);
 void domain_shutdown(struct domain *d, int reason);
 /* Free everything a domain owns; only for a domain none of whose vCPUs is loaded. */
 void domain_destroy(struct domain *d);

@@ -31,6 +31,13 @@ struct domain *domain_from_guest_id(struct domain *caller, domid_t id)
 	return id == DOMID_SELF ? caller : domain_lookup(id);
 }
 
+struct domain *domain_target_of(struct domain *caller, domid_t id)
+{
+	struct domain *d = domain_from_guest_id(caller, id);
+
+	return d && d != caller && !caller->privileged ? NULL : d;
+}
+
 void domain_lock_pair(struct domain *a, struct domain *b)
 {
 	spin_lock(&a->lock);
