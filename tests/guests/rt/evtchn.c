@@ -90,13 +90,13 @@ long rt_evtchn_loopback(uint32_t *unbound, uint32_t *bound)
 
 long rt_evtchn_close(uint32_t port)
 {
-	struct evtchn_port_op op = {port};
+	struct evtchn_close op = {port};
 	return hyp_evtchn_op(EVTCHNOP_close, &op);
 }
 
 long rt_evtchn_send(uint32_t port)
 {
-	struct evtchn_port_op op = {port};
+	struct evtchn_send op = {port};
 	return hyp_evtchn_op(EVTCHNOP_send, &op);
 }
 

@@ -23,7 +23,7 @@ void test_main(void)
 	rt_delay_ms(50);
 	CHECK(rt_port_pending(a), "masked port pending");
 	CHECK(!rt_event_seen(a), "no event dispatched while masked");
-	struct evtchn_port_op op = {a};
+	struct evtchn_unmask op = {a};
 	CHECK_EQ(hyp_evtchn_op(EVTCHNOP_unmask, &op), 0, "EVTCHNOP_unmask");
 	CHECK(!rt_port_masked(a), "mask bit cleared by unmask");
 	CHECK(rt_wait_until(got_a, 200), "upcall after unmask");

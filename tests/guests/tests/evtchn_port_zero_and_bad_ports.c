@@ -8,7 +8,7 @@
 
 void test_main(void)
 {
-	struct evtchn_port_op op = {0};
+	struct evtchn_send op = {0};
 	struct evtchn_bind_vcpu bv = {.port = 0, .vcpu = 0};
 	struct evtchn_status st;
 

@@ -6,11 +6,6 @@
  */
 #include "rt.h"
 
-struct grant_entry_v1 {
-	uint16_t flags, domid;
-	uint32_t frame;
-};
-
 void test_main(void)
 {
 	struct gnttab_query_size q = {.dom = DOMID_SELF};

@@ -10,7 +10,7 @@ void test_main(void)
 {
 	uint64_t frames[2] = {0x5555, 0x5555};
 	struct gnttab_setup_table st = {
-	    .dom = DOMID_SELF, .nr_frames = 1, .frame_list = (uint64_t)frames};
+	    .dom = DOMID_SELF, .nr_frames = 1, .frame_list_gva = (uint64_t)frames};
 
 	CHECK_EQ(hyp_grant_table_op(GNTTABOP_setup_table, &st, 1), 0, "setup_table(1)");
 	CHECK_EQ(st.status, GNTST_okay, "status");

@@ -5,10 +5,6 @@
  */
 #include "rt.h"
 
-struct multicall_entry {
-	uint64_t op, result, args[6];
-};
-
 void test_main(void)
 {
 	struct multicall_entry mc[2] = {
