@@ -71,6 +71,11 @@ reboot)
 	echo "PUNT-INIT: reboot"
 	reboot -f
 	;;
+crash)
+	# A kernel panic: Linux tells the hypervisor it crashed (SCHEDOP_shutdown, crash).
+	echo "PUNT-INIT: crash"
+	echo c >/proc/sysrq-trigger
+	;;
 "" | shell) ;;
 *) echo "PUNT-INIT: unknown punt.test=$action" ;;
 esac

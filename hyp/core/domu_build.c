@@ -15,6 +15,7 @@
 #include <punt/cpu.h>
 #include <punt/domain.h>
 #include <punt/domu.h>
+#include <punt/event_channel.h>
 #include <punt/domu_fdt.h>
 #include <punt/fdt.h>
 #include <punt/format.h>
@@ -180,13 +181,37 @@ int domu_build(const struct domu_config *c, domid_t id, char *err, size_t errlen
 	for (unsigned i = 0; i < d->max_vcpus; i++)
 		sched_add_vcpu(d->vcpus[i], (id + i) % nr_pcpus);
 	arch_vcpu_init(d->vcpus[0], entry, dtb_at);
+	for (unsigned i = 0; i < c->nr_evtchns; i++)
+		if (c->evtchn[i].peer < MAX_DOMAINS)
+			d->links |= 1UL << c->evtchn[i].peer;
 	printk("d%u (%s): %lu MiB, %u vCPU%s%s, kernel at %#lx\n", id, c->name, c->mem_bytes >> 20,
 	       c->vcpus, c->vcpus == 1 ? "" : "s", c->vpl011 ? ", vpl011" : "", entry);
-	vcpu_set_online(d->vcpus[0], true);
 	return 0;
 fail:
 	domain_destroy(d);
 	return -1;
+}
+
+/*
+ * Bind d's static event channels to those peers that already exist. At boot
+ * every pair is bound once, by its lower domid (first_boot); a domain built
+ * again after a reboot finds its peers' ends waiting for it (closing a
+ * channel leaves the other end unbound for the same domain).
+ */
+static void connect_static_evtchns(struct domain *d, bool first_boot)
+{
+	const struct domu_config *c = &configs[d->id];
+
+	for (unsigned i = 0; i < c->nr_evtchns; i++) {
+		const struct domu_static_evtchn *e = &c->evtchn[i];
+		struct domain *peer = domain_lookup(e->peer);
+		if (!peer || peer->dying || (first_boot && e->peer < d->id))
+			continue;
+		int rc = evtchn_bind_static(d, e->port, peer, e->peer_port);
+		if (rc)
+			printk("d%u: static event channel %u to d%u port %u not bound: error %d\n",
+			       d->id, e->port, e->peer, e->peer_port, rc);
+	}
 }
 
 int domu_rebuild(domid_t id)
@@ -199,6 +224,9 @@ int domu_rebuild(domid_t id)
 		printk("d%u (%s): cannot restart: %s\n", id, configs[id].name, err);
 		return -1;
 	}
+	struct domain *d = domain_lookup(id);
+	connect_static_evtchns(d, false);
+	vcpu_set_online(d->vcpus[0], true);
 	return 0;
 }
 
@@ -219,5 +247,12 @@ unsigned domu_start_all(const struct boot_info *bi)
 		}
 		started++;
 	}
+	/* Channels first, then vCPUs: no guest runs before its static channels exist. */
+	for (domid_t i = 1; i < MAX_DOMAINS; i++)
+		if (domain_lookup(i) && configs[i].kernel.size)
+			connect_static_evtchns(domain_lookup(i), true);
+	for (domid_t i = 1; i < MAX_DOMAINS; i++)
+		if (domain_lookup(i) && configs[i].kernel.size)
+			vcpu_set_online(domain_lookup(i)->vcpus[0], true);
 	return started;
 }

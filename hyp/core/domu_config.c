@@ -64,6 +64,97 @@ unsigned domu_module_ranges(const void *fdt, struct boot_region *out, unsigned m
 	return count;
 }
 
+/* The domid a xen,domain node gets: 1, 2, ... in DT order, as on Xen. 0 if not one. */
+static domid_t domid_of_node(const void *fdt, int node)
+{
+	int nodes[DOMU_MAX];
+	unsigned n = domu_find_nodes(fdt, nodes, DOMU_MAX);
+
+	for (unsigned i = 0; i < n; i++) {
+		if (nodes[i] == node)
+			return (domid_t)(i + 1);
+	}
+	return 0;
+}
+
+/* xen,evtchn = <local-port phandle-of-the-peer's-evtchn-node> */
+static bool read_evtchn_prop(const void *fdt, int node, uint32_t *port, uint32_t *phandle)
+{
+	int len;
+	const void *p = fdt_prop(fdt, node, "xen,evtchn", &len);
+
+	if (!p || len != 8)
+		return false;
+	*port = (uint32_t)fdt_read_cells(p, 1);
+	*phandle = (uint32_t)fdt_read_cells((const uint8_t *)p + 4, 1);
+	return true;
+}
+
+static int parse_static_evtchn(const void *fdt, int node, struct domu_static_evtchn *e, char *err,
+			       size_t errlen)
+{
+	const char *name = fdt_node_name(fdt, node);
+	uint32_t phandle, peer_phandle, own_phandle = 0;
+	int peer;
+
+	if (!read_evtchn_prop(fdt, node, &e->port, &phandle)) {
+		fmt_snprintf(err, errlen, "%s: \"xen,evtchn\" must be <port phandle>", name);
+		return -1;
+	}
+	if (e->port == 0 || e->port >= EVTCHN_2L_NR_CHANNELS) {
+		fmt_snprintf(err, errlen, "%s: port %u is out of range (1 to %u)", name, e->port,
+			     EVTCHN_2L_NR_CHANNELS - 1);
+		return -1;
+	}
+	peer = fdt_node_by_phandle(fdt, phandle);
+	if (peer < 0 || !fdt_is_compatible(fdt, peer, "xen,evtchn-v1") ||
+	    !read_evtchn_prop(fdt, peer, &e->peer_port, &peer_phandle)) {
+		fmt_snprintf(err, errlen, "%s: phandle %#x is not a xen,evtchn-v1 node", name,
+			     phandle);
+		return -1;
+	}
+	e->peer = domid_of_node(fdt, fdt_parent(fdt, peer));
+	fdt_prop_u32(fdt, node, "phandle", &own_phandle);
+	if (!e->peer || !own_phandle || peer_phandle != own_phandle) {
+		fmt_snprintf(err, errlen,
+			     "%s: the other end (%s) is not a domain's channel back to it", name,
+			     fdt_node_name(fdt, peer));
+		return -1;
+	}
+	if (e->peer_port == 0 || e->peer_port >= EVTCHN_2L_NR_CHANNELS) {
+		fmt_snprintf(err, errlen, "%s: the other end's port %u is out of range", name,
+			     e->peer_port);
+		return -1;
+	}
+	return 0;
+}
+
+static int parse_static_evtchns(const void *fdt, int domain, struct domu_config *c, char *err,
+				size_t errlen)
+{
+	for (int n = fdt_first_child(fdt, domain); n >= 0; n = fdt_next_sibling(fdt, n)) {
+		if (!fdt_is_compatible(fdt, n, "xen,evtchn-v1"))
+			continue;
+		if (c->nr_evtchns == DOMU_MAX_STATIC_EVTCHNS) {
+			fmt_snprintf(err, errlen, "more than %u static event channels",
+				     DOMU_MAX_STATIC_EVTCHNS);
+			return -1;
+		}
+		struct domu_static_evtchn *e = &c->evtchn[c->nr_evtchns];
+		if (parse_static_evtchn(fdt, n, e, err, errlen))
+			return -1;
+		for (unsigned i = 0; i < c->nr_evtchns; i++) {
+			if (c->evtchn[i].port == e->port) {
+				fmt_snprintf(err, errlen, "port %u is used by two static channels",
+					     e->port);
+				return -1;
+			}
+		}
+		c->nr_evtchns++;
+	}
+	return 0;
+}
+
 int domu_config_parse(const void *fdt, int node, struct domu_config *c, char *err, size_t errlen)
 {
 	const char *name = fdt_node_name(fdt, node);
@@ -97,9 +188,15 @@ int domu_config_parse(const void *fdt, int node, struct domu_config *c, char *er
 	c->vpl011 = fdt_prop(fdt, node, "vpl011", NULL) != NULL;
 	const char *enh = fdt_prop_string(fdt, node, "xen,enhanced");
 	if (fdt_prop(fdt, node, "xen,enhanced", NULL)) {
-		if (enh && *enh && strcmp(enh, "enabled") && strcmp(enh, "disabled")) {
+		/*
+		 * "no-xenstore" (Xen's later spelling for the hypervisor interfaces without
+		 * a store) is the same here: Punt offers guests no xenstore connection yet.
+		 */
+		if (enh && *enh && strcmp(enh, "enabled") && strcmp(enh, "disabled") &&
+		    strcmp(enh, "no-xenstore")) {
 			fmt_snprintf(err, errlen,
-				     "xen,enhanced = \"%s\" is not supported (use \"enabled\")",
+				     "xen,enhanced = \"%s\" is not supported (use \"enabled\", "
+				     "\"no-xenstore\" or \"disabled\")",
 				     enh);
 			return -1;
 		}
@@ -124,5 +221,5 @@ int domu_config_parse(const void *fdt, int node, struct domu_config *c, char *er
 		fmt_snprintf(err, errlen, "partial device trees (passthrough) are not supported");
 		return -1;
 	}
-	return 0;
+	return parse_static_evtchns(fdt, node, c, err, errlen);
 }

@@ -5,6 +5,7 @@
 #include <punt/event_channel.h>
 #include <punt/guest_access.h>
 #include <punt/page_alloc.h>
+#include <punt/policy.h>
 
 static bool test_and_set_bit64(uint64_t *word, unsigned bit)
 {
@@ -118,11 +119,6 @@ static void free_port(struct domain *d, evtchn_port_t port)
 	test_and_clear_bit64(&d->shared_info->evtchn_pending[port / 64], port % 64);
 }
 
-bool evtchn_policy_allows(const struct domain *a, const struct domain *b)
-{
-	return a == b || a->privileged || b->privileged;
-}
-
 int evtchn_alloc_unbound(struct domain *d, domid_t remote, evtchn_port_t *port)
 {
 	int p;
@@ -131,7 +127,7 @@ int evtchn_alloc_unbound(struct domain *d, domid_t remote, evtchn_port_t *port)
 		remote = d->id;
 	/* A remote that does not exist yet cannot be judged; bind_interdomain checks again. */
 	const struct domain *rd = domain_lookup(remote);
-	if (rd && !evtchn_policy_allows(d, rd))
+	if (rd && !policy_may_communicate(d, rd))
 		return -XEN_EPERM;
 	spin_lock(&d->lock);
 	p = get_free_port(d);
@@ -154,7 +150,7 @@ int evtchn_bind_interdomain(struct domain *ld, domid_t remote_dom, evtchn_port_t
 
 	if (!rd)
 		return -XEN_ESRCH;
-	if (!evtchn_policy_allows(ld, rd))
+	if (!policy_may_communicate(ld, rd))
 		return -XEN_EPERM;
 	domain_lock_pair(ld, rd);
 	rchn = port_of(rd, remote_port);
@@ -180,6 +176,33 @@ int evtchn_bind_interdomain(struct domain *ld, domid_t remote_dom, evtchn_port_t
 	rc = 0;
 out:
 	domain_unlock_pair(ld, rd);
+	return rc;
+}
+
+int evtchn_bind_static(struct domain *a, evtchn_port_t ap, struct domain *b, evtchn_port_t bp)
+{
+	struct evtchn *achn, *bchn;
+	int rc = 0;
+
+	if (a == b && ap == bp)
+		return -XEN_EINVAL;
+	domain_lock_pair(a, b);
+	achn = port_of(a, ap);
+	bchn = port_of(b, bp);
+	if (!achn || !bchn) {
+		rc = -XEN_EINVAL;
+	} else if (achn->state != ECS_FREE) {
+		rc = -XEN_EBUSY;
+	} else if (bchn->state != ECS_FREE &&
+		   !(bchn->state == ECS_UNBOUND && bchn->remote_dom == a->id)) {
+		rc = -XEN_EBUSY;
+	} else {
+		*achn = (struct evtchn){
+		    .state = ECS_INTERDOMAIN, .remote_dom = b->id, .remote_port = bp};
+		*bchn = (struct evtchn){
+		    .state = ECS_INTERDOMAIN, .remote_dom = a->id, .remote_port = ap};
+	}
+	domain_unlock_pair(a, b);
 	return rc;
 }
 

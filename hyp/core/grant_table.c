@@ -11,6 +11,8 @@
 #include <punt/page_alloc.h>
 
 #define INVALID_GFN (~0UL)
+/* A guest rewriting its entry while we pin it gets this many tries, as on Xen. */
+#define PIN_RETRIES 4
 
 /* Called with d->lock held. */
 static int grow(struct grant_table *gt, unsigned nr)
@@ -18,11 +20,19 @@ static int grow(struct grant_table *gt, unsigned nr)
 	if (nr > GNTTAB_MAX_FRAMES)
 		return -XEN_EINVAL;
 	while (gt->nr_frames < nr) {
+		unsigned i = gt->nr_frames;
 		uint64_t pa = page_alloc_zeroed(0);
-		if (!pa)
+		uint64_t active = page_alloc_zeroed(0);
+		if (!pa || !active) {
+			if (pa)
+				page_free(pa, 0);
+			if (active)
+				page_free(active, 0);
 			return -XEN_ENOMEM;
-		gt->frame_pa[gt->nr_frames] = pa;
-		gt->frame_gfn[gt->nr_frames] = INVALID_GFN;
+		}
+		gt->frame_pa[i] = pa;
+		gt->frame_gfn[i] = INVALID_GFN;
+		gt->active[i] = (struct grant_active *)active;
 		gt->nr_frames++;
 	}
 	return 0;
@@ -36,6 +46,7 @@ int grant_table_init(struct domain *d)
 	if (!gt)
 		return -XEN_ENOMEM;
 	gt->version = 1;
+	gt->maptrack_free = MAPTRACK_NONE;
 	for (unsigned i = 0; i < GNTTAB_MAX_FRAMES; i++)
 		gt->frame_gfn[i] = INVALID_GFN;
 	d->grant = gt;
@@ -53,8 +64,13 @@ void grant_table_destroy(struct domain *d)
 
 	if (!gt)
 		return;
-	for (unsigned i = 0; i < gt->nr_frames; i++)
+	grant_mappings_release(d);
+	for (unsigned i = 0; i < gt->nr_frames; i++) {
 		page_free(gt->frame_pa[i], 0);
+		page_free((uint64_t)gt->active[i], 0);
+	}
+	for (unsigned i = 0; i < gt->maptrack_pages; i++)
+		page_free((uint64_t)gt->maptrack[i], 0);
 	page_free((uint64_t)gt, page_order_for(sizeof(*gt)));
 	d->grant = NULL;
 }
@@ -67,6 +83,11 @@ int grant_table_map_frame(struct domain *d, uint64_t idx, uint64_t gfn)
 	if (idx >= GNTTAB_MAX_FRAMES)
 		return -XEN_EINVAL;
 	spin_lock(&d->lock);
+	enum p2m_type there = p2m_lookup(d, gfn, NULL);
+	if (there == P2M_GRANT_RW || there == P2M_GRANT_RO) {
+		spin_unlock(&d->lock);
+		return -XEN_EBUSY; /* unmap the grant first */
+	}
 	rc = grow(gt, (unsigned)idx + 1);
 	if (!rc) {
 		uint64_t old = gt->frame_gfn[idx];
@@ -89,9 +110,108 @@ void grant_table_forget_gfn(struct domain *d, uint64_t gfn)
 	}
 }
 
+/* ---- entries and pins ------------------------------------------------------ */
+
+struct grant_entry_v1 *grant_entry(struct domain *d, grant_ref_t ref)
+{
+	struct grant_table *gt = d->grant;
+
+	if (ref >= gt->nr_frames * GRANT_ENTRIES_V1_PER_FRAME)
+		return NULL;
+	return (struct grant_entry_v1 *)gt->frame_pa[ref / GRANT_ENTRIES_V1_PER_FRAME] +
+	       ref % GRANT_ENTRIES_V1_PER_FRAME;
+}
+
+static struct grant_active *active_of(struct domain *d, grant_ref_t ref)
+{
+	return &d->grant
+		    ->active[ref / GRANT_ENTRIES_V1_PER_FRAME][ref % GRANT_ENTRIES_V1_PER_FRAME];
+}
+
+/*
+ * The entry's flags and domid form one 32-bit word (flags low): checking who
+ * may use the entry and marking it in use is one compare-and-swap, so the
+ * granter can never revoke an entry between our check and our mark.
+ */
+static int mark_in_use(struct grant_entry_v1 *e, domid_t user, bool readonly)
+{
+	uint32_t *word = (uint32_t *)(void *)e;
+	uint32_t want = GTF_reading | (readonly ? 0 : GTF_writing);
+
+	for (unsigned tries = 0; tries < PIN_RETRIES; tries++) {
+		uint32_t old = __atomic_load_n(word, __ATOMIC_ACQUIRE);
+		uint16_t flags = (uint16_t)old, domid = (uint16_t)(old >> 16);
+		if ((flags & GTF_type_mask) != GTF_permit_access || (flags & GTF_sub_page) ||
+		    domid != user)
+			return GNTST_general_error;
+		if (!readonly && (flags & GTF_readonly))
+			return GNTST_general_error;
+		if (__atomic_compare_exchange_n(word, &old, old | want, false, __ATOMIC_ACQ_REL,
+						__ATOMIC_ACQUIRE))
+			return GNTST_okay;
+	}
+	return GNTST_general_error; /* the entry kept changing under us */
+}
+
+static void clear_in_use(struct grant_entry_v1 *e, uint16_t bits)
+{
+	__atomic_fetch_and(&e->flags, (uint16_t)~bits, __ATOMIC_RELEASE);
+}
+
+int grant_pin(struct domain *rd, grant_ref_t ref, domid_t user, bool readonly, uint64_t *mfn)
+{
+	struct grant_entry_v1 *e = grant_entry(rd, ref);
+	struct grant_active *act;
+	uint64_t gfn, frame;
+	int rc;
+
+	if (!e)
+		return GNTST_bad_gntref;
+	act = active_of(rd, ref);
+	if (act->pins == UINT16_MAX)
+		return GNTST_no_device_space;
+	rc = mark_in_use(e, user, readonly);
+	if (rc)
+		return rc;
+	gfn = __atomic_load_n(&e->frame, __ATOMIC_ACQUIRE);
+	/* Only the granter's own RAM may be granted: not its grant frames, not a foreign page. */
+	if (!domain_is_ram(rd, gfn) || p2m_lookup(rd, gfn, &frame) != P2M_RAM_RW) {
+		if (!act->pins)
+			clear_in_use(e, GTF_reading | GTF_writing);
+		else if (!act->writable_pins)
+			clear_in_use(e, GTF_writing);
+		return GNTST_general_error;
+	}
+	act->pins++;
+	if (!readonly)
+		act->writable_pins++;
+	*mfn = frame;
+	return GNTST_okay;
+}
+
+void grant_unpin(struct domain *rd, grant_ref_t ref, bool readonly)
+{
+	struct grant_entry_v1 *e = grant_entry(rd, ref);
+	struct grant_active *act;
+
+	if (!e)
+		return;
+	act = active_of(rd, ref);
+	if (!act->pins)
+		return;
+	act->pins--;
+	if (!readonly && act->writable_pins)
+		act->writable_pins--;
+	if (!act->writable_pins)
+		clear_in_use(e, act->pins ? GTF_writing : GTF_reading | GTF_writing);
+}
+
+/* ---- debug key ------------------------------------------------------------- */
+
 void grant_table_dump(struct domain *d)
 {
 	struct grant_table *gt = d->grant;
+	unsigned pinned = 0;
 
 	if (!gt)
 		return;
@@ -101,7 +221,20 @@ void grant_table_dump(struct domain *d)
 		if (gt->frame_gfn[i] != INVALID_GFN)
 			printk("    frame %u at gfn %#lx\n", i, gt->frame_gfn[i]);
 	}
+	for (grant_ref_t ref = 0; ref < gt->nr_frames * GRANT_ENTRIES_V1_PER_FRAME; ref++) {
+		const struct grant_active *act = active_of(d, ref);
+		if (!act->pins)
+			continue;
+		if (pinned++ < 16)
+			printk("    ref %u in use: %u mapping(s), %u writable\n", ref, act->pins,
+			       act->writable_pins);
+	}
+	if (pinned > 16)
+		printk("    ... %u entries in use in all\n", pinned);
+	grant_mappings_dump(d);
 }
+
+/* ---- the small operations -------------------------------------------------- */
 
 static long query_size(struct vcpu *v, uint64_t uop)
 {
@@ -189,9 +322,17 @@ long do_grant_table_op(struct vcpu *v, uint64_t cmd, uint64_t uop, uint64_t coun
 
 	(void)a3;
 	(void)a4;
-	if (count > 512)
+	if (count > GRANT_BATCH_MAX)
 		return -XEN_EINVAL;
 	switch (cmd) {
+	case GNTTABOP_map_grant_ref:
+		return grant_map_batch(v, uop, count);
+	case GNTTABOP_unmap_grant_ref:
+		return grant_unmap_batch(v, uop, count);
+#ifdef CONFIG_GRANT_COPY
+	case GNTTABOP_copy:
+		return grant_copy_batch(v, uop, count);
+#endif
 	case GNTTABOP_query_size:
 		for (uint64_t i = 0; i < count && !rc; i++)
 			rc = query_size(v, uop + i * sizeof(struct gnttab_query_size));
@@ -205,7 +346,8 @@ long do_grant_table_op(struct vcpu *v, uint64_t cmd, uint64_t uop, uint64_t coun
 	case GNTTABOP_get_version:
 		return count == 1 ? get_version(v, uop) : -XEN_EINVAL;
 	default:
-		/* map, unmap, copy and cache_flush are not implemented yet. */
+		/* unmap_and_replace (x86 PV only), v2 status frames and cache_flush are not
+		 * offered. */
 		return -XEN_ENOSYS;
 	}
 }

@@ -23,7 +23,9 @@ static long map_shared_info(struct domain *d, uint64_t idx, uint64_t gfn)
 	if (idx != 0)
 		return -XEN_EINVAL;
 	spin_lock(&d->lock);
-	if (d->shared_info_gfn != ~0UL && d->shared_info_gfn != gfn) {
+	enum p2m_type there = p2m_lookup(d, gfn, NULL);
+	if ((d->shared_info_gfn != ~0UL && d->shared_info_gfn != gfn) || there == P2M_GRANT_RW ||
+	    there == P2M_GRANT_RO) {
 		rc = -XEN_EBUSY;
 	} else if (p2m_map(d, gfn, (uint64_t)d->shared_info >> 12, 1, P2M_RAM_RW)) {
 		rc = -XEN_ENOMEM;
@@ -70,9 +72,14 @@ static long remove_from_physmap(struct vcpu *v, uint64_t arg)
 	if (op.gpfn >> (p2m_ipa_bits() - 12))
 		return -XEN_EINVAL;
 	spin_lock(&d->lock);
-	if (p2m_lookup(d, op.gpfn, NULL) == P2M_INVALID) {
+	enum p2m_type t = p2m_lookup(d, op.gpfn, NULL);
+	if (t == P2M_INVALID) {
 		spin_unlock(&d->lock);
 		return -XEN_ENOENT;
+	}
+	if (t == P2M_GRANT_RW || t == P2M_GRANT_RO) {
+		spin_unlock(&d->lock);
+		return -XEN_EINVAL; /* a grant mapping goes with GNTTABOP_unmap_grant_ref */
 	}
 	p2m_unmap(d, op.gpfn, 1);
 	if (d->shared_info_gfn == op.gpfn)

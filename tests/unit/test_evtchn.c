@@ -16,6 +16,7 @@
 
 #include "evtchn_fakes.h"
 #include <public/errno.h>
+#include <punt/policy.h>
 
 static struct domain *dom0, *d1, *d2;
 static struct vcpu_info registered[2];
@@ -129,9 +130,48 @@ static void two_guests_may_not_talk_unless_linked(void **state)
 	/* A port the control domain reserved in d1 for d2 still cannot be bound by d2. */
 	assert_int_equal(evtchn_alloc_unbound(d1, 0, &p), 0);
 	assert_int_equal(evtchn_bind_interdomain(d2, 1, p, &local), -XEN_EPERM);
-	assert_false(evtchn_policy_allows(d1, d2));
-	assert_true(evtchn_policy_allows(d1, dom0));
-	assert_true(evtchn_policy_allows(dom0, d2));
+	assert_false(policy_may_communicate(d1, d2));
+	assert_true(policy_may_communicate(d1, dom0));
+	assert_true(policy_may_communicate(dom0, d2));
+}
+
+static void a_configuration_link_lets_two_guests_talk(void **state)
+{
+	evtchn_port_t p, local;
+
+	(void)state;
+	d2->links = 1UL << 1; /* one side is enough */
+	assert_true(policy_may_communicate(d1, d2));
+	assert_true(policy_may_communicate(d2, d1));
+	assert_int_equal(evtchn_alloc_unbound(d1, 2, &p), 0);
+	assert_int_equal(evtchn_bind_interdomain(d2, 1, p, &local), 0);
+	assert_int_equal(evtchn_send(d2, local), 0);
+	assert_true(pending(d1, p));
+}
+
+static void a_static_channel_binds_both_ends_and_survives_a_peer_rebuild(void **state)
+{
+	struct evtchn_status st = {.dom = DOMID_SELF, .port = 10};
+
+	(void)state;
+	assert_int_equal(evtchn_bind_static(d1, 10, d2, 11), 0);
+	assert_int_equal(evtchn_status(d1, &st), 0);
+	assert_int_equal(st.status, EVTCHNSTAT_interdomain);
+	assert_int_equal(st.u.interdomain.dom, 2);
+	assert_int_equal(st.u.interdomain.port, 11);
+	/* Taken ports are refused, and so is binding a port to itself. */
+	assert_int_equal(evtchn_bind_static(d1, 10, d2, 12), -XEN_EBUSY);
+	assert_int_equal(evtchn_bind_static(d1, 12, d2, 11), -XEN_EBUSY);
+	assert_int_equal(evtchn_bind_static(d1, 5, d1, 5), -XEN_EINVAL);
+	assert_int_equal(evtchn_bind_static(d1, 0, d2, 5), -XEN_EINVAL);
+	/* d1 goes away (its ports closed); the rebuilt d1 finds d2's end waiting for it. */
+	assert_int_equal(evtchn_close(d1, 10), 0);
+	st = (struct evtchn_status){.dom = DOMID_SELF, .port = 11};
+	assert_int_equal(evtchn_status(d2, &st), 0);
+	assert_int_equal(st.status, EVTCHNSTAT_unbound);
+	assert_int_equal(evtchn_bind_static(d1, 10, d2, 11), 0);
+	assert_int_equal(evtchn_send(d1, 10), 0);
+	assert_true(pending(d2, 11));
 }
 
 static void bind_interdomain_loopback_works(void **state)
@@ -346,6 +386,8 @@ int main(void)
 	    T(bind_interdomain_connects_both_ends_and_marks_the_new_port_pending),
 	    T(bind_interdomain_needs_a_port_reserved_for_the_caller),
 	    T(two_guests_may_not_talk_unless_linked),
+	    T(a_configuration_link_lets_two_guests_talk),
+	    T(a_static_channel_binds_both_ends_and_survives_a_peer_rebuild),
 	    T(bind_interdomain_loopback_works),
 	    T(send_raises_the_peer_upcall_only_on_the_first_edge),
 	    T(send_on_an_unbound_port_is_dropped_and_on_a_free_port_fails),

@@ -20,6 +20,7 @@
 #define S2_SH_INNER   (3UL << 8)
 #define S2_AF	      (1UL << 10)
 #define S2_XN	      (2UL << 53)
+#define S2_SW_GRANT   (1UL << 55) /* software bit: a grant mapping of a foreign page */
 #define S2_ADDR_MASK  0x0000fffffffff000UL
 #define S2_ATTR_MASK  (~S2_ADDR_MASK & ~3UL)
 
@@ -65,6 +66,10 @@ static uint64_t leaf_attrs(enum p2m_type t)
 		return S2_MEM_NORMAL | S2_AP_R | S2_SH_INNER | S2_AF;
 	case P2M_DEVICE:
 		return S2_MEM_DEVICE | S2_AP_R | S2_AP_W | S2_AF | S2_XN;
+	case P2M_GRANT_RW:
+		return S2_MEM_NORMAL | S2_AP_R | S2_AP_W | S2_SH_INNER | S2_AF | S2_SW_GRANT;
+	case P2M_GRANT_RO:
+		return S2_MEM_NORMAL | S2_AP_R | S2_SH_INNER | S2_AF | S2_SW_GRANT;
 	default:
 		return 0;
 	}
@@ -76,6 +81,8 @@ static enum p2m_type type_of(uint64_t desc)
 		return P2M_INVALID;
 	if ((desc & (0xfUL << 2)) == S2_MEM_DEVICE)
 		return P2M_DEVICE;
+	if (desc & S2_SW_GRANT)
+		return (desc & S2_AP_W) ? P2M_GRANT_RW : P2M_GRANT_RO;
 	return (desc & S2_AP_W) ? P2M_RAM_RW : P2M_RAM_RO;
 }
 

@@ -68,6 +68,7 @@ struct domain {
 	bool privileged;    /* dom0: control domain and hardware domain */
 	bool direct_mapped; /* RAM at IPA == PA */
 	bool dying;
+	uint64_t links; /* bit n: the configuration links this domain with domain n */
 	unsigned max_vcpus;
 	struct vcpu *vcpus[CONFIG_NR_CPUS];
 	struct arch_domain arch;

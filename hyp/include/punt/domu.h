@@ -17,7 +17,16 @@
 
 #define DOMU_MAX 16
 
+#define DOMU_MAX_STATIC_EVTCHNS 16
+
 enum domu_enhanced { DOMU_PLAIN, DOMU_ENHANCED };
+
+/* A static event channel (Xen's "xen,evtchn-v1" binding): bound before the domains start. */
+struct domu_static_evtchn {
+	uint32_t port;	    /* in this domain */
+	domid_t peer;	    /* the other domain */
+	uint32_t peer_port; /* in the other domain */
+};
 
 struct domu_config {
 	char name[32];
@@ -29,6 +38,8 @@ struct domu_config {
 	unsigned nr_spis;
 	struct boot_region kernel, ramdisk, dtb;
 	const char *bootargs;
+	struct domu_static_evtchn evtchn[DOMU_MAX_STATIC_EVTCHNS];
+	unsigned nr_evtchns;
 };
 
 /* Parse one xen,domain node; 0, or -1 with a message naming the problem. */
@@ -40,7 +51,7 @@ unsigned domu_module_ranges(const void *fdt, struct boot_region *out, unsigned m
 
 /* Build and start every domain the DT describes; returns how many started. */
 unsigned domu_start_all(const struct boot_info *bi);
-/* Build a domain from its configuration and start vCPU 0. */
+/* Build a domain from its configuration (not started yet). */
 int domu_build(const struct domu_config *c, domid_t id, char *err, size_t errlen);
 /* Build domain id again from the configuration it was started with. */
 int domu_rebuild(domid_t id);

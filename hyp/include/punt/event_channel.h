@@ -60,12 +60,11 @@ long do_event_channel_op(struct vcpu *v, uint64_t cmd, uint64_t arg);
 void evtchn_dump(struct domain *d);
 
 /*
- * The one policy decision on who may talk to whom: may domain a hold a channel
- * to domain b? Default policy: a domain may talk to itself, to the control
- * domain, and the control domain to anyone. Other pairs are refused (-EPERM)
- * until a configuration links them.
+ * Bind port ap of a to port bp of b as the two ends of one channel, as a
+ * static event channel of the boot configuration: ap must be free; bp must be
+ * free or waiting (unbound) for a. 0, or a negative Xen errno.
  */
-bool evtchn_policy_allows(const struct domain *a, const struct domain *b);
+int evtchn_bind_static(struct domain *a, evtchn_port_t ap, struct domain *b, evtchn_port_t bp);
 
 /* What event channels need from the rest: raise the upcall interrupt of v. */
 void evtchn_raise_upcall(struct vcpu *v);

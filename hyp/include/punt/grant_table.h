@@ -1,33 +1,104 @@
 // SPDX-License-Identifier: Apache-2.0
 /*
- * Grant tables, version 1. Punt owns the frames of each domain's table and
- * maps them into the domain where it asks (add_to_physmap). Protected by the
- * domain's lock.
+ * Grant tables, version 1 (reference §4.7).
+ *
+ * Each domain has a table of grant entries that it writes itself (Punt owns
+ * the frames and maps them where the domain asks, add_to_physmap). Another
+ * domain may map a granted page into its own stage-2 (map/unmap), or have
+ * Punt copy to or from it (copy). While a grant is in use Punt keeps
+ * GTF_reading/GTF_writing set in the granter's entry, so the granter can see
+ * it may not revoke the grant yet.
+ *
+ * Bookkeeping on both sides:
+ * - the granter's "active" counts say how many mappings pin each entry;
+ * - the mapper's "maptrack" remembers each mapping (the handle the guest
+ *   holds): which domain and entry, and where in its stage-2 it lives.
+ * A domain that goes away releases its mappings of others' pages, and every
+ * mapping of its own pages held by other domains is torn down (revoked), so
+ * its memory can be reused at once: nothing dangles.
+ *
+ * Locking: a domain's grant state is protected by its d->lock; map/unmap
+ * take both domains' locks (domain_lock_pair).
  */
 #ifndef PUNT_GRANT_TABLE_H
 #define PUNT_GRANT_TABLE_H
 
+#include <public/grant_table.h>
+#include <stdbool.h>
 #include <stdint.h>
 
 struct domain;
 struct vcpu;
 
-#define GNTTAB_MAX_FRAMES 64 /* Xen's default gnttab_max_frames */
+#define GNTTAB_MAX_FRAMES  64 /* Xen's default gnttab_max_frames */
+#define MAPTRACK_MAX_PAGES 64 /* handles a domain may hold: pages of maptrack entries */
+#define GRANT_BATCH_MAX	   512
+
+/* Pins of one grant entry by mappings (the granter's side). */
+struct grant_active {
+	uint16_t pins;		/* mappings of any kind */
+	uint16_t writable_pins; /* of which writable */
+};
+
+/* One mapping a domain holds (the mapper's side); free entries chain by `ref`. */
+struct grant_mapping {
+	uint32_t ref;
+	domid_t dom; /* the granter */
+	uint16_t flags;
+	uint64_t gfn; /* where it is mapped in the mapper */
+	uint64_t mfn; /* the granted frame */
+};
+
+#define MAPPING_IN_USE	 (1u << 0)
+#define MAPPING_READONLY (1u << 1)
+#define MAPPING_DEVICE	 (1u << 2) /* GNTMAP_device_map was asked for */
+#define MAPPING_REVOKED	 (1u << 3) /* granter went away; the handle waits for unmap */
+
+#define MAPPINGS_PER_PAGE (4096 / sizeof(struct grant_mapping))
 
 struct grant_table {
 	unsigned nr_frames;
 	unsigned version;
 	uint64_t frame_pa[GNTTAB_MAX_FRAMES];
 	uint64_t frame_gfn[GNTTAB_MAX_FRAMES]; /* ~0 when not mapped */
+	struct grant_active *active[GNTTAB_MAX_FRAMES];
+
+	struct grant_mapping *maptrack[MAPTRACK_MAX_PAGES];
+	unsigned maptrack_pages;
+	uint32_t maptrack_free; /* first free handle, or MAPTRACK_NONE */
+	unsigned mappings;	/* handles in use */
 };
 
+#define MAPTRACK_NONE 0xffffffffu
+
 int grant_table_init(struct domain *d);
+/* Releases d's mappings of others and revokes others' mappings of d. */
 void grant_table_destroy(struct domain *d);
 /* XENMAPSPACE_grant_table: map frame idx at gfn, growing the table. */
 int grant_table_map_frame(struct domain *d, uint64_t idx, uint64_t gfn);
-/* For the debug keys: frames, version and where each frame is mapped. */
+/* For the debug keys: frames, version, pinned entries and mappings held. */
 void grant_table_dump(struct domain *d);
 /* A gfn was unmapped: forget it if it held a grant frame. */
 void grant_table_forget_gfn(struct domain *d, uint64_t gfn);
+
+/* ---- shared by the grant_*.c files only ---------------------------------- */
+
+/* The entry for ref, or NULL if ref is past the table's end. Called with d->lock. */
+struct grant_entry_v1 *grant_entry(struct domain *d, grant_ref_t ref);
+/*
+ * Mark entry ref of granter rd in use by domain `user` (GTF_reading, and
+ * GTF_writing unless readonly) if the entry grants it that access right now.
+ * On success *mfn is the machine frame of the granted page. Returns a GNTST
+ * status. Called with rd->lock held; counted in rd's active table.
+ */
+int grant_pin(struct domain *rd, grant_ref_t ref, domid_t user, bool readonly, uint64_t *mfn);
+void grant_unpin(struct domain *rd, grant_ref_t ref, bool readonly);
+
+long grant_map_batch(struct vcpu *v, uint64_t uop, uint64_t count);
+long grant_unmap_batch(struct vcpu *v, uint64_t uop, uint64_t count);
+long grant_copy_batch(struct vcpu *v, uint64_t uop, uint64_t count);
+/* Release everything d maps and revoke everything others map of d (destroy). */
+void grant_mappings_release(struct domain *d);
+void grant_mappings_dump(struct domain *d);
 
 #endif

@@ -18,6 +18,8 @@ enum p2m_type {
 	P2M_RAM_RW,
 	P2M_RAM_RO,
 	P2M_DEVICE,
+	P2M_GRANT_RW, /* another domain's page, mapped through a grant */
+	P2M_GRANT_RO,
 };
 
 int p2m_init(struct domain *d);

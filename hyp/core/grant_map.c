@@ -1,0 +1,276 @@
+// SPDX-License-Identifier: Apache-2.0
+/*
+ * Grant mapping: GNTTABOP_map_grant_ref / unmap_grant_ref. On Arm the
+ * mapper names a guest-physical address (host_addr) where the granted page
+ * appears in its stage-2; the page stays the granter's. Status codes follow
+ * Xen 4.17's order of checks so guests see the same answers.
+ */
+#include <public/errno.h>
+#include <punt/console.h>
+#include <punt/domain.h>
+#include <punt/grant_table.h>
+#include <punt/guest_access.h>
+#include <punt/p2m.h>
+#include <punt/page_alloc.h>
+#include <punt/policy.h>
+
+static struct grant_mapping *mapping_of(struct grant_table *gt, uint32_t handle)
+{
+	if (handle >= gt->maptrack_pages * MAPPINGS_PER_PAGE)
+		return NULL;
+	return &gt->maptrack[handle / MAPPINGS_PER_PAGE][handle % MAPPINGS_PER_PAGE];
+}
+
+/* Called with the mapper's lock held. */
+static uint32_t get_handle(struct grant_table *gt)
+{
+	uint32_t handle = gt->maptrack_free;
+
+	if (handle == MAPTRACK_NONE) {
+		if (gt->maptrack_pages == MAPTRACK_MAX_PAGES)
+			return MAPTRACK_NONE;
+		struct grant_mapping *page = (struct grant_mapping *)page_alloc_zeroed(0);
+		if (!page)
+			return MAPTRACK_NONE;
+		uint32_t base = (uint32_t)(gt->maptrack_pages * MAPPINGS_PER_PAGE);
+		/* Chain the new entries in order, ahead of nothing (the list was empty). */
+		for (uint32_t i = 0; i < MAPPINGS_PER_PAGE; i++)
+			page[i].ref = i + 1 < MAPPINGS_PER_PAGE ? base + i + 1 : MAPTRACK_NONE;
+		gt->maptrack[gt->maptrack_pages++] = page;
+		handle = base;
+	}
+	gt->maptrack_free = mapping_of(gt, handle)->ref;
+	gt->mappings++;
+	return handle;
+}
+
+static void put_handle(struct grant_table *gt, uint32_t handle)
+{
+	struct grant_mapping *m = mapping_of(gt, handle);
+
+	*m = (struct grant_mapping){.ref = gt->maptrack_free};
+	gt->maptrack_free = handle;
+	gt->mappings--;
+}
+
+static bool is_grant_type(enum p2m_type t)
+{
+	return t == P2M_GRANT_RW || t == P2M_GRANT_RO;
+}
+
+/* Called with both domains' locks held; returns a GNTST status. */
+static int map_locked(struct domain *ld, struct domain *rd, struct gnttab_map_grant_ref *op)
+{
+	struct grant_table *lgt = ld->grant;
+	bool readonly = op->flags & GNTMAP_readonly;
+	uint64_t gfn = op->host_addr >> 12, mfn;
+	uint32_t handle = get_handle(lgt);
+	int rc;
+
+	if (handle == MAPTRACK_NONE)
+		return GNTST_no_device_space;
+	rc = grant_pin(rd, op->ref, ld->id, readonly, &mfn);
+	if (rc)
+		goto fail;
+	/* The address must be a hole in the mapper's space: never replace its own memory. */
+	if (gfn >> (p2m_ipa_bits() - 12) || p2m_lookup(ld, gfn, NULL) != P2M_INVALID ||
+	    p2m_map(ld, gfn, mfn, 1, readonly ? P2M_GRANT_RO : P2M_GRANT_RW)) {
+		grant_unpin(rd, op->ref, readonly);
+		rc = GNTST_general_error;
+		goto fail;
+	}
+	*mapping_of(lgt, handle) = (struct grant_mapping){
+	    .ref = op->ref,
+	    .dom = rd->id,
+	    .flags = (uint16_t)(MAPPING_IN_USE | (readonly ? MAPPING_READONLY : 0) |
+				(op->flags & GNTMAP_device_map ? MAPPING_DEVICE : 0)),
+	    .gfn = gfn,
+	    .mfn = mfn,
+	};
+	op->handle = handle;
+	op->dev_bus_addr = mfn << 12;
+	return GNTST_okay;
+fail:
+	put_handle(lgt, handle);
+	return rc;
+}
+
+static int map_one(struct domain *ld, struct gnttab_map_grant_ref *op)
+{
+	struct domain *rd;
+	int rc;
+
+	if (!(op->flags & (GNTMAP_host_map | GNTMAP_device_map)))
+		return GNTST_bad_gntref;
+	/* Arm has no PV page tables: mappings through PTEs or for applications do not exist. */
+	if (op->flags & (GNTMAP_contains_pte | GNTMAP_application_map))
+		return GNTST_general_error;
+	rd = domain_lookup(op->dom);
+	if (!rd || rd->dying)
+		return GNTST_bad_domain;
+	if (!policy_may_communicate(ld, rd))
+		return GNTST_permission_denied;
+	domain_lock_pair(ld, rd);
+	rc = map_locked(ld, rd, op);
+	domain_unlock_pair(ld, rd);
+	return rc;
+}
+
+long grant_map_batch(struct vcpu *v, uint64_t uop, uint64_t count)
+{
+	for (uint64_t i = 0; i < count; i++) {
+		uint64_t at = uop + i * sizeof(struct gnttab_map_grant_ref);
+		struct gnttab_map_grant_ref op;
+		if (copy_from_guest(&op, at, sizeof(op)))
+			return -XEN_EFAULT;
+		op.status = (int16_t)map_one(v->domain, &op);
+		if (copy_to_guest(at, &op, sizeof(op)))
+			return -XEN_EFAULT; /* the mapping stays; its handle is in maptrack */
+	}
+	return 0;
+}
+
+/* Called with the mapper's lock held (and the granter's, if it still exists). */
+static int unmap_locked(struct domain *ld, struct domain *rd, struct grant_mapping *m,
+			const struct gnttab_unmap_grant_ref *op)
+{
+	uint64_t mfn;
+	bool readonly = m->flags & MAPPING_READONLY;
+
+	if (!(m->flags & MAPPING_REVOKED)) {
+		if (op->host_addr >> 12 != m->gfn)
+			return GNTST_general_error;
+		if ((m->flags & MAPPING_DEVICE) && op->dev_bus_addr &&
+		    op->dev_bus_addr >> 12 != m->mfn)
+			return GNTST_bad_dev_addr;
+		/* The guest may have put something else there since: leave that alone. */
+		if (is_grant_type(p2m_lookup(ld, m->gfn, &mfn)) && mfn == m->mfn)
+			p2m_unmap(ld, m->gfn, 1);
+		if (rd)
+			grant_unpin(rd, m->ref, readonly);
+	}
+	return GNTST_okay;
+}
+
+static int unmap_one(struct domain *ld, const struct gnttab_unmap_grant_ref *op)
+{
+	struct grant_table *lgt = ld->grant;
+	struct grant_mapping *m;
+	struct domain *rd;
+	int rc;
+
+	spin_lock(&ld->lock);
+	m = mapping_of(lgt, op->handle);
+	if (!m || !(m->flags & MAPPING_IN_USE)) {
+		spin_unlock(&ld->lock);
+		return GNTST_bad_handle;
+	}
+	rd = domain_lookup(m->dom);
+	if (rd && rd != ld) {
+		/* Retake in order; the handle cannot change hands: only ld's own calls free it. */
+		spin_unlock(&ld->lock);
+		domain_lock_pair(ld, rd);
+	}
+	m = mapping_of(lgt, op->handle);
+	if (!(m->flags & MAPPING_IN_USE)) {
+		rc = GNTST_bad_handle; /* another vCPU of ld unmapped it meanwhile */
+	} else {
+		rc = unmap_locked(ld, rd, m, op);
+		if (rc == GNTST_okay)
+			put_handle(lgt, op->handle);
+	}
+	if (rd && rd != ld)
+		domain_unlock_pair(ld, rd);
+	else
+		spin_unlock(&ld->lock);
+	return rc;
+}
+
+long grant_unmap_batch(struct vcpu *v, uint64_t uop, uint64_t count)
+{
+	for (uint64_t i = 0; i < count; i++) {
+		uint64_t at = uop + i * sizeof(struct gnttab_unmap_grant_ref);
+		struct gnttab_unmap_grant_ref op;
+		if (copy_from_guest(&op, at, sizeof(op)))
+			return -XEN_EFAULT;
+		op.status = (int16_t)unmap_one(v->domain, &op);
+		if (copy_to_guest(at, &op, sizeof(op)))
+			return -XEN_EFAULT;
+	}
+	return 0;
+}
+
+/* ---- teardown ---------------------------------------------------------------- */
+
+/* Tear down every mapping m holds of d's pages; the handles wait for m's unmap. */
+static void revoke_mappings_of(struct domain *m, struct domain *d)
+{
+	struct grant_table *gt = m->grant;
+	uint64_t mfn;
+
+	spin_lock(&m->lock);
+	for (uint32_t h = 0; h < gt->maptrack_pages * MAPPINGS_PER_PAGE; h++) {
+		struct grant_mapping *map = mapping_of(gt, h);
+		if (!(map->flags & MAPPING_IN_USE) || (map->flags & MAPPING_REVOKED) ||
+		    map->dom != d->id)
+			continue;
+		if (is_grant_type(p2m_lookup(m, map->gfn, &mfn)) && mfn == map->mfn)
+			p2m_unmap(m, map->gfn, 1);
+		map->flags |= MAPPING_REVOKED;
+	}
+	spin_unlock(&m->lock);
+}
+
+/* Give back the pins d's own mappings hold in other (live) domains. */
+static void unpin_everything_held_by(struct domain *d)
+{
+	struct grant_table *gt = d->grant;
+
+	for (uint32_t h = 0; h < gt->maptrack_pages * MAPPINGS_PER_PAGE; h++) {
+		struct grant_mapping *map = mapping_of(gt, h);
+		if (!(map->flags & MAPPING_IN_USE) || (map->flags & MAPPING_REVOKED))
+			continue;
+		struct domain *rd = domain_lookup(map->dom);
+		if (rd && rd != d) {
+			spin_lock(&rd->lock);
+			grant_unpin(rd, map->ref, map->flags & MAPPING_READONLY);
+			spin_unlock(&rd->lock);
+		}
+		map->flags = 0;
+	}
+	gt->mappings = 0;
+}
+
+/*
+ * Called when d is destroyed: it is unpublished and no CPU uses it any more,
+ * so nobody can create new mappings of it. Others' mappings of its pages are
+ * torn down now (Xen instead keeps a dying domain's memory until they unmap).
+ */
+void grant_mappings_release(struct domain *d)
+{
+	unpin_everything_held_by(d);
+	for (unsigned i = 0; i < MAX_DOMAINS; i++) {
+		struct domain *m = __atomic_load_n(&domains[i], __ATOMIC_ACQUIRE);
+		if (m && m != d)
+			revoke_mappings_of(m, d);
+	}
+}
+
+void grant_mappings_dump(struct domain *d)
+{
+	struct grant_table *gt = d->grant;
+	unsigned shown = 0;
+
+	if (!gt->mappings)
+		return;
+	printk("  Maps %u grant(s) of other domains:\n", gt->mappings);
+	for (uint32_t h = 0; h < gt->maptrack_pages * MAPPINGS_PER_PAGE && shown < 16; h++) {
+		const struct grant_mapping *m = mapping_of(gt, h);
+		if (!(m->flags & MAPPING_IN_USE))
+			continue;
+		shown++;
+		printk("    handle %u: d%u ref %u at gfn %#lx%s%s\n", h, m->dom, m->ref, m->gfn,
+		       m->flags & MAPPING_READONLY ? " read-only" : "",
+		       m->flags & MAPPING_REVOKED ? " (revoked: granter gone)" : "");
+	}
+}

@@ -1,0 +1,22 @@
+// SPDX-License-Identifier: Apache-2.0
+/* Host stand-ins for what the grant table code uses (grant_fakes.c). */
+#ifndef GRANT_FAKES_H
+#define GRANT_FAKES_H
+
+#include <punt/domain.h>
+#include <punt/grant_table.h>
+#include <punt/p2m.h>
+
+#define FAKE_RAM_GFN   0x40000UL /* every fake domain's RAM starts here */
+#define FAKE_RAM_PAGES 8
+
+/* A domain with FAKE_RAM_PAGES pages of RAM mapped at FAKE_RAM_GFN, and a grant table. */
+struct domain *fake_domain(domid_t id, bool privileged);
+void fake_domain_free(struct domain *d);
+/* Host pointer to page i of d's RAM. */
+uint8_t *fake_ram(struct domain *d, unsigned i);
+/* Entries of d's stage-2 that hold anything other than its own RAM. */
+unsigned fake_p2m_extra_entries(struct domain *d);
+void printk(const char *fmt, ...);
+
+#endif

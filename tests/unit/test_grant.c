@@ -1,0 +1,371 @@
+// SPDX-License-Identifier: Apache-2.0
+/*
+ * Grant tables between domains (hyp/core/grant_*.c) against Xen 4.17's
+ * rules: map/unmap into the mapper's stage-2, read-only grants, the in-use
+ * flags in the granter's entry, copy, the status codes of every refusal,
+ * and what happens to mappings when either side goes away.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "grant_fakes.h"
+#include <public/errno.h>
+#include <punt/hypercall.h>
+
+#define HOLE_GFN 0x80000UL /* outside every fake domain's RAM */
+
+static struct domain *dom0, *granter, *mapper, *stranger;
+static struct vcpu mapper_vcpu, stranger_vcpu;
+
+static int setup(void **state)
+{
+	(void)state;
+	dom0 = fake_domain(0, true);
+	granter = fake_domain(1, false);
+	mapper = fake_domain(2, false);
+	stranger = fake_domain(3, false);
+	granter->links = 1UL << 2; /* granter and mapper are linked by configuration */
+	mapper->links = 1UL << 1;
+	mapper_vcpu = (struct vcpu){.domain = mapper};
+	stranger_vcpu = (struct vcpu){.domain = stranger};
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	if (stranger)
+		fake_domain_free(stranger);
+	if (mapper)
+		fake_domain_free(mapper);
+	if (granter)
+		fake_domain_free(granter);
+	fake_domain_free(dom0);
+	return 0;
+}
+
+static void grant(struct domain *d, grant_ref_t ref, domid_t to, unsigned page, uint16_t flags)
+{
+	struct grant_entry_v1 *e = grant_entry(d, ref);
+
+	e->domid = to;
+	e->frame = (uint32_t)(FAKE_RAM_GFN + page);
+	__atomic_store_n(&e->flags, flags, __ATOMIC_RELEASE);
+}
+
+static uint16_t flags_of(struct domain *d, grant_ref_t ref)
+{
+	return grant_entry(d, ref)->flags;
+}
+
+static struct gnttab_map_grant_ref map(struct vcpu *v, domid_t dom, grant_ref_t ref, uint64_t gfn,
+				       uint32_t flags)
+{
+	struct gnttab_map_grant_ref op = {
+	    .host_addr = gfn << 12, .flags = flags, .ref = ref, .dom = dom};
+
+	assert_int_equal(do_grant_table_op(v, GNTTABOP_map_grant_ref, (uint64_t)&op, 1, 0, 0), 0);
+	return op;
+}
+
+static int16_t unmap(struct vcpu *v, uint64_t gfn, grant_handle_t handle)
+{
+	struct gnttab_unmap_grant_ref op = {.host_addr = gfn << 12, .handle = handle};
+
+	assert_int_equal(do_grant_table_op(v, GNTTABOP_unmap_grant_ref, (uint64_t)&op, 1, 0, 0),
+			 0);
+	return op.status;
+}
+
+static void a_writable_mapping_shares_the_page_and_marks_the_entry(void **state)
+{
+	uint64_t mfn;
+
+	(void)state;
+	grant(granter, 8, 2, 3, GTF_permit_access);
+	struct gnttab_map_grant_ref op = map(&mapper_vcpu, 1, 8, HOLE_GFN, GNTMAP_host_map);
+	assert_int_equal(op.status, GNTST_okay);
+	assert_int_equal(p2m_lookup(mapper, HOLE_GFN, &mfn), P2M_GRANT_RW);
+	assert_int_equal(mfn << 12, (uint64_t)(uintptr_t)fake_ram(granter, 3));
+	assert_int_equal(op.dev_bus_addr, mfn << 12);
+	assert_int_equal(flags_of(granter, 8), GTF_permit_access | GTF_reading | GTF_writing);
+
+	assert_int_equal(unmap(&mapper_vcpu, HOLE_GFN, op.handle), GNTST_okay);
+	assert_int_equal(p2m_lookup(mapper, HOLE_GFN, NULL), P2M_INVALID);
+	assert_int_equal(flags_of(granter, 8), GTF_permit_access);
+	/* The handle is gone: a second unmap is refused. */
+	assert_int_equal(unmap(&mapper_vcpu, HOLE_GFN, op.handle), GNTST_bad_handle);
+}
+
+static void a_read_only_grant_maps_only_read_only(void **state)
+{
+	(void)state;
+	grant(granter, 9, 2, 1, GTF_permit_access | GTF_readonly);
+	struct gnttab_map_grant_ref op = map(&mapper_vcpu, 1, 9, HOLE_GFN, GNTMAP_host_map);
+	assert_int_equal(op.status, GNTST_general_error);
+	assert_int_equal(flags_of(granter, 9), GTF_permit_access | GTF_readonly);
+	assert_int_equal(fake_p2m_extra_entries(mapper), 0);
+
+	op = map(&mapper_vcpu, 1, 9, HOLE_GFN, GNTMAP_host_map | GNTMAP_readonly);
+	assert_int_equal(op.status, GNTST_okay);
+	assert_int_equal(p2m_lookup(mapper, HOLE_GFN, NULL), P2M_GRANT_RO);
+	assert_int_equal(flags_of(granter, 9), GTF_permit_access | GTF_readonly | GTF_reading);
+	assert_int_equal(unmap(&mapper_vcpu, HOLE_GFN, op.handle), GNTST_okay);
+	assert_int_equal(flags_of(granter, 9), GTF_permit_access | GTF_readonly);
+}
+
+static void in_use_flags_follow_the_last_mapping(void **state)
+{
+	(void)state;
+	grant(granter, 10, 2, 0, GTF_permit_access);
+	struct gnttab_map_grant_ref rw = map(&mapper_vcpu, 1, 10, HOLE_GFN, GNTMAP_host_map);
+	struct gnttab_map_grant_ref ro =
+	    map(&mapper_vcpu, 1, 10, HOLE_GFN + 1, GNTMAP_host_map | GNTMAP_readonly);
+	assert_int_equal(rw.status, GNTST_okay);
+	assert_int_equal(ro.status, GNTST_okay);
+	assert_int_not_equal(rw.handle, ro.handle);
+	assert_int_equal(unmap(&mapper_vcpu, HOLE_GFN, rw.handle), GNTST_okay);
+	assert_int_equal(flags_of(granter, 10), GTF_permit_access | GTF_reading);
+	assert_int_equal(unmap(&mapper_vcpu, HOLE_GFN + 1, ro.handle), GNTST_okay);
+	assert_int_equal(flags_of(granter, 10), GTF_permit_access);
+}
+
+static void refusals_carry_xens_status_codes(void **state)
+{
+	(void)state;
+	grant(granter, 11, 2, 2, GTF_permit_access);
+	grant(granter, 12, 3, 2, GTF_permit_access); /* for someone else */
+	grant(granter, 13, 2, 2, GTF_invalid);
+	assert_int_equal(map(&mapper_vcpu, 1, 11, HOLE_GFN, 0).status, GNTST_bad_gntref);
+	assert_int_equal(map(&mapper_vcpu, 42, 11, HOLE_GFN, GNTMAP_host_map).status,
+			 GNTST_bad_domain);
+	assert_int_equal(map(&mapper_vcpu, DOMID_SELF, 11, HOLE_GFN, GNTMAP_host_map).status,
+			 GNTST_bad_domain);
+	assert_int_equal(map(&stranger_vcpu, 1, 12, HOLE_GFN, GNTMAP_host_map).status,
+			 GNTST_permission_denied);
+	assert_int_equal(map(&mapper_vcpu, 1, 512, HOLE_GFN, GNTMAP_host_map).status,
+			 GNTST_bad_gntref);
+	assert_int_equal(map(&mapper_vcpu, 1, 12, HOLE_GFN, GNTMAP_host_map).status,
+			 GNTST_general_error);
+	assert_int_equal(map(&mapper_vcpu, 1, 13, HOLE_GFN, GNTMAP_host_map).status,
+			 GNTST_general_error);
+	/* Over the mapper's own RAM: refused, and the entry is left as it was. */
+	assert_int_equal(map(&mapper_vcpu, 1, 11, FAKE_RAM_GFN, GNTMAP_host_map).status,
+			 GNTST_general_error);
+	assert_int_equal(flags_of(granter, 11), GTF_permit_access);
+	/* Beyond the mapper's address space. */
+	assert_int_equal(map(&mapper_vcpu, 1, 11, 1UL << 40, GNTMAP_host_map).status,
+			 GNTST_general_error);
+	assert_int_equal(fake_p2m_extra_entries(mapper), 0);
+	/* Unmapping what was never mapped, or at the wrong address. */
+	assert_int_equal(unmap(&mapper_vcpu, HOLE_GFN, 0), GNTST_bad_handle);
+	assert_int_equal(unmap(&mapper_vcpu, HOLE_GFN, 0xffffffffu), GNTST_bad_handle);
+	struct gnttab_map_grant_ref op = map(&mapper_vcpu, 1, 11, HOLE_GFN, GNTMAP_host_map);
+	assert_int_equal(op.status, GNTST_okay);
+	assert_int_equal(unmap(&mapper_vcpu, HOLE_GFN + 5, op.handle), GNTST_general_error);
+	assert_int_equal(unmap(&stranger_vcpu, HOLE_GFN, op.handle), GNTST_bad_handle);
+	assert_int_equal(unmap(&mapper_vcpu, HOLE_GFN, op.handle), GNTST_okay);
+}
+
+static void the_granters_own_frames_cannot_be_granted(void **state)
+{
+	struct grant_entry_v1 *e = grant_entry(granter, 14);
+
+	(void)state;
+	/* A gfn outside its RAM (say, where it mapped its grant table) is not grantable. */
+	e->domid = 2;
+	e->frame = 0x38000;
+	e->flags = GTF_permit_access;
+	assert_int_equal(map(&mapper_vcpu, 1, 14, HOLE_GFN, GNTMAP_host_map).status,
+			 GNTST_general_error);
+	assert_int_equal(flags_of(granter, 14), GTF_permit_access);
+}
+
+static struct gnttab_copy copy(struct vcpu *v, struct gnttab_copy op)
+{
+	assert_int_equal(do_grant_table_op(v, GNTTABOP_copy, (uint64_t)&op, 1, 0, 0), 0);
+	return op;
+}
+
+static void copy_moves_bytes_both_ways_and_leaves_no_flags(void **state)
+{
+	(void)state;
+	grant(granter, 20, 2, 4, GTF_permit_access);
+	memcpy(fake_ram(granter, 4) + 100, "from granter", 13);
+	struct gnttab_copy op = copy(&mapper_vcpu, (struct gnttab_copy){
+	    .source = {.u.ref = 20, .domid = 1, .offset = 100},
+	    .dest = {.u.gmfn = FAKE_RAM_GFN + 6, .domid = DOMID_SELF, .offset = 8},
+	    .len = 13,
+	    .flags = GNTCOPY_source_gref});
+	assert_int_equal(op.status, GNTST_okay);
+	assert_string_equal((char *)fake_ram(mapper, 6) + 8, "from granter");
+	assert_int_equal(flags_of(granter, 20), GTF_permit_access);
+
+	memcpy(fake_ram(mapper, 5), "from mapper", 12);
+	op = copy(&mapper_vcpu, (struct gnttab_copy){
+	    .source = {.u.gmfn = FAKE_RAM_GFN + 5, .domid = DOMID_SELF},
+	    .dest = {.u.ref = 20, .domid = 1, .offset = 4084},
+	    .len = 12,
+	    .flags = GNTCOPY_dest_gref});
+	assert_int_equal(op.status, GNTST_okay);
+	assert_string_equal((char *)fake_ram(granter, 4) + 4084, "from mapper");
+	assert_int_equal(flags_of(granter, 20), GTF_permit_access);
+}
+
+static void copy_refusals_carry_xens_status_codes(void **state)
+{
+	(void)state;
+	grant(granter, 21, 2, 4, GTF_permit_access | GTF_readonly);
+	grant(granter, 22, 2, 4, GTF_permit_access);
+	struct gnttab_copy_ptr own = {.u.gmfn = FAKE_RAM_GFN, .domid = DOMID_SELF};
+	struct gnttab_copy_ptr ro = {.u.ref = 21, .domid = 1};
+	struct gnttab_copy_ptr rw = {.u.ref = 22, .domid = 1};
+
+	/* Writing into a read-only grant. */
+	assert_int_equal(copy(&mapper_vcpu, (struct gnttab_copy){.source = own, .dest = ro, .len = 1,
+								.flags = GNTCOPY_dest_gref})
+			     .status,
+			 GNTST_general_error);
+	/* Past the end of a page: nothing copied, nothing left marked. */
+	assert_int_equal(copy(&mapper_vcpu,
+			      (struct gnttab_copy){.source = own,
+						   .dest = {.u.ref = 22, .domid = 1, .offset = 4000},
+						   .len = 97,
+						   .flags = GNTCOPY_dest_gref})
+			     .status,
+			 GNTST_bad_copy_arg);
+	assert_int_equal(flags_of(granter, 22), GTF_permit_access);
+	/* A frame of another domain by number: only DOMID_SELF may be named that way. */
+	assert_int_equal(copy(&mapper_vcpu,
+			      (struct gnttab_copy){.source = {.u.gmfn = FAKE_RAM_GFN, .domid = 1},
+						   .dest = own,
+						   .len = 1})
+			     .status,
+			 GNTST_permission_denied);
+	/* Not RAM of the caller. */
+	assert_int_equal(
+	    copy(&mapper_vcpu,
+		 (struct gnttab_copy){.source = {.u.gmfn = HOLE_GFN, .domid = DOMID_SELF},
+				      .dest = own,
+				      .len = 1})
+		.status,
+	    GNTST_bad_page);
+	/* Unknown granter, ref past the end, and a domain the policy keeps apart. */
+	assert_int_equal(copy(&mapper_vcpu, (struct gnttab_copy){.source = {.u.ref = 22, .domid = 9},
+								.dest = own,
+								.len = 1,
+								.flags = GNTCOPY_source_gref})
+			     .status,
+			 GNTST_bad_domain);
+	assert_int_equal(copy(&mapper_vcpu,
+			      (struct gnttab_copy){.source = {.u.ref = 5000, .domid = 1},
+						   .dest = own,
+						   .len = 1,
+						   .flags = GNTCOPY_source_gref})
+			     .status,
+			 GNTST_bad_gntref);
+	assert_int_equal(copy(&stranger_vcpu, (struct gnttab_copy){.source = rw,
+								  .dest = own,
+								  .len = 1,
+								  .flags = GNTCOPY_source_gref})
+			     .status,
+			 GNTST_permission_denied);
+	assert_int_equal(flags_of(granter, 21), GTF_permit_access | GTF_readonly);
+	assert_int_equal(flags_of(granter, 22), GTF_permit_access);
+}
+
+static void a_granter_that_goes_away_takes_its_pages_out_of_the_mapper(void **state)
+{
+	(void)state;
+	grant(granter, 30, 2, 1, GTF_permit_access);
+	struct gnttab_map_grant_ref op = map(&mapper_vcpu, 1, 30, HOLE_GFN, GNTMAP_host_map);
+	assert_int_equal(op.status, GNTST_okay);
+	fake_domain_free(granter);
+	granter = NULL;
+	/* The page is no longer reachable from the mapper; its handle still unmaps cleanly. */
+	assert_int_equal(p2m_lookup(mapper, HOLE_GFN, NULL), P2M_INVALID);
+	assert_int_equal(mapper->grant->mappings, 1);
+	assert_int_equal(unmap(&mapper_vcpu, HOLE_GFN, op.handle), GNTST_okay);
+	assert_int_equal(mapper->grant->mappings, 0);
+	/* A new domain with the old id is not confused with the one that went away. */
+	granter = fake_domain(1, false);
+	granter->links = 1UL << 2;
+	grant(granter, 30, 2, 1, GTF_permit_access);
+	assert_int_equal(unmap(&mapper_vcpu, HOLE_GFN, op.handle), GNTST_bad_handle);
+	assert_int_equal(flags_of(granter, 30), GTF_permit_access);
+}
+
+static void a_mapper_that_goes_away_gives_its_pins_back(void **state)
+{
+	(void)state;
+	grant(granter, 31, 2, 1, GTF_permit_access);
+	assert_int_equal(map(&mapper_vcpu, 1, 31, HOLE_GFN, GNTMAP_host_map).status, GNTST_okay);
+	assert_int_equal(map(&mapper_vcpu, 1, 31, HOLE_GFN + 1, GNTMAP_host_map).status,
+			 GNTST_okay);
+	assert_int_equal(flags_of(granter, 31), GTF_permit_access | GTF_reading | GTF_writing);
+	fake_domain_free(mapper);
+	mapper = NULL;
+	assert_int_equal(flags_of(granter, 31), GTF_permit_access);
+}
+
+static void many_mappings_get_distinct_handles_until_the_table_is_full(void **state)
+{
+	grant_handle_t seen[40];
+
+	(void)state;
+	grant(granter, 40, 2, 2, GTF_permit_access | GTF_readonly);
+	for (unsigned i = 0; i < 40; i++) {
+		struct gnttab_map_grant_ref op =
+		    map(&mapper_vcpu, 1, 40, HOLE_GFN + i, GNTMAP_host_map | GNTMAP_readonly);
+		assert_int_equal(op.status, GNTST_okay);
+		for (unsigned k = 0; k < i; k++)
+			assert_int_not_equal(seen[k], op.handle);
+		seen[i] = op.handle;
+	}
+	for (unsigned i = 0; i < 40; i++)
+		assert_int_equal(unmap(&mapper_vcpu, HOLE_GFN + i, seen[i]), GNTST_okay);
+	assert_int_equal(flags_of(granter, 40), GTF_permit_access | GTF_readonly);
+	assert_int_equal(fake_p2m_extra_entries(mapper), 0);
+}
+
+static void batches_are_bounded_and_unknown_commands_refused(void **state)
+{
+	struct gnttab_map_grant_ref op = {0};
+
+	(void)state;
+	assert_int_equal(do_grant_table_op(&mapper_vcpu, GNTTABOP_map_grant_ref, (uint64_t)&op,
+					   GRANT_BATCH_MAX + 1, 0, 0),
+			 -XEN_EINVAL);
+	assert_int_equal(do_grant_table_op(&mapper_vcpu, GNTTABOP_map_grant_ref, 0, 1, 0, 0),
+			 -XEN_EFAULT);
+	assert_int_equal(do_grant_table_op(&mapper_vcpu, GNTTABOP_unmap_and_replace,
+					   (uint64_t)&op, 1, 0, 0),
+			 -XEN_ENOSYS);
+}
+
+#define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    T(a_writable_mapping_shares_the_page_and_marks_the_entry),
+	    T(a_read_only_grant_maps_only_read_only),
+	    T(in_use_flags_follow_the_last_mapping),
+	    T(refusals_carry_xens_status_codes),
+	    T(the_granters_own_frames_cannot_be_granted),
+	    T(copy_moves_bytes_both_ways_and_leaves_no_flags),
+	    T(copy_refusals_carry_xens_status_codes),
+	    T(a_granter_that_goes_away_takes_its_pages_out_of_the_mapper),
+	    T(a_mapper_that_goes_away_gives_its_pins_back),
+	    T(many_mappings_get_distinct_handles_until_the_table_is_full),
+	    T(batches_are_bounded_and_unknown_commands_refused),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
