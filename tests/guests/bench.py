@@ -9,6 +9,10 @@ ticks convert exactly to instructions: instructions = ticks * 1e9 / CNTFRQ. The 
 "BENCH name ops=N ticks=T hz=F" (loop cost minus the empty loop) or "BENCH name n/a why",
 then its verdict. Every image boots --runs times per hypervisor; the figures must repeat
 exactly, which the table says. Output: a Markdown table, Punt/Xen ratio last.
+
+A benchmark whose source has a line "// domains: N" runs as N dom0less domains without dom0,
+built by run.py's scenario_dtb() (static event channels pair them), all on the one pCPU;
+its figures come from the domains' prefixed console lines and every domain must succeed.
 """
 
 import argparse
@@ -38,6 +42,10 @@ LABELS = {
 }
 BENCH_LINE = re.compile(r"\bBENCH (\S+) (?:ops=(\d+) ticks=(\d+) hz=(\d+)|n/a ?(.*))$")
 VERDICT = re.compile(r"Test result: ([A-Z]+)")
+# The hypervisor refused to start a domain (e.g. a configuration it does not support yet):
+# the benchmark is not available there, which is not a failure of the run.
+NOT_STARTED = re.compile(r"not started: (.*)$|boot error: (.*)$")
+DOMAINS_MARK = re.compile(r"^//\s*domains:\s*(\d+)\s*$", re.MULTILINE)
 
 
 class BenchFailed(Exception):
@@ -68,17 +76,51 @@ def parse_bench_lines(text):
     return found
 
 
+def domains_for(image):
+    src = HERE / "bench" / f"{image.stem}.c"
+    m = DOMAINS_MARK.search(src.read_text()) if src.is_file() else None
+    return int(m.group(1)) if m else 0
+
+
+def scenario_base_dtb(initrd, logs):
+    """QEMU's own DTB for one CPU, which scenario_dtb() turns into the domains' DTB."""
+    base = logs / "scenario-base-smp1.dtb"
+    qemu.dump_dtb(base, smp=1, dom0_kernel=initrd, dom0_initrd=initrd)
+    return base
+
+
+def scenario_argv(hyp_image, image, n, initrd, log_path):
+    """QEMU argv booting n domains of `image` without dom0, one pCPU, under icount."""
+    import run  # noqa: E402  (run.py, next to this file, owns the scenario DTB)
+    base = log_path.parent / "scenario-base-smp1.dtb"
+    dtb = run.scenario_dtb(base, image, n, log_path.with_suffix(".dtb"))
+    return qemu.command(hyp_image, smp=1, icount=True, dtb=dtb, dom0_kernel=image,
+                        dom0_initrd=initrd)
+
+
 def boot(hyp_image, image, initrd, timeout, log_path):
     """Boot one benchmark under icount; return its BENCH figures or raise BenchFailed."""
-    argv = qemu.command(hyp_image, smp=1, icount=True, dom0_kernel=image, dom0_initrd=initrd)
-    with console.Qemu(argv, log_path=log_path) as run:
+    n = domains_for(image)
+    if n:
+        argv = scenario_argv(hyp_image, image, n, initrd, log_path)
+    else:
+        argv = qemu.command(hyp_image, smp=1, icount=True, dom0_kernel=image,
+                            dom0_initrd=initrd)
+    verdicts = []
+    with console.Qemu(argv, log_path=log_path) as vm:
         try:
-            m, _ = run.expect(VERDICT.pattern, timeout, "the guest's verdict")
+            for i in range(max(n, 1)):
+                m, _ = vm.expect(f"{VERDICT.pattern}|{NOT_STARTED.pattern}", timeout,
+                                 f"verdict {i + 1} of {max(n, 1)}")
+                if m.group(1) is None:
+                    why = (m.group(2) or m.group(3)).strip()
+                    return {image.stem: f"n/a: not started ({why})"}
+                verdicts.append(m.group(1))
         except console.ConsoleError as err:
             raise BenchFailed(f"{image.stem} on {hyp_image}: {err}") from err
-        text = run.text_since(0)
-    if m.group(1) != "SUCCESS":
-        raise BenchFailed(f"{image.stem} on {hyp_image}: Test result {m.group(1)}; "
+        text = vm.text_since(0)
+    if any(v != "SUCCESS" for v in verdicts):
+        raise BenchFailed(f"{image.stem} on {hyp_image}: Test result {', '.join(verdicts)}; "
                           f"log {log_path}:\n" + "\n".join(text.splitlines()[-8:]))
     figures = parse_bench_lines(text)
     if not figures:
@@ -155,6 +197,8 @@ def main(argv=None):
     logs = args.images / "logs"
     logs.mkdir(parents=True, exist_ok=True)
     initrd = empty_initrd(args.images)
+    if any(domains_for(i) for i in images):
+        scenario_base_dtb(initrd, logs)
 
     jobs = {}
     with concurrent.futures.ThreadPoolExecutor(max_workers=args.jobs) as pool:
