@@ -167,6 +167,8 @@ static inline uint64_t rt_cntvct(void)
 	return v;
 }
 void rt_delay_ms(unsigned ms);
+/* CNTVCT_EL0 as the IRQ vector's first instructions read it (the latest IRQ taken). */
+extern volatile uint64_t rt_irq_entry_ticks;
 
 /* ---- PSCI / second vCPU ---- */
 #define PSCI_VERSION		0x84000000u

@@ -1,0 +1,225 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
+"""Hypercall micro-benchmarks: instructions per operation on Punt and on Xen 4.17.
+
+Each build/guests/bench/NAME.Image (from tests/guests/bench/NAME.c) boots as dom0 on both
+hypervisors under -icount shift=0,sleep=off -smp 1 (scripts/qemu.py). There one instruction
+is one nanosecond of guest time and the generic counter follows it, so the guest's counter
+ticks convert exactly to instructions: instructions = ticks * 1e9 / CNTFRQ. The guest prints
+"BENCH name ops=N ticks=T hz=F" (loop cost minus the empty loop) or "BENCH name n/a why",
+then its verdict. Every image boots --runs times per hypervisor; the figures must repeat
+exactly, which the table says. Output: a Markdown table, Punt/Xen ratio last.
+
+A benchmark whose source has a line "// domains: N" runs as N dom0less domains without dom0,
+built by run.py's scenario_dtb() (static event channels pair them), all on the one pCPU;
+its figures come from the domains' prefixed console lines and every domain must succeed.
+"""
+
+import argparse
+import concurrent.futures
+import re
+import sys
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent.parent
+sys.path.insert(0, str(REPO / "scripts"))
+import console  # noqa: E402  (QEMU console driver, shared with the system tests)
+import qemu  # noqa: E402  (the shared command line)
+
+IMAGES = REPO / "build" / "guests" / "bench"
+HYPERVISORS = (("punt", "Punt"), ("xen", "Xen 4.17"))
+# Table rows in this order, with what each measures; a name not listed goes last.
+LABELS = {
+    "null_hypercall": "null hypercall: xen_version(XENVER_version)",
+    "evtchn_send_masked": "event channel send to self, port masked (send path)",
+    "evtchn_send_upcall": "event channel send to self + upcall IRQ taken and acked",
+    "vtimer_irq_latency": "virtual timer: deadline to guest IRQ vector, WFI, 1 ms ahead",
+    "vtimer_irq_latency_20us": "virtual timer: deadline to guest IRQ vector, WFI, 20 us ahead",
+    "evtchn_ping_pong": "event channel round trip between two domains",
+    "sched_yield_switch": "vCPU switch between two domains (SCHEDOP_yield)",
+    "gnttab_copy_page": "grant copy of a 4 KiB page (own gref to local frame)",
+}
+BENCH_LINE = re.compile(r"\bBENCH (\S+) (?:ops=(\d+) ticks=(\d+) hz=(\d+)|n/a ?(.*))$")
+VERDICT = re.compile(r"Test result: ([A-Z]+)")
+# The hypervisor refused to start a domain (e.g. a configuration it does not support yet):
+# the benchmark is not available there, which is not a failure of the run.
+NOT_STARTED = re.compile(r"not started: (.*)$|boot error: (.*)$")
+DOMAINS_MARK = re.compile(r"^//\s*domains:\s*(\d+)\s*$", re.MULTILINE)
+
+
+class BenchFailed(Exception):
+    pass
+
+
+def empty_initrd(images):
+    """qemu.command() always loads an initrd module; the benchmarks ignore it."""
+    path = images / "empty.initrd"
+    if not path.exists():
+        path.write_bytes(b"\0" * 512)
+    return path
+
+
+def parse_bench_lines(text):
+    """{name: instructions per op (float) or 'n/a: why'} from a guest's console."""
+    found = {}
+    for line in text.splitlines():
+        m = BENCH_LINE.search(line.strip())
+        if not m:
+            continue
+        name, ops, ticks, hz, why = m.groups()
+        if ops is None:
+            found[name] = f"n/a: {why.strip('() ')}" if why else "n/a"
+            continue
+        # icount shift=0: 1 instruction per ns of guest time; a tick is 1e9/hz ns.
+        found[name] = int(ticks) * 1e9 / int(hz) / int(ops)
+    return found
+
+
+def domains_for(image):
+    src = HERE / "bench" / f"{image.stem}.c"
+    m = DOMAINS_MARK.search(src.read_text()) if src.is_file() else None
+    return int(m.group(1)) if m else 0
+
+
+def scenario_base_dtb(initrd, logs):
+    """QEMU's own DTB for one CPU, which scenario_dtb() turns into the domains' DTB."""
+    base = logs / "scenario-base-smp1.dtb"
+    qemu.dump_dtb(base, smp=1, dom0_kernel=initrd, dom0_initrd=initrd)
+    return base
+
+
+def scenario_argv(hyp_image, image, n, initrd, log_path):
+    """QEMU argv booting n domains of `image` without dom0, one pCPU, under icount."""
+    import run  # noqa: E402  (run.py, next to this file, owns the scenario DTB)
+    base = log_path.parent / "scenario-base-smp1.dtb"
+    dtb = run.scenario_dtb(base, image, n, log_path.with_suffix(".dtb"))
+    return qemu.command(hyp_image, smp=1, icount=True, dtb=dtb, dom0_kernel=image,
+                        dom0_initrd=initrd)
+
+
+def boot(hyp_image, image, initrd, timeout, log_path):
+    """Boot one benchmark under icount; return its BENCH figures or raise BenchFailed."""
+    n = domains_for(image)
+    if n:
+        argv = scenario_argv(hyp_image, image, n, initrd, log_path)
+    else:
+        argv = qemu.command(hyp_image, smp=1, icount=True, dom0_kernel=image,
+                            dom0_initrd=initrd)
+    verdicts = []
+    with console.Qemu(argv, log_path=log_path) as vm:
+        try:
+            for i in range(max(n, 1)):
+                m, _ = vm.expect(f"{VERDICT.pattern}|{NOT_STARTED.pattern}", timeout,
+                                 f"verdict {i + 1} of {max(n, 1)}")
+                if m.group(1) is None:
+                    why = (m.group(2) or m.group(3)).strip()
+                    return {image.stem: f"n/a: not started ({why})"}
+                verdicts.append(m.group(1))
+        except console.ConsoleError as err:
+            raise BenchFailed(f"{image.stem} on {hyp_image}: {err}") from err
+        text = vm.text_since(0)
+    if any(v != "SUCCESS" for v in verdicts):
+        raise BenchFailed(f"{image.stem} on {hyp_image}: Test result {', '.join(verdicts)}; "
+                          f"log {log_path}:\n" + "\n".join(text.splitlines()[-8:]))
+    figures = parse_bench_lines(text)
+    if not figures:
+        raise BenchFailed(f"{image.stem} on {hyp_image}: no BENCH line; log {log_path}")
+    return figures
+
+
+def order(names):
+    listed = [n for n in LABELS if n in names]
+    return listed + sorted(set(names) - set(listed))
+
+
+def cell(value):
+    if isinstance(value, str):
+        return value
+    return f"{value:,.0f}" if value >= 100 else f"{value:,.1f}"
+
+
+def ratio(punt, xen):
+    if isinstance(punt, str) or isinstance(xen, str) or not xen:
+        return "n/a"
+    return f"{punt / xen:.2f}"
+
+
+def table(results, runs):
+    """results[hyp] is a list (one per run) of {name: figure}."""
+    names = order({n for per_run in results.values() for r in per_run for n in r})
+    rows = [("Operation (instructions per op)", "Punt", "Xen 4.17", "Punt/Xen"),
+            ("---", "---", "---", "---")]
+    unstable = []
+    for name in names:
+        first = {}
+        for hyp, _ in HYPERVISORS:
+            seen = [r.get(name, "missing") for r in results[hyp]]
+            first[hyp] = seen[0]
+            if any(s != seen[0] for s in seen):
+                unstable.append(f"{name} on {hyp}: {seen}")
+        rows.append((LABELS.get(name, name), cell(first["punt"]), cell(first["xen"]),
+                     ratio(first["punt"], first["xen"])))
+    text = "\n".join("| " + " | ".join(r) + " |" for r in rows)
+    if runs > 1:
+        text += ("\n\nEvery figure repeated exactly over " f"{runs} runs." if not unstable else
+                 "\n\nFigures that did NOT repeat exactly:\n" + "\n".join(unstable))
+    return text
+
+
+def main(argv=None):
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--images", type=Path, default=IMAGES)
+    p.add_argument("--punt", default=str(qemu.HYPERVISORS["punt"]), help="Punt image")
+    p.add_argument("--xen", default=str(qemu.HYPERVISORS["xen"]), help="Xen 4.17 image")
+    p.add_argument("--runs", type=int, default=2,
+                   help="boots per benchmark and hypervisor (default 2: shows they repeat)")
+    p.add_argument("--jobs", type=int, default=2, help="QEMUs at once (icount figures do not "
+                   "depend on host load)")
+    p.add_argument("--timeout", type=int, default=60, help="seconds per boot")
+    p.add_argument("--only", action="append", help="regex of benchmark names (repeatable)")
+    args = p.parse_args(argv)
+
+    hyps = {"punt": Path(args.punt), "xen": Path(args.xen)}
+    missing = [f"{h}: {path}" for h, path in hyps.items() if not path.is_file()]
+    if missing:
+        print("bench.py: missing hypervisor image(s): " + ", ".join(missing) +
+              " (make hyp / make fetch)", file=sys.stderr)
+        return 2
+    images = sorted(p for p in args.images.glob("*.Image")
+                    if (HERE / "bench" / f"{p.stem}.c").is_file())
+    if args.only:
+        images = [i for i in images if any(re.search(o, i.stem) for o in args.only)]
+    if not images:
+        print(f"bench.py: no benchmark images in {args.images} (make -C tests/guests benches)",
+              file=sys.stderr)
+        return 2
+    logs = args.images / "logs"
+    logs.mkdir(parents=True, exist_ok=True)
+    initrd = empty_initrd(args.images)
+    if any(domains_for(i) for i in images):
+        scenario_base_dtb(initrd, logs)
+
+    jobs = {}
+    with concurrent.futures.ThreadPoolExecutor(max_workers=args.jobs) as pool:
+        for run in range(args.runs):
+            for image in images:
+                for hyp, _ in HYPERVISORS:
+                    log = logs / f"{image.stem}.{hyp}.{run}.log"
+                    jobs[(hyp, run, image.stem)] = pool.submit(boot, hyps[hyp], image, initrd,
+                                                               args.timeout, log)
+    results = {hyp: [{} for _ in range(args.runs)] for hyp, _ in HYPERVISORS}
+    failures = []
+    for (hyp, run, stem), job in jobs.items():
+        try:
+            results[hyp][run].update(job.result())
+        except BenchFailed as err:
+            failures.append(str(err))
+    for f in failures:
+        print(f"bench.py: {f}", file=sys.stderr)
+    print(table(results, args.runs))
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
