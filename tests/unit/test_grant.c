@@ -78,8 +78,7 @@ static int16_t unmap(struct vcpu *v, uint64_t gfn, grant_handle_t handle)
 {
 	struct gnttab_unmap_grant_ref op = {.host_addr = gfn << 12, .handle = handle};
 
-	assert_int_equal(do_grant_table_op(v, GNTTABOP_unmap_grant_ref, (uint64_t)&op, 1, 0, 0),
-			 0);
+	assert_int_equal(do_grant_table_op(v, GNTTABOP_unmap_grant_ref, (uint64_t)&op, 1, 0, 0), 0);
 	return op.status;
 }
 
@@ -198,21 +197,23 @@ static void copy_moves_bytes_both_ways_and_leaves_no_flags(void **state)
 	(void)state;
 	grant(granter, 20, 2, 4, GTF_permit_access);
 	memcpy(fake_ram(granter, 4) + 100, "from granter", 13);
-	struct gnttab_copy op = copy(&mapper_vcpu, (struct gnttab_copy){
-	    .source = {.u.ref = 20, .domid = 1, .offset = 100},
-	    .dest = {.u.gmfn = FAKE_RAM_GFN + 6, .domid = DOMID_SELF, .offset = 8},
-	    .len = 13,
-	    .flags = GNTCOPY_source_gref});
+	struct gnttab_copy op =
+	    copy(&mapper_vcpu,
+		 (struct gnttab_copy){
+		     .source = {.u.ref = 20, .domid = 1, .offset = 100},
+		     .dest = {.u.gmfn = FAKE_RAM_GFN + 6, .domid = DOMID_SELF, .offset = 8},
+		     .len = 13,
+		     .flags = GNTCOPY_source_gref});
 	assert_int_equal(op.status, GNTST_okay);
 	assert_string_equal((char *)fake_ram(mapper, 6) + 8, "from granter");
 	assert_int_equal(flags_of(granter, 20), GTF_permit_access);
 
 	memcpy(fake_ram(mapper, 5), "from mapper", 12);
-	op = copy(&mapper_vcpu, (struct gnttab_copy){
-	    .source = {.u.gmfn = FAKE_RAM_GFN + 5, .domid = DOMID_SELF},
-	    .dest = {.u.ref = 20, .domid = 1, .offset = 4084},
-	    .len = 12,
-	    .flags = GNTCOPY_dest_gref});
+	op = copy(&mapper_vcpu,
+		  (struct gnttab_copy){.source = {.u.gmfn = FAKE_RAM_GFN + 5, .domid = DOMID_SELF},
+				       .dest = {.u.ref = 20, .domid = 1, .offset = 4084},
+				       .len = 12,
+				       .flags = GNTCOPY_dest_gref});
 	assert_int_equal(op.status, GNTST_okay);
 	assert_string_equal((char *)fake_ram(granter, 4) + 4084, "from mapper");
 	assert_int_equal(flags_of(granter, 20), GTF_permit_access);
@@ -228,52 +229,54 @@ static void copy_refusals_carry_xens_status_codes(void **state)
 	struct gnttab_copy_ptr rw = {.u.ref = 22, .domid = 1};
 
 	/* Writing into a read-only grant. */
-	assert_int_equal(copy(&mapper_vcpu, (struct gnttab_copy){.source = own, .dest = ro, .len = 1,
-								.flags = GNTCOPY_dest_gref})
+	assert_int_equal(copy(&mapper_vcpu,
+			      (struct gnttab_copy){
+				  .source = own, .dest = ro, .len = 1, .flags = GNTCOPY_dest_gref})
 			     .status,
 			 GNTST_general_error);
 	/* Past the end of a page: nothing copied, nothing left marked. */
-	assert_int_equal(copy(&mapper_vcpu,
-			      (struct gnttab_copy){.source = own,
-						   .dest = {.u.ref = 22, .domid = 1, .offset = 4000},
-						   .len = 97,
-						   .flags = GNTCOPY_dest_gref})
-			     .status,
-			 GNTST_bad_copy_arg);
+	assert_int_equal(
+	    copy(&mapper_vcpu,
+		 (struct gnttab_copy){.source = own,
+				      .dest = {.u.ref = 22, .domid = 1, .offset = 4000},
+				      .len = 97,
+				      .flags = GNTCOPY_dest_gref})
+		.status,
+	    GNTST_bad_copy_arg);
 	assert_int_equal(flags_of(granter, 22), GTF_permit_access);
 	/* A frame of another domain by number: only DOMID_SELF may be named that way. */
-	assert_int_equal(copy(&mapper_vcpu,
-			      (struct gnttab_copy){.source = {.u.gmfn = FAKE_RAM_GFN, .domid = 1},
-						   .dest = own,
-						   .len = 1})
-			     .status,
-			 GNTST_permission_denied);
+	assert_int_equal(
+	    copy(&mapper_vcpu, (struct gnttab_copy){.source = {.u.gmfn = FAKE_RAM_GFN, .domid = 1},
+						    .dest = own,
+						    .len = 1})
+		.status,
+	    GNTST_permission_denied);
 	/* Not RAM of the caller. */
 	assert_int_equal(
 	    copy(&mapper_vcpu,
-		 (struct gnttab_copy){.source = {.u.gmfn = HOLE_GFN, .domid = DOMID_SELF},
-				      .dest = own,
-				      .len = 1})
+		 (struct gnttab_copy){
+		     .source = {.u.gmfn = HOLE_GFN, .domid = DOMID_SELF}, .dest = own, .len = 1})
 		.status,
 	    GNTST_bad_page);
 	/* Unknown granter, ref past the end, and a domain the policy keeps apart. */
-	assert_int_equal(copy(&mapper_vcpu, (struct gnttab_copy){.source = {.u.ref = 22, .domid = 9},
-								.dest = own,
-								.len = 1,
-								.flags = GNTCOPY_source_gref})
-			     .status,
-			 GNTST_bad_domain);
-	assert_int_equal(copy(&mapper_vcpu,
-			      (struct gnttab_copy){.source = {.u.ref = 5000, .domid = 1},
-						   .dest = own,
-						   .len = 1,
-						   .flags = GNTCOPY_source_gref})
-			     .status,
-			 GNTST_bad_gntref);
+	assert_int_equal(
+	    copy(&mapper_vcpu, (struct gnttab_copy){.source = {.u.ref = 22, .domid = 9},
+						    .dest = own,
+						    .len = 1,
+						    .flags = GNTCOPY_source_gref})
+		.status,
+	    GNTST_bad_domain);
+	assert_int_equal(
+	    copy(&mapper_vcpu, (struct gnttab_copy){.source = {.u.ref = 5000, .domid = 1},
+						    .dest = own,
+						    .len = 1,
+						    .flags = GNTCOPY_source_gref})
+		.status,
+	    GNTST_bad_gntref);
 	assert_int_equal(copy(&stranger_vcpu, (struct gnttab_copy){.source = rw,
-								  .dest = own,
-								  .len = 1,
-								  .flags = GNTCOPY_source_gref})
+								   .dest = own,
+								   .len = 1,
+								   .flags = GNTCOPY_source_gref})
 			     .status,
 			 GNTST_permission_denied);
 	assert_int_equal(flags_of(granter, 21), GTF_permit_access | GTF_readonly);
@@ -344,9 +347,9 @@ static void batches_are_bounded_and_unknown_commands_refused(void **state)
 			 -XEN_EINVAL);
 	assert_int_equal(do_grant_table_op(&mapper_vcpu, GNTTABOP_map_grant_ref, 0, 1, 0, 0),
 			 -XEN_EFAULT);
-	assert_int_equal(do_grant_table_op(&mapper_vcpu, GNTTABOP_unmap_and_replace,
-					   (uint64_t)&op, 1, 0, 0),
-			 -XEN_ENOSYS);
+	assert_int_equal(
+	    do_grant_table_op(&mapper_vcpu, GNTTABOP_unmap_and_replace, (uint64_t)&op, 1, 0, 0),
+	    -XEN_ENOSYS);
 }
 
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
