@@ -102,7 +102,8 @@ static int copy_one(struct domain *caller, const struct gnttab_copy *op)
 		    (uint32_t)op->dest.offset + op->len > 4096))
 		rc = GNTST_bad_copy_arg;
 	if (!rc) {
-		/* Both frames are RAM Punt maps 1:1; they cannot be freed while we hold the call. */
+		/* Both frames are RAM Punt maps 1:1; they cannot be freed while we hold the call.
+		 */
 		memmove((void *)((dst.mfn << 12) + op->dest.offset),
 			(const void *)((src.mfn << 12) + op->source.offset), op->len);
 	}
