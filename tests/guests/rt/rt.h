@@ -222,6 +222,19 @@ void rt_peer_ping_pong(unsigned rounds);
 /* Wait (giving the CPU away) until an upcall dispatched `port`, and consume it. */
 bool rt_wait_until_event(uint32_t port, unsigned ms);
 
+/* ---- grant tables (v1) from the guest side ---- */
+/* Our grant table: frame 0 mapped at the /hypervisor window (once). */
+volatile struct grant_entry_v1 *rt_gnttab(void);
+/* Fill entry `ref`: page `page` (a GFN of ours) for domain `to`, flags written last. */
+void rt_grant(grant_ref_t ref, domid_t to, const void *page, uint16_t flags);
+/*
+ * Guest-physical space for mapping other domains' pages (GNTTABOP_map_grant_ref host_addr
+ * on Arm is a GPA): the first extended region (/hypervisor reg[1..]) below 4 GiB, else the
+ * last RT_FOREIGN_PAGES pages below 4 GiB when no memory bank covers them.
+ */
+#define RT_FOREIGN_PAGES 16
+uint64_t rt_foreign_area(void);
+
 /*
  * ---- boot arguments (/chosen/bootargs, words separated by spaces) ----
  * rt_arg() copies the value of "key=value" into buf (NUL-terminated, truncated to len) and
