@@ -20,6 +20,7 @@
 #include <punt/format.h>
 #include <punt/p2m.h>
 #include <punt/page_alloc.h>
+#include <punt/pv_console.h>
 #include <punt/sched.h>
 #include <punt/string.h>
 
@@ -171,6 +172,10 @@ int domu_build(const struct domu_config *c, domid_t id, char *err, size_t errlen
 		fmt_snprintf(err, errlen, "cannot set up its virtual devices");
 		goto fail;
 	}
+	if (c->enhanced == DOMU_ENHANCED && pvcons_domain_init(d)) {
+		fmt_snprintf(err, errlen, "cannot set up its PV console");
+		goto fail;
+	}
 	if (c->enhanced == DOMU_ENHANCED)
 		d->hvm_params[HVM_PARAM_CALLBACK_IRQ] =
 		    (HVM_PARAM_CALLBACK_TYPE_PPI << HVM_PARAM_CALLBACK_IRQ_TYPE_SHIFT) |
@@ -180,8 +185,9 @@ int domu_build(const struct domu_config *c, domid_t id, char *err, size_t errlen
 	for (unsigned i = 0; i < d->max_vcpus; i++)
 		sched_add_vcpu(d->vcpus[i], (id + i) % nr_pcpus);
 	arch_vcpu_init(d->vcpus[0], entry, dtb_at);
-	printk("d%u (%s): %lu MiB, %u vCPU%s%s, kernel at %#lx\n", id, c->name, c->mem_bytes >> 20,
-	       c->vcpus, c->vcpus == 1 ? "" : "s", c->vpl011 ? ", vpl011" : "", entry);
+	printk("d%u (%s): %lu MiB, %u vCPU%s%s%s, kernel at %#lx\n", id, c->name,
+	       c->mem_bytes >> 20, c->vcpus, c->vcpus == 1 ? "" : "s", c->vpl011 ? ", vpl011" : "",
+	       d->pvcons ? ", PV console" : "", entry);
 	vcpu_set_online(d->vcpus[0], true);
 	return 0;
 fail:
