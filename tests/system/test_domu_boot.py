@@ -237,3 +237,30 @@ def test_a_guest_on_hvc0_reboots_with_a_fresh_console_and_the_same_memory(boot, 
                    f"the guest to be built again (cycle {cycle + 1})")
     assert len(set(free_after)) == 1, (f"expected the same free memory after every reboot, "
                                        f"got {free_after}")
+
+
+def test_a_guest_that_corrupts_its_console_ring_is_dropped_once_and_the_rest_carries_on(
+        boot, tmp_path):
+    dtb = tmp_path / "dom0-and-hostile-guest.dtb"
+    qemu.dump_dtb(dtb, smp=2)
+    add_domain(dtb, "hostile", vcpus=1, bootargs=HVC_SHELL_ARGS, vpl011=False, enhanced=True)
+    run = boot.start("punt", smp=2, dtb=dtb)
+    for _ in range(2):
+        run.expect(r"^(?:\(d1\) )?PUNT-INIT: reached$", BOOT_TIMEOUT, "init in dom0 and d1")
+    run.wait_quiet(2, 30)
+    focus_on(run, "d1")
+    # in_cons is at 0x39000000 + 3072: far ahead of anything Punt has produced.
+    run.send("devmem 0x39000c00 32 0x7fff0000; sleep 30\r")
+    run.wait_quiet(2, 30)
+    run.send("x")
+    run.expect(r"^\(punt\) d1: PV console input ring indices make no sense \(prod 0x[0-9a-f]+, "
+               r"cons 0x7fff0000\): console no longer served$", 30,
+               "Punt to stop serving the corrupt ring with one message")
+    mark = run.line_count
+    run.send("more keys\r")
+    run.wait_quiet(2, 30)
+    later = run.text_since(mark)
+    assert "no longer served" not in later, f"expected a single message, then got:\n{later}"
+    focus_on(run, "d0")
+    run.send("echo dom0-$((6*7))\r")
+    run.expect(r"^dom0-42$", 30, "dom0 to carry on")
