@@ -334,6 +334,7 @@ static void dump_domains(void)
 		}
 		evtchn_dump(d);
 		grant_table_dump(d);
+		pvcons_dump(d);
 	}
 }
 DEBUG_KEY(domains, 'd', "dump domains and vCPUs", dump_domains);

@@ -150,6 +150,18 @@ int pvcons_domain_init(struct domain *d)
 	return 0;
 }
 
+void pvcons_dump(struct domain *d)
+{
+	struct pv_console *pc = d->pvcons;
+
+	if (!pc)
+		return;
+	printk("  PV console: gfn %#lx, port %u, out_cons %#x, in_prod %#x, %lu input bytes "
+	       "dropped%s\n",
+	       (unsigned long)CONSOLE_GFN, pc->port, pc->out_cons, pc->in_prod, pc->input_dropped,
+	       pvcons_broken(d) ? ", not served (broken ring)" : "");
+}
+
 void pvcons_domain_destroy(struct domain *d)
 {
 	struct pv_console *pc = d->pvcons;

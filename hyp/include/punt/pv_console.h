@@ -34,6 +34,8 @@ int pvcons_domain_init(struct domain *d);
 void pvcons_domain_destroy(struct domain *d);
 /* Console input for d: as many bytes as fit in its in ring; the rest are dropped. */
 void pvcons_receive(struct domain *d, const char *s, size_t n);
+/* For the 'd' debug key: where the ring is and how far Punt got. */
+void pvcons_dump(struct domain *d);
 /* The guest stopped being served because its ring indices were nonsense. */
 bool pvcons_broken(const struct domain *d);
 
