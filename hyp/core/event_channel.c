@@ -187,6 +187,10 @@ out:
 
 /* ---- ports whose far end is the hypervisor ---------------------------------- */
 
+/*
+ * Slots are filled once, under the (leaf) lock, and never cleared; a port names
+ * a slot only after it was filled, so readers need no lock.
+ */
 static evtchn_hyp_fn hyp_consumers[EVTCHN_MAX_HYP_CONSUMERS];
 static spinlock_t hyp_consumers_lock = SPINLOCK_INIT;
 
