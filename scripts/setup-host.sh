@@ -7,6 +7,7 @@ set -euo pipefail
 
 packages=(
 	qemu-system-arm         # qemu-system-aarch64: the virt board everything boots on
+	ipxe-qemu               # option ROMs QEMU loads for its default network card
 	gcc-aarch64-linux-gnu   # cross compiler for the hypervisor and dom0 tools
 	binutils-aarch64-linux-gnu
 	device-tree-compiler    # dtc, fdtput: test DTBs

@@ -4,6 +4,7 @@
 #include <punt/debug_keys.h>
 #include <punt/domain.h>
 #include <punt/pl011.h>
+#include <punt/pv_console.h>
 #include <punt/spinlock.h>
 #include <stdbool.h>
 
@@ -119,12 +120,14 @@ void console_dump_log(fmt_sink_fn sink, void *ctx)
 	}
 }
 
-/* A domain that can take console input: dom0 (console_io) or one with an emulated UART. */
+/* A domain that can take console input: dom0 (console_io), or one with a UART or PV console. */
 static bool takes_input(int id)
 {
 	struct domain *d = domain_lookup((domid_t)id);
 
-	return d && (d->id == 0 ? d->privileged : d->vuart != NULL);
+	if (!d)
+		return false;
+	return d->id == 0 ? d->privileged : d->vuart || d->pvcons;
 }
 
 static void switch_focus(void)
@@ -169,9 +172,14 @@ static void deliver(char c)
 		return;
 	}
 	d = domain_lookup((domid_t)focus);
-	if (d && d->vuart)
+	if (!d)
+		return;
+	/* With both devices, input follows the one the guest printed on last. */
+	if (d->pvcons && (!d->vuart || d->console_last == CONSOLE_DEV_PV))
+		pvcons_receive(d, &c, 1);
+	else if (d->vuart)
 		vpl011_receive(d, c);
-	else if (d)
+	else
 		queue_for_dom0(c);
 }
 
@@ -204,9 +212,12 @@ void console_rx_interrupt(void)
 		console_input_notify();
 }
 
-void console_write_domain(struct domain *d, const char *s, size_t n)
+void console_write_domain(struct domain *d, enum console_dev dev, const char *s, size_t n)
 {
-	struct console_line *l = &d->console_line;
+	struct console_line *l = &d->console_lines[dev];
+
+	if (n)
+		d->console_last = dev;
 
 	for (size_t i = 0; i < n; i++) {
 		if (s[i] != '\n' && s[i] != '\r' && l->len < sizeof(l->buf))

@@ -15,6 +15,7 @@
 #include <punt/grant_table.h>
 #include <punt/p2m.h>
 #include <punt/page_alloc.h>
+#include <punt/pv_console.h>
 #include <punt/sched.h>
 #include <punt/string.h>
 
@@ -158,6 +159,7 @@ void domain_destroy(struct domain *d)
 	vpl011_destroy(d);
 	mmio_domain_destroy(d);
 	p2m_destroy(d);
+	pvcons_domain_destroy(d);
 	for (unsigned i = 0; i < d->nr_extents; i++)
 		page_free(d->extents[i].base, page_order_for(d->extents[i].size));
 	free_vcpus(d);
@@ -332,6 +334,7 @@ static void dump_domains(void)
 		}
 		evtchn_dump(d);
 		grant_table_dump(d);
+		pvcons_dump(d);
 	}
 }
 DEBUG_KEY(domains, 'd', "dump domains and vCPUs", dump_domains);

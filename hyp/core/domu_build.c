@@ -21,6 +21,7 @@
 #include <punt/format.h>
 #include <punt/p2m.h>
 #include <punt/page_alloc.h>
+#include <punt/pv_console.h>
 #include <punt/sched.h>
 #include <punt/string.h>
 
@@ -172,6 +173,13 @@ int domu_build(const struct domu_config *c, domid_t id, char *err, size_t errlen
 		fmt_snprintf(err, errlen, "cannot set up its virtual devices");
 		goto fail;
 	}
+	/* Static channels' ports first, so no port handed out below can take one. */
+	for (unsigned i = 0; i < c->nr_evtchns; i++)
+		evtchn_reserve(d, c->evtchn[i].port, c->evtchn[i].peer);
+	if (c->enhanced == DOMU_ENHANCED && pvcons_domain_init(d)) {
+		fmt_snprintf(err, errlen, "cannot set up its PV console");
+		goto fail;
+	}
 	if (c->enhanced == DOMU_ENHANCED)
 		d->hvm_params[HVM_PARAM_CALLBACK_IRQ] =
 		    (HVM_PARAM_CALLBACK_TYPE_PPI << HVM_PARAM_CALLBACK_IRQ_TYPE_SHIFT) |
@@ -184,8 +192,9 @@ int domu_build(const struct domu_config *c, domid_t id, char *err, size_t errlen
 	for (unsigned i = 0; i < c->nr_evtchns; i++)
 		if (c->evtchn[i].peer < MAX_DOMAINS)
 			d->links |= 1UL << c->evtchn[i].peer;
-	printk("d%u (%s): %lu MiB, %u vCPU%s%s, kernel at %#lx\n", id, c->name, c->mem_bytes >> 20,
-	       c->vcpus, c->vcpus == 1 ? "" : "s", c->vpl011 ? ", vpl011" : "", entry);
+	printk("d%u (%s): %lu MiB, %u vCPU%s%s%s, kernel at %#lx\n", id, c->name,
+	       c->mem_bytes >> 20, c->vcpus, c->vcpus == 1 ? "" : "s", c->vpl011 ? ", vpl011" : "",
+	       d->pvcons ? ", PV console" : "", entry);
 	return 0;
 fail:
 	domain_destroy(d);

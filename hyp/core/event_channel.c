@@ -6,6 +6,7 @@
 #include <punt/guest_access.h>
 #include <punt/page_alloc.h>
 #include <punt/policy.h>
+#include <punt/spinlock.h>
 
 static bool test_and_set_bit64(uint64_t *word, unsigned bit)
 {
@@ -112,6 +113,7 @@ static void free_port(struct domain *d, evtchn_port_t port)
 	struct evtchn *chn = &d->evtchn[port];
 
 	chn->state = ECS_FREE;
+	chn->consumer = 0;
 	chn->notify_vcpu = 0;
 	chn->remote_dom = 0;
 	chn->remote_port = 0;
@@ -191,7 +193,8 @@ int evtchn_bind_static(struct domain *a, evtchn_port_t ap, struct domain *b, evt
 	bchn = port_of(b, bp);
 	if (!achn || !bchn) {
 		rc = -XEN_EINVAL;
-	} else if (achn->state != ECS_FREE) {
+	} else if (achn->state != ECS_FREE &&
+		   !(achn->state == ECS_UNBOUND && achn->remote_dom == b->id)) {
 		rc = -XEN_EBUSY;
 	} else if (bchn->state != ECS_FREE &&
 		   !(bchn->state == ECS_UNBOUND && bchn->remote_dom == a->id)) {
@@ -203,6 +206,80 @@ int evtchn_bind_static(struct domain *a, evtchn_port_t ap, struct domain *b, evt
 		    .state = ECS_INTERDOMAIN, .remote_dom = a->id, .remote_port = ap};
 	}
 	domain_unlock_pair(a, b);
+	return rc;
+}
+
+int evtchn_reserve(struct domain *d, evtchn_port_t port, domid_t remote)
+{
+	struct evtchn *chn;
+	int rc = 0;
+
+	spin_lock(&d->lock);
+	chn = port_of(d, port);
+	if (!chn)
+		rc = -XEN_EINVAL;
+	else if (chn->state != ECS_FREE)
+		rc = -XEN_EBUSY;
+	else
+		*chn = (struct evtchn){.state = ECS_UNBOUND, .remote_dom = remote};
+	spin_unlock(&d->lock);
+	return rc;
+}
+
+/* ---- ports whose far end is the hypervisor ---------------------------------- */
+
+/*
+ * Slots are filled once, under the (leaf) lock, and never cleared; a port names
+ * a slot only after it was filled, so readers need no lock.
+ */
+static evtchn_hyp_fn hyp_consumers[EVTCHN_MAX_HYP_CONSUMERS];
+static spinlock_t hyp_consumers_lock = SPINLOCK_INIT;
+
+/* The callback's slot + 1 (what a port stores), or 0 when the table is full. */
+static uint8_t hyp_consumer_id(evtchn_hyp_fn fn)
+{
+	uint8_t id = 0;
+
+	spin_lock(&hyp_consumers_lock);
+	for (unsigned i = 0; i < EVTCHN_MAX_HYP_CONSUMERS && !id; i++) {
+		if (!hyp_consumers[i])
+			hyp_consumers[i] = fn;
+		if (hyp_consumers[i] == fn)
+			id = (uint8_t)(i + 1);
+	}
+	spin_unlock(&hyp_consumers_lock);
+	return id;
+}
+
+int evtchn_alloc_hyp(struct domain *d, evtchn_hyp_fn fn, evtchn_port_t *port)
+{
+	uint8_t id = fn ? hyp_consumer_id(fn) : 0;
+	int p;
+
+	if (!id)
+		return -XEN_ENOSPC;
+	spin_lock(&d->lock);
+	p = get_free_port(d);
+	if (p > 0) {
+		d->evtchn[p] = (struct evtchn){.state = ECS_HYP, .consumer = id, .notify_vcpu = 0};
+		*port = (evtchn_port_t)p;
+	}
+	spin_unlock(&d->lock);
+	return p < 0 ? p : 0;
+}
+
+int evtchn_hyp_notify(struct domain *d, evtchn_port_t port, evtchn_hyp_fn fn)
+{
+	struct evtchn *chn;
+	int rc = -XEN_EINVAL;
+
+	spin_lock(&d->lock);
+	chn = port_of(d, port);
+	if (chn && chn->state == ECS_HYP && hyp_consumers[chn->consumer - 1] == fn) {
+		set_pending(d, port);
+		rc = 0;
+	}
+	spin_unlock(&d->lock);
 	return rc;
 }
 
@@ -324,6 +401,13 @@ int evtchn_send(struct domain *d, evtchn_port_t port)
 		spin_unlock(&d->lock);
 		return 0; /* nobody listens yet: dropped, as on Xen */
 	}
+	if (chn->state == ECS_HYP) {
+		evtchn_hyp_fn fn = hyp_consumers[chn->consumer - 1];
+		spin_unlock(&d->lock);
+		/* d cannot go away under us: the caller is one of its vCPUs. */
+		fn(d, port);
+		return 0;
+	}
 	if (chn->state != ECS_INTERDOMAIN) {
 		spin_unlock(&d->lock);
 		return -XEN_EINVAL;
@@ -371,6 +455,11 @@ int evtchn_status(struct domain *d, struct evtchn_status *st)
 		st->status = EVTCHNSTAT_interdomain;
 		st->u.interdomain.dom = chn->remote_dom;
 		st->u.interdomain.port = chn->remote_port;
+		break;
+	case ECS_HYP:
+		/* Connected, and the peer is the hypervisor: what Xen reports for its own end. */
+		st->status = EVTCHNSTAT_interdomain;
+		st->u.interdomain.dom = DOMID_XEN;
 		break;
 	default:
 		st->status = EVTCHNSTAT_virq;
@@ -559,7 +648,7 @@ long do_event_channel_op(struct vcpu *v, uint64_t cmd, uint64_t arg)
 
 void evtchn_dump(struct domain *d)
 {
-	static const char *const names[] = {"free", "unbound", "interdomain", "virq"};
+	static const char *const names[] = {"free", "unbound", "interdomain", "virq", "hypervisor"};
 
 	printk("  Event channels:\n");
 	for (evtchn_port_t p = 1; p < d->max_evtchns; p++) {

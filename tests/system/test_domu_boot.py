@@ -3,7 +3,8 @@
 
 The tree is QEMU's own, with dom0's module nodes replaced by xen,domain nodes that use the
 same kernel and initramfs the guest-loader devices put in RAM. Each guest has an emulated
-SBSA UART; Punt prints its lines prefixed with (dN).
+SBSA UART, a PV console (hvc0, when xen,enhanced) or both; Punt prints its lines prefixed
+with (dN).
 """
 
 import re
@@ -20,10 +21,47 @@ REBOOT_ARGS = "console=ttyAMA0 rdinit=/init punt.test=reboot"
 # panic=1: a panicking Linux resets its machine (PSCI SYSTEM_RESET) a second later.
 CRASH_ARGS = "console=ttyAMA0 rdinit=/init punt.test=crash panic=1"
 REBOOT_CYCLES = 20
+HVC_SHELL_ARGS = "console=hvc0 rdinit=/init"
+HVC_REBOOT_ARGS = "console=hvc0 rdinit=/init punt.test=reboot"
+HVC_REBOOT_CYCLES = 3
+# Ctrl-a is QEMU's escape under -nographic: Ctrl-a Ctrl-a sends one to Punt.
+SWITCH = "\x01\x01" * 3
 
 
+<<<<<<< HEAD
 def add_domain(dtb, name, bootargs=GUEST_ARGS, **options):
     dom0less.add_domain(dtb, name, bootargs, **options)
+=======
+def fdtput(dtb, *args):
+    argv = ["fdtput", str(dtb)] + [str(a) for a in args]
+    done = subprocess.run(argv, capture_output=True, text=True, check=False)
+    assert done.returncode == 0, f"{' '.join(argv)} failed: {done.stderr}"
+
+
+def add_domain(dtb, name, vcpus=2, memory_kib=262144, with_memory=True, bootargs=GUEST_ARGS,
+               vpl011=True, enhanced=False):
+    node = f"/chosen/{name}"
+    fdtput(dtb, "-c", node)
+    fdtput(dtb, "-t", "s", node, "compatible", "xen,domain")
+    fdtput(dtb, "-t", "i", node, "#address-cells", 2)
+    fdtput(dtb, "-t", "i", node, "#size-cells", 2)
+    if with_memory:
+        fdtput(dtb, "-t", "i", node, "memory", 0, memory_kib)
+    fdtput(dtb, "-t", "i", node, "cpus", vcpus)
+    if vpl011:
+        fdtput(dtb, "-t", "s", node, "vpl011", "")
+    if enhanced:
+        fdtput(dtb, "-t", "s", node, "xen,enhanced", "enabled")
+    kernel_size = qemu.DOM0_KERNEL.stat().st_size
+    initrd_size = qemu.DOM0_INITRD.stat().st_size
+    for kind, addr, size in (("kernel", qemu.DOM0_KERNEL_ADDR, kernel_size),
+                             ("ramdisk", qemu.DOM0_INITRD_ADDR, initrd_size)):
+        module = f"{node}/module@{addr:x}"
+        fdtput(dtb, "-c", module)
+        fdtput(dtb, "-t", "s", module, "compatible", f"multiboot,{kind}", "multiboot,module")
+        fdtput(dtb, "-t", "x", module, "reg", 0, f"{addr:x}", 0, f"{size:x}")
+    fdtput(dtb, "-t", "s", f"{node}/module@{qemu.DOM0_KERNEL_ADDR:x}", "bootargs", bootargs)
+>>>>>>> h-console
 
 
 @pytest.fixture
@@ -93,8 +131,7 @@ def test_dom0_and_two_guests_each_get_their_own_input(boot, tmp_path, smp):
         reached.add(match.group(1) or "d0")
     assert reached == {"d0", "d1", "d2"}, f"expected init in d0, d1 and d2, got {reached}"
     run.wait_quiet(2, 30)
-    # Ctrl-a is QEMU's escape under -nographic: Ctrl-a Ctrl-a sends one to Punt.
-    switch = "\x01\x01" * 3
+    switch = SWITCH
     run.send("echo dom0-$((6*7))\r")
     run.expect(r"^dom0-42$", 30, "dom0 to answer its input")
     for target in ("d1", "d2"):
@@ -129,6 +166,7 @@ def test_guest_reboot_loop_leaves_the_other_guest_and_memory_alone(boot, dom0les
     run.expect(rf"^\(d{steady}\) steady-42$", 30, "the other guest to still answer")
 
 
+<<<<<<< HEAD
 def focus(run, target):
     """Cycle Punt's console input until it reaches target (d1, d2, ...)."""
     switch = "\x01\x01" * 3
@@ -163,3 +201,105 @@ def test_a_crashing_guest_leaves_the_other_guest_and_memory_alone(boot, dom0less
     focus(run, f"d{steady}")
     run.send("echo steady-$((40+2))\r")
     run.expect(rf"^\(d{steady}\) steady-42$", 30, "the other guest to still answer")
+=======
+def focus_on(run, target, tries=4):
+    """Type Ctrl-a three times until Punt says the input goes to `target` (e.g. 'd1')."""
+    for _ in range(tries):
+        run.send(SWITCH)
+        match, _ = run.expect(r"Serial input to (d\d+|Punt) ", 30, "the input focus to move")
+        if match.group(1) == target:
+            return
+    run.fail(f"the input focus to reach {target}", f"still {match.group(1)}")
+
+
+def test_a_guest_on_hvc0_without_dom0_prints_takes_input_and_gives_its_memory_back(
+        boot, dom0less_dtb):
+    dtb = dom0less_dtb([("hvc", {"vpl011": False, "enhanced": True,
+                                 "bootargs": HVC_SHELL_ARGS})])
+    run = boot.start("punt", smp=2, dtb=dtb)
+    before = free_pages(run, r"^\(punt\) Free memory before domains: (\d+) pages$")
+    run.expect(r"^\(punt\) d1 \(hvc\): 256 MiB, 2 vCPUs, PV console, ", 60,
+               "the guest to be built with a PV console")
+    run.expect(r"^\(d1\) PUNT-INIT: reached$", BOOT_TIMEOUT, "init to report through hvc0")
+    match, _ = run.expect(r"^\(d1\) PUNT-INIT: hypervisor=(.*)$", 30, "the hypervisor marker")
+    assert match.group(1) == "xen", f"expected the guest to see Xen, got {match.group(1)!r}"
+    run.wait_quiet(2, 30)
+    # The only domain has the input from the start.
+    run.send("echo hvc-$((40+2)) $(tty)\r")
+    run.expect(r"^\(d1\) hvc-42 /dev/hvc0$", 30, "the shell on hvc0 to answer")
+    run.send("poweroff -f\r")
+    after = free_pages(run, r"^\(punt\) d1 destroyed: (\d+) pages free$")
+    assert after == before, (f"expected the ring page and everything else back: {before} "
+                             f"pages free before the guest, {after} after")
+    assert run.wait_exit(30) == 0, "expected QEMU to exit with 0 after the last guest"
+
+
+def test_dom0_and_guests_with_both_consoles_get_input_on_the_one_they_use(boot, tmp_path):
+    dtb = tmp_path / "dom0-and-hvc-guests.dtb"
+    qemu.dump_dtb(dtb, smp=2)
+    add_domain(dtb, "on-hvc", bootargs=HVC_SHELL_ARGS, enhanced=True)
+    add_domain(dtb, "on-uart", bootargs=SHELL_ARGS, enhanced=True)
+    run = boot.start("punt", smp=2, dtb=dtb)
+    ids = {}
+    for _ in range(2):
+        match, _ = run.expect(r"^\(punt\) (d\d) \((on-\w+)\): .*vpl011, PV console, ", 60,
+                              "both guests to be built with a UART and a PV console")
+        ids[match.group(2)] = match.group(1)
+    reached = set()
+    for _ in range(3):
+        match, _ = run.expect(r"^(?:\((d\d)\) )?PUNT-INIT: reached$", BOOT_TIMEOUT,
+                              "init in dom0 and both guests")
+        reached.add(match.group(1) or "d0")
+    assert reached == {"d0", *ids.values()}, f"expected init in d0 and {ids}, got {reached}"
+    run.wait_quiet(2, 30)
+    run.send("echo dom0-$((6*7))\r")
+    run.expect(r"^dom0-42$", 30, "dom0 to answer its input")
+    for name, tty in (("on-hvc", "/dev/hvc0"), ("on-uart", "/dev/ttyAMA0")):
+        target = ids[name]
+        focus_on(run, target)
+        run.send(f"echo {name}-$((40+2)) $(tty)\r")
+        run.expect(rf"^\({target}\) {name}-42 {tty}$", 30,
+                   f"{name} ({target}) to answer on {tty}")
+
+
+def test_a_guest_on_hvc0_reboots_with_a_fresh_console_and_the_same_memory(boot, dom0less_dtb):
+    dtb = dom0less_dtb([("rebooter", {"vcpus": 1, "vpl011": False, "enhanced": True,
+                                      "bootargs": HVC_REBOOT_ARGS})])
+    run = boot.start("punt", smp=2, dtb=dtb)
+    free_after = []
+    for cycle in range(HVC_REBOOT_CYCLES):
+        run.expect(r"^\(d1\) PUNT-INIT: reboot$", BOOT_TIMEOUT,
+                   f"init to report through hvc0 (boot {cycle + 1})")
+        free_after.append(free_pages(run, r"^\(punt\) d1 destroyed: (\d+) pages free$"))
+        run.expect(r"^\(punt\) d1 \(rebooter\): 256 MiB, 1 vCPU, PV console", 60,
+                   f"the guest to be built again (cycle {cycle + 1})")
+    assert len(set(free_after)) == 1, (f"expected the same free memory after every reboot, "
+                                       f"got {free_after}")
+
+
+def test_a_guest_that_corrupts_its_console_ring_is_dropped_once_and_the_rest_carries_on(
+        boot, tmp_path):
+    dtb = tmp_path / "dom0-and-hostile-guest.dtb"
+    qemu.dump_dtb(dtb, smp=2)
+    add_domain(dtb, "hostile", vcpus=1, bootargs=HVC_SHELL_ARGS, vpl011=False, enhanced=True)
+    run = boot.start("punt", smp=2, dtb=dtb)
+    for _ in range(2):
+        run.expect(r"^(?:\(d1\) )?PUNT-INIT: reached$", BOOT_TIMEOUT, "init in dom0 and d1")
+    run.wait_quiet(2, 30)
+    focus_on(run, "d1")
+    # in_cons is at 0x39000000 + 3072: far ahead of anything Punt has produced.
+    run.send("devmem 0x39000c00 32 0x7fff0000; sleep 30\r")
+    run.wait_quiet(2, 30)
+    run.send("x")
+    run.expect(r"^\(punt\) d1: PV console input ring indices make no sense \(prod 0x[0-9a-f]+, "
+               r"cons 0x7fff0000\): console no longer served$", 30,
+               "Punt to stop serving the corrupt ring with one message")
+    mark = run.line_count
+    run.send("more keys\r")
+    run.wait_quiet(2, 30)
+    later = run.text_since(mark)
+    assert "no longer served" not in later, f"expected a single message, then got:\n{later}"
+    focus_on(run, "d0")
+    run.send("echo dom0-$((6*7))\r")
+    run.expect(r"^dom0-42$", 30, "dom0 to carry on")
+>>>>>>> h-console

@@ -174,6 +174,24 @@ static void a_static_channel_binds_both_ends_and_survives_a_peer_rebuild(void **
 	assert_true(pending(d2, 11));
 }
 
+static void a_reserved_static_port_is_skipped_by_allocation_and_bound_later(void **state)
+{
+	evtchn_port_t p;
+
+	(void)state;
+	assert_int_equal(evtchn_reserve(d1, 1, 2), 0);
+	assert_int_equal(evtchn_reserve(d1, 1, 2), -XEN_EBUSY);
+	assert_int_equal(evtchn_reserve(d1, 0, 2), -XEN_EINVAL);
+	assert_int_equal(evtchn_alloc_unbound(d1, 0, &p), 0);
+	assert_int_not_equal(p, 1);
+	/* Only the domain it was reserved for may take it. */
+	assert_int_equal(evtchn_bind_static(d1, 1, dom0, 3), -XEN_EBUSY);
+	assert_int_equal(evtchn_reserve(d2, 4, 1), 0);
+	assert_int_equal(evtchn_bind_static(d1, 1, d2, 4), 0);
+	assert_int_equal(evtchn_send(d2, 4), 0);
+	assert_true(pending(d1, 1));
+}
+
 static void bind_interdomain_loopback_works(void **state)
 {
 	evtchn_port_t a, b;
@@ -375,6 +393,94 @@ static void the_hypercall_checks_its_arguments(void **state)
 	assert_true(op.port >= 1);
 }
 
+/* ---- ports bound to the hypervisor ---------------------------------------------- */
+
+static unsigned hyp_calls;
+static struct domain *hyp_last_domain;
+static evtchn_port_t hyp_last_port;
+
+static void record_hyp_event(struct domain *d, evtchn_port_t port)
+{
+	hyp_calls++;
+	hyp_last_domain = d;
+	hyp_last_port = port;
+}
+
+static void other_hyp_consumer(struct domain *d, evtchn_port_t port)
+{
+	(void)d;
+	(void)port;
+}
+
+static void a_send_on_a_hypervisor_port_calls_its_consumer_not_the_guest(void **state)
+{
+	evtchn_port_t p;
+
+	(void)state;
+	hyp_calls = 0;
+	assert_int_equal(evtchn_alloc_hyp(d1, record_hyp_event, &p), 0);
+	assert_int_equal(evtchn_send(d1, p), 0);
+	assert_int_equal(hyp_calls, 1);
+	assert_ptr_equal(hyp_last_domain, d1);
+	assert_int_equal(hyp_last_port, p);
+	assert_false(pending(d1, p));
+	assert_int_equal(upcalls[1][0], 0);
+}
+
+static void the_hypervisor_end_raises_the_guest_port(void **state)
+{
+	evtchn_port_t p;
+
+	(void)state;
+	assert_int_equal(evtchn_alloc_hyp(d1, record_hyp_event, &p), 0);
+	assert_int_equal(evtchn_hyp_notify(d1, p, record_hyp_event), 0);
+	assert_true(pending(d1, p));
+	assert_int_equal(upcalls[1][0], 1);
+}
+
+static void a_closed_or_reused_hypervisor_port_cannot_be_raised(void **state)
+{
+	evtchn_port_t p, again;
+
+	(void)state;
+	assert_int_equal(evtchn_alloc_hyp(d1, record_hyp_event, &p), 0);
+	/* Another consumer may not raise it. */
+	assert_int_equal(evtchn_hyp_notify(d1, p, other_hyp_consumer), -XEN_EINVAL);
+	assert_int_equal(evtchn_close(d1, p), 0);
+	assert_int_equal(evtchn_hyp_notify(d1, p, record_hyp_event), -XEN_EINVAL);
+	/* The guest reuses the number for something else: still refused. */
+	assert_int_equal(evtchn_alloc_unbound(d1, 0, &again), 0);
+	assert_int_equal(again, p);
+	assert_int_equal(evtchn_hyp_notify(d1, p, record_hyp_event), -XEN_EINVAL);
+	assert_false(pending(d1, p));
+}
+
+static void a_hypervisor_port_reports_xen_as_its_peer(void **state)
+{
+	struct evtchn_status st = {0};
+	evtchn_port_t p;
+
+	(void)state;
+	assert_int_equal(evtchn_alloc_hyp(d1, record_hyp_event, &p), 0);
+	st.port = p;
+	assert_int_equal(evtchn_status(d1, &st), 0);
+	assert_int_equal(st.status, EVTCHNSTAT_interdomain);
+	assert_int_equal(st.u.interdomain.dom, DOMID_XEN);
+}
+
+static void a_hypervisor_port_can_move_to_another_vcpu(void **state)
+{
+	evtchn_port_t p;
+
+	(void)state;
+	assert_int_equal(evtchn_alloc_hyp(d1, record_hyp_event, &p), 0);
+	d1->vcpus[1]->vcpu_info = &registered[1];
+	assert_int_equal(evtchn_bind_vcpu(d1, p, 1), 0);
+	assert_int_equal(evtchn_hyp_notify(d1, p, record_hyp_event), 0);
+	assert_int_equal(upcalls[1][1], 1);
+	assert_int_equal(upcalls[1][0], 0);
+}
+
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 
 int main(void)
@@ -388,6 +494,7 @@ int main(void)
 	    T(two_guests_may_not_talk_unless_linked),
 	    T(a_configuration_link_lets_two_guests_talk),
 	    T(a_static_channel_binds_both_ends_and_survives_a_peer_rebuild),
+	    T(a_reserved_static_port_is_skipped_by_allocation_and_bound_later),
 	    T(bind_interdomain_loopback_works),
 	    T(send_raises_the_peer_upcall_only_on_the_first_edge),
 	    T(send_on_an_unbound_port_is_dropped_and_on_a_free_port_fails),
@@ -401,6 +508,11 @@ int main(void)
 	    T(reset_closes_every_port),
 	    T(the_4095th_port_is_the_last),
 	    T(the_hypercall_checks_its_arguments),
+	    T(a_send_on_a_hypervisor_port_calls_its_consumer_not_the_guest),
+	    T(the_hypervisor_end_raises_the_guest_port),
+	    T(a_closed_or_reused_hypervisor_port_cannot_be_raised),
+	    T(a_hypervisor_port_reports_xen_as_its_peer),
+	    T(a_hypervisor_port_can_move_to_another_vcpu),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -101,7 +101,7 @@ static void reg_write(struct domain *d, struct vpl011 *u, struct mmio_access *a)
 	switch (a->offset) {
 	case UART_DR: {
 		char c = (char)a->value;
-		console_write_domain(d, &c, 1);
+		console_write_domain(d, CONSOLE_DEV_VUART, &c, 1);
 		/* A transmit makes the TX status fresh again. */
 		u->cleared &= ~INT_TX;
 		break;

@@ -19,8 +19,20 @@ void vprintk(const char *fmt, va_list ap) __attribute__((format(printf, 1, 0)));
 /* dom0's output (console_io), written as it is. */
 void console_write_guest(const char *s, size_t n);
 struct domain;
+
+/*
+ * The devices a guest may print on: its PV console (hvc0) and its emulated
+ * UART. Each keeps its own partial line, and the one that printed last is the
+ * one that receives the guest's input (Linux uses the one named by console=).
+ */
+enum console_dev { CONSOLE_DEV_PV, CONSOLE_DEV_VUART, CONSOLE_NR_DEVS };
+/* A domain's output waiting for its end of line. */
+struct console_line {
+	char buf[160];
+	unsigned len;
+};
 /* Another domain's output: whole lines, each prefixed with "(dN) ". */
-void console_write_domain(struct domain *d, const char *s, size_t n);
+void console_write_domain(struct domain *d, enum console_dev dev, const char *s, size_t n);
 /* Called from the UART interrupt: drains the receive FIFO. */
 void console_rx_interrupt(void);
 /* Give the input to the first domain that takes it (after the domains are built). */

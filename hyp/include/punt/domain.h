@@ -18,6 +18,7 @@
 #include <public/xen.h>
 #include <public/vcpu.h>
 #include <punt/bootinfo.h>
+#include <punt/console.h>
 #include <punt/spinlock.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -27,13 +28,8 @@
 #define DOMAIN_MAX_EXTENTS 64
 
 struct evtchn;
-
-/* A domain's console output waiting for its end of line. */
-struct console_line {
-	char buf[160];
-	unsigned len;
-};
 struct grant_table;
+struct pv_console;
 
 enum vcpu_run_state {
 	VCPU_OFFLINE, /* not started (PSCI CPU_ON brings it up) or CPU_OFF */
@@ -91,10 +87,12 @@ struct domain {
 
 	uint64_t hvm_params[NR_HVM_PARAMS];
 	uint32_t vm_assist;
-	int shutdown_reason; /* -1 while running */
-	int shutdown_code;   /* SCHEDOP_shutdown_code */
-	void *vuart;	     /* emulated UART state (vpl011), or NULL */
-	struct console_line console_line;
+	int shutdown_reason;	   /* -1 while running */
+	int shutdown_code;	   /* SCHEDOP_shutdown_code */
+	void *vuart;		   /* emulated UART state (vpl011), or NULL */
+	struct pv_console *pvcons; /* PV console served by Punt, or NULL */
+	struct console_line console_lines[CONSOLE_NR_DEVS];
+	enum console_dev console_last; /* the device it printed on last */
 };
 
 extern struct domain *domains[MAX_DOMAINS];

@@ -23,10 +23,12 @@ enum evtchn_state {
 	ECS_UNBOUND,
 	ECS_INTERDOMAIN,
 	ECS_VIRQ,
+	ECS_HYP, /* the far end is a consumer inside the hypervisor */
 };
 
 struct evtchn {
 	uint8_t state;
+	uint8_t consumer; /* HYP: index of its callback + 1 */
 	uint16_t notify_vcpu;
 	domid_t remote_dom;   /* UNBOUND: who may bind; INTERDOMAIN: the peer */
 	uint32_t remote_port; /* INTERDOMAIN */
@@ -50,6 +52,25 @@ int evtchn_bind_vcpu(struct domain *d, evtchn_port_t port, uint32_t vcpu);
 int evtchn_unmask(struct domain *d, evtchn_port_t port);
 int evtchn_reset(struct domain *d);
 
+/*
+ * Called when the guest sends on a port bound to the hypervisor; runs on the
+ * sending vCPU with no lock held, so it may print, take its own locks and
+ * call evtchn_hyp_notify(). It must not block on the guest.
+ */
+typedef void (*evtchn_hyp_fn)(struct domain *d, evtchn_port_t port);
+#define EVTCHN_MAX_HYP_CONSUMERS 4
+/*
+ * A new port of d whose far end is fn; notify vCPU 0. -ENOSPC when d has no
+ * free port or when more than EVTCHN_MAX_HYP_CONSUMERS different callbacks
+ * are in use.
+ */
+int evtchn_alloc_hyp(struct domain *d, evtchn_hyp_fn fn, evtchn_port_t *port);
+/*
+ * The hypervisor end raises d's port. -EINVAL if the guest has closed it or
+ * it now belongs to something else, so a stale port number is harmless.
+ */
+int evtchn_hyp_notify(struct domain *d, evtchn_port_t port, evtchn_hyp_fn fn);
+
 /* Raise a VIRQ: per-vCPU ones on v, global ones on the domain's vCPU 0 binding. */
 void evtchn_send_virq(struct vcpu *v, uint32_t virq);
 void evtchn_send_global_virq(struct domain *d, uint32_t virq);
@@ -61,10 +82,12 @@ void evtchn_dump(struct domain *d);
 
 /*
  * Bind port ap of a to port bp of b as the two ends of one channel, as a
- * static event channel of the boot configuration: ap must be free; bp must be
- * free or waiting (unbound) for a. 0, or a negative Xen errno.
+ * static event channel of the boot configuration: each port must be free or
+ * waiting (unbound) for the other domain. 0, or a negative Xen errno.
  */
 int evtchn_bind_static(struct domain *a, evtchn_port_t ap, struct domain *b, evtchn_port_t bp);
+/* Hold a given free port of d unbound for remote (a static channel's end, before it is bound). */
+int evtchn_reserve(struct domain *d, evtchn_port_t port, domid_t remote);
 
 /* What event channels need from the rest: raise the upcall interrupt of v. */
 void evtchn_raise_upcall(struct vcpu *v);

@@ -14,5 +14,8 @@ extern unsigned upcalls[MAX_DOMAINS][4];
 struct domain *fake_domain(domid_t id, unsigned vcpus, bool privileged);
 void fake_domain_free(struct domain *d);
 void printk(const char *fmt, ...);
+/* How many times printk was called, and the last message. */
+extern unsigned printk_calls;
+extern char printk_last[256];
 
 #endif
