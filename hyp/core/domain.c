@@ -5,6 +5,7 @@
 #include <asm/smp.h>
 #include <asm/vpl011.h>
 #include <asm/vtimer.h>
+#include <public/errno.h>
 #include <public/sched.h>
 #include <punt/console.h>
 #include <punt/cpu.h>
@@ -52,13 +53,17 @@ struct domain *domain_from_guest_id(struct domain *caller, domid_t id)
 	return domain_lookup(id);
 }
 
-struct domain *domain_target_of(struct domain *caller, domid_t id)
+int domain_target(struct domain *caller, domid_t id, struct domain **out)
 {
 	struct domain *d = domain_from_guest_id(caller, id);
 
-	if (d && d != caller && !caller->privileged)
-		return NULL;
-	return d;
+	*out = NULL;
+	if (!d)
+		return -XEN_ESRCH;
+	if (d != caller && !caller->privileged)
+		return -XEN_EPERM;
+	*out = d;
+	return 0;
 }
 
 void domain_lock_pair(struct domain *a, struct domain *b)

@@ -609,9 +609,10 @@ long do_event_channel_op(struct vcpu *v, uint64_t cmd, uint64_t arg)
 	case EVTCHNOP_status: {
 		struct evtchn_status op;
 		COPY_IN(op);
-		struct domain *td = domain_target_of(v->domain, op.dom);
-		if (!td)
-			return -XEN_ESRCH;
+		struct domain *td;
+		rc = domain_target(v->domain, op.dom, &td);
+		if (rc)
+			return rc;
 		rc = evtchn_status(td, &op);
 		if (!rc)
 			COPY_OUT(op);
@@ -630,10 +631,9 @@ long do_event_channel_op(struct vcpu *v, uint64_t cmd, uint64_t arg)
 	case EVTCHNOP_reset: {
 		struct evtchn_reset op;
 		COPY_IN(op);
-		struct domain *td = domain_target_of(v->domain, op.dom);
-		if (!td)
-			return -XEN_ESRCH;
-		return evtchn_reset(td);
+		struct domain *td;
+		rc = domain_target(v->domain, op.dom, &td);
+		return rc ? rc : evtchn_reset(td);
 	}
 	case EVTCHNOP_bind_pirq:
 	case EVTCHNOP_bind_ipi:

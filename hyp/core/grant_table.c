@@ -243,9 +243,9 @@ static long query_size(struct vcpu *v, uint64_t uop)
 
 	if (copy_from_guest(&op, uop, sizeof(op)))
 		return -XEN_EFAULT;
-	d = domain_target_of(v->domain, op.dom);
-	if (!d) {
-		op.status = GNTST_bad_domain;
+	int rc = domain_target(v->domain, op.dom, &d);
+	if (rc) {
+		op.status = rc == -XEN_EPERM ? GNTST_permission_denied : GNTST_bad_domain;
 	} else {
 		op.nr_frames = d->grant->nr_frames;
 		op.max_nr_frames = GNTTAB_MAX_FRAMES;
@@ -261,14 +261,14 @@ static long setup_table(struct vcpu *v, uint64_t uop)
 
 	if (copy_from_guest(&op, uop, sizeof(op)))
 		return -XEN_EFAULT;
-	d = domain_target_of(v->domain, op.dom);
-	if (!d) {
-		op.status = GNTST_bad_domain;
+	int rc = domain_target(v->domain, op.dom, &d);
+	if (rc) {
+		op.status = rc == -XEN_EPERM ? GNTST_permission_denied : GNTST_bad_domain;
 	} else if (op.nr_frames > GNTTAB_MAX_FRAMES) {
 		op.status = GNTST_general_error;
 	} else {
 		spin_lock(&d->lock);
-		int rc = grow(d->grant, op.nr_frames);
+		rc = grow(d->grant, op.nr_frames);
 		spin_unlock(&d->lock);
 		op.status = rc ? GNTST_general_error : GNTST_okay;
 		/* Translated guests get the GFN of each frame (or an invalid one). */
@@ -308,9 +308,9 @@ static long get_version(struct vcpu *v, uint64_t uop)
 
 	if (copy_from_guest(&op, uop, sizeof(op)))
 		return -XEN_EFAULT;
-	d = domain_target_of(v->domain, op.dom);
-	if (!d)
-		return -XEN_ESRCH;
+	long rc = domain_target(v->domain, op.dom, &d);
+	if (rc)
+		return rc;
 	op.version = d->grant->version;
 	return copy_to_guest(uop, &op, sizeof(op)) ? -XEN_EFAULT : 0;
 }

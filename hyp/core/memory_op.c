@@ -40,12 +40,13 @@ static long add_to_physmap(struct vcpu *v, uint64_t arg)
 {
 	struct xen_add_to_physmap op;
 	struct domain *d;
+	long rc;
 
 	if (copy_from_guest(&op, arg, sizeof(op)))
 		return -XEN_EFAULT;
-	d = domain_target_of(v->domain, op.domid);
-	if (!d)
-		return -XEN_ESRCH;
+	rc = domain_target(v->domain, op.domid, &d);
+	if (rc)
+		return rc;
 	if (op.gpfn >> (p2m_ipa_bits() - 12))
 		return -XEN_EINVAL;
 	switch (op.space) {
@@ -63,12 +64,13 @@ static long remove_from_physmap(struct vcpu *v, uint64_t arg)
 {
 	struct xen_remove_from_physmap op;
 	struct domain *d;
+	long rc;
 
 	if (copy_from_guest(&op, arg, sizeof(op)))
 		return -XEN_EFAULT;
-	d = domain_target_of(v->domain, op.domid);
-	if (!d)
-		return -XEN_ESRCH;
+	rc = domain_target(v->domain, op.domid, &d);
+	if (rc)
+		return rc;
 	if (op.gpfn >> (p2m_ipa_bits() - 12))
 		return -XEN_EINVAL;
 	spin_lock(&d->lock);
@@ -94,13 +96,14 @@ static long reservation(struct vcpu *v, uint64_t arg, bool populate)
 {
 	struct xen_memory_reservation r;
 	struct domain *d;
+	long rc;
 	uint64_t done;
 
 	if (copy_from_guest(&r, arg, sizeof(r)))
 		return -XEN_EFAULT;
-	d = domain_target_of(v->domain, r.domid);
-	if (!d)
-		return -XEN_ESRCH;
+	rc = domain_target(v->domain, r.domid, &d);
+	if (rc)
+		return rc;
 	if (r.extent_order > 9)
 		return -XEN_EINVAL;
 	if (!d->direct_mapped)

@@ -103,10 +103,11 @@ struct domain *domain_lookup(domid_t id);
 struct domain *domain_from_guest_id(struct domain *caller, domid_t id);
 /*
  * The domain a guest names as the target of an operation: itself (DOMID_SELF
- * or its own id), or any domain when the caller is the control domain.
- * NULL when there is no such domain or the caller may not act on it.
+ * or its own id), or any domain when the caller is the control domain. As on
+ * Xen: -XEN_ESRCH when there is no such domain, -XEN_EPERM when the caller
+ * may not act on it (*out is then NULL).
  */
-struct domain *domain_target_of(struct domain *caller, domid_t id);
+int domain_target(struct domain *caller, domid_t id, struct domain **out);
 void domain_shutdown(struct domain *d, int reason);
 /* Free everything a domain owns; only for a domain none of whose vCPUs is loaded. */
 void domain_destroy(struct domain *d);

@@ -31,11 +31,17 @@ struct domain *domain_lookup(domid_t id)
 	return id < MAX_DOMAINS ? domains[id] : NULL;
 }
 
-struct domain *domain_target_of(struct domain *caller, domid_t id)
+int domain_target(struct domain *caller, domid_t id, struct domain **out)
 {
 	struct domain *d = id == DOMID_SELF ? caller : domain_lookup(id);
 
-	return d && d != caller && !caller->privileged ? NULL : d;
+	*out = NULL;
+	if (!d)
+		return -XEN_ESRCH;
+	if (d != caller && !caller->privileged)
+		return -XEN_EPERM;
+	*out = d;
+	return 0;
 }
 
 void domain_lock_pair(struct domain *a, struct domain *b)
