@@ -49,6 +49,7 @@ test-guests: hyp initramfs
 	@$(MAKE) -s -C tests/guests conformance
 
 test-system: hyp initramfs
+	@$(MAKE) -s -C tests/guests lifecycle
 	$(PYTHON) -m pytest -q -p no:cacheprovider tests/system
 
 bench: hyp initramfs
