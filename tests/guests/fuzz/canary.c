@@ -94,7 +94,9 @@ static void check_grants(void)
 	volatile struct grant_entry_v1 *g = rt_gnttab();
 
 	for (unsigned i = 0; i < GRANT_ENTRIES_V1_PER_FRAME; i++) {
-		uint16_t may = i == REF_RO ? GTF_reading : i == REF_RW ? GTF_reading | GTF_writing : 0;
+		uint16_t may = i == REF_RO   ? GTF_reading
+			       : i == REF_RW ? GTF_reading | GTF_writing
+					     : 0;
 		uint16_t flags = g[i].flags;
 		if ((flags & ~may) == gnt_before[i].flags && g[i].domid == gnt_before[i].domid &&
 		    g[i].frame == gnt_before[i].frame)
@@ -113,8 +115,9 @@ static void check_ports(void)
 	for (unsigned k = 0; k < 2; k++) {
 		uint32_t p = rt_scn.port[k];
 		REQUIRE_EQ(rt_evtchn_status(p, &st), 0, "status of a static port");
-		bool ok = (st.status == EVTCHNSTAT_interdomain && st.u.interdomain.dom == rt_scn.peer) ||
-			  (st.status == EVTCHNSTAT_unbound && st.u.unbound.dom == rt_scn.peer);
+		bool ok =
+		    (st.status == EVTCHNSTAT_interdomain && st.u.interdomain.dom == rt_scn.peer) ||
+		    (st.status == EVTCHNSTAT_unbound && st.u.unbound.dom == rt_scn.peer);
 		if (!ok)
 			rt_fail(__FILE__, __LINE__, "static port %u: state %u remote d%u", p,
 				st.status, st.u.unbound.dom);
@@ -153,9 +156,9 @@ static void sleep_tick(void)
 	unsigned before = *timer_count;
 	uint64_t end = rt_cntvct() + rt_cntfrq();
 
-	__asm__ volatile("msr cntv_tval_el0, %0; msr cntv_ctl_el0, %1; isb" ::"r"(
-			     rt_cntfrq() / 1000 * TIMER_MS),
-			 "r"(1ul));
+	__asm__ volatile(
+	    "msr cntv_tval_el0, %0; msr cntv_ctl_el0, %1; isb" ::"r"(rt_cntfrq() / 1000 * TIMER_MS),
+	    "r"(1ul));
 	while (*timer_count == before) {
 		if (rt_cntvct() >= end) {
 			rt_fail(__FILE__, __LINE__, "the virtual timer did not fire in 1 s");

@@ -7,15 +7,15 @@
 #include "fuzz.h"
 
 /* ---- waking up: anything that may block sleeps at most until our virtual timer ---- */
-#define GICD_CTLR	   0x0000
-#define GICR_WAKER	   0x0014
-#define GICR_SGI	   0x10000
-#define GICR_IGROUPR0	   (GICR_SGI + 0x0080)
-#define GICR_ISENABLER0	   (GICR_SGI + 0x0100)
-#define GICR_ICACTIVER0	   (GICR_SGI + 0x0380)
-#define GICR_IPRIORITYR	   (GICR_SGI + 0x0400)
-#define VTIMER_PPI	   27
-#define WAKE_MS		   2
+#define GICD_CTLR	0x0000
+#define GICR_WAKER	0x0014
+#define GICR_SGI	0x10000
+#define GICR_IGROUPR0	(GICR_SGI + 0x0080)
+#define GICR_ISENABLER0 (GICR_SGI + 0x0100)
+#define GICR_ICACTIVER0 (GICR_SGI + 0x0380)
+#define GICR_IPRIORITYR (GICR_SGI + 0x0400)
+#define VTIMER_PPI	27
+#define WAKE_MS		2
 
 static void wr32(uint64_t a, uint32_t v)
 {
@@ -138,7 +138,9 @@ extern uint32_t fz_dyn[];
 #define W  2u
 #define RW (R | W)
 #define REG(op0, op1, crn, crm, op2, rw)                                                           \
-	{(op0) << 19 | (op1) << 16 | (crn) << 12 | (crm) << 8 | (op2) << 5, rw}
+	{                                                                                          \
+		(op0) << 19 | (op1) << 16 | (crn) << 12 | (crm) << 8 | (op2) << 5, rw              \
+	}
 
 /* Encodings (Arm ARM C5.3) a guest may try; writes only where they cannot harm us. */
 static const struct {
@@ -262,11 +264,12 @@ uint64_t fz_strb(uint64_t, uint64_t), fz_stp(uint64_t, uint64_t), fz_strpre(uint
 uint64_t fz_stlr(uint64_t, uint64_t), fz_strzr(uint64_t, uint64_t), fz_dczva(uint64_t, uint64_t);
 uint64_t fz_dcivac(uint64_t, uint64_t);
 
-static uint64_t (*const loads[LOADS + 1])(uint64_t) = {
-    fz_ldr64, fz_ldr32, fz_ldrh, fz_ldrb, fz_ldrsw, fz_ldrsb,
-    fz_ldp,   fz_ldrpost, fz_ldar, fz_ldxr, fz_dccivac};
-static uint64_t (*const stores[])(uint64_t, uint64_t) = {
-    fz_str64, fz_str32, fz_strh, fz_strb, fz_stp, fz_strpre, fz_stlr, fz_strzr, fz_dczva, fz_dcivac};
+static uint64_t (*const loads[LOADS + 1])(uint64_t) = {fz_ldr64, fz_ldr32, fz_ldrh,   fz_ldrb,
+						       fz_ldrsw, fz_ldrsb, fz_ldp,    fz_ldrpost,
+						       fz_ldar,	 fz_ldxr,  fz_dccivac};
+static uint64_t (*const stores[])(uint64_t, uint64_t) = {fz_str64, fz_str32,  fz_strh, fz_strb,
+							 fz_stp,   fz_strpre, fz_stlr, fz_strzr,
+							 fz_dczva, fz_dcivac};
 
 static uint64_t target(void)
 {

@@ -62,10 +62,10 @@ uint64_t fz_safe_gpfn(uint64_t gpfn, unsigned order)
 
 uint64_t fz_gpfn(void)
 {
-	const uint64_t fixed[] = {0,	     1,		  0x100,      0x8000,	 0x10000,
-				  0x38000,   0x3ffff,	  0x80000,    0xfffff,	 0x100000,
-				  0x200000,  1ull << 27,  1ull << 28, 1ull << 36, 1ull << 52,
-				  ~0ull,     ~0ull >> 12, 0x7fffffff, 0xffffffff};
+	const uint64_t fixed[] = {0,	    1,		 0x100,	     0x8000,	 0x10000,
+				  0x38000,  0x3ffff,	 0x80000,    0xfffff,	 0x100000,
+				  0x200000, 1ull << 27,	 1ull << 28, 1ull << 36, 1ull << 52,
+				  ~0ull,    ~0ull >> 12, 0x7fffffff, 0xffffffff};
 	uint64_t g;
 
 	switch (fz_below(8)) {
@@ -144,13 +144,11 @@ uint64_t fz_ptr(void)
 
 uint64_t fz_any(void)
 {
-	const uint64_t fixed[] = {0,	      1,	  2,	      3,	  4,
-				  7,	      8,	  15,	      16,	  31,
-				  32,	      63,	  64,	      0x7f,	  0x80,
-				  0xff,	      0x100,	  0x1000,     0x7fff,	  0x7ff0,
-				  0x7ff1,     0x7ff2,	  0x7ff4,     0xffff,	  0x10000,
-				  0x7fffffff, 0x80000000, 0xffffffff, 1ull << 32, 1ull << 63,
-				  ~0ull,      ~0ull - 1};
+	const uint64_t fixed[] = {
+	    0,	     1,		 2,	     3,		 4,	     7,		 8,	 15,
+	    16,	     31,	 32,	     63,	 64,	     0x7f,	 0x80,	 0xff,
+	    0x100,   0x1000,	 0x7fff,     0x7ff0,	 0x7ff1,     0x7ff2,	 0x7ff4, 0xffff,
+	    0x10000, 0x7fffffff, 0x80000000, 0xffffffff, 1ull << 32, 1ull << 63, ~0ull,	 ~0ull - 1};
 
 	switch (fz_below(8)) {
 	case 0:
@@ -172,9 +170,9 @@ uint64_t fz_any(void)
 
 domid_t fz_domid(void)
 {
-	const domid_t fixed[] = {DOMID_SELF,	DOMID_IO, DOMID_XEN, DOMID_COW, DOMID_INVALID,
-				 DOMID_IDLE,	0,	  3,	     4,		0x7fef,
-				 0x8000,	0xffff};
+	const domid_t fixed[] = {DOMID_SELF, DOMID_IO, DOMID_XEN, DOMID_COW, DOMID_INVALID,
+				 DOMID_IDLE, 0,	       3,	  4,	     0x7fef,
+				 0x8000,     0xffff};
 
 	switch (fz_below(6)) {
 	case 0:
@@ -192,8 +190,8 @@ domid_t fz_domid(void)
 
 uint32_t fz_port(void)
 {
-	const uint32_t fixed[] = {0,  1,  2,  3,	 4,    5,    8,	   10,	       11,
-				  20, 21, 63, 64, 1023, 1024, 4095, 4096, 0x80000000, 0xffffffff};
+	const uint32_t fixed[] = {0,  1,  2,  3,    4,	  5,	8,    10,	  11,	     20,
+				  21, 63, 64, 1023, 1024, 4095, 4096, 0x80000000, 0xffffffff};
 
 	switch (fz_below(5)) {
 	case 0:

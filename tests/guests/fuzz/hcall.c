@@ -115,8 +115,8 @@ static void memory_add_to_physmap(struct call *c)
 		x->idx = fz_chance(1, 2) ? (fz.ram_base >> 12) + fz_below(64) : fz_any();
 		break;
 	default:
-		x->idx = fz_chance(3, 4) ? fz_below(4) | (fz_chance(1, 4) ? 0x80000000u : 0)
-					 : fz_any();
+		x->idx =
+		    fz_chance(3, 4) ? fz_below(4) | (fz_chance(1, 4) ? 0x80000000u : 0) : fz_any();
 		break;
 	}
 	x->gpfn = fz_safe_gpfn(fz_gpfn(), x->space == XENMAPSPACE_gmfn_range ? 16 : 0);
@@ -155,15 +155,24 @@ static void memory_acquire(struct call *c)
 
 static void memory_op(struct call *c)
 {
-	const unsigned cmds[] = {XENMEM_increase_reservation, XENMEM_decrease_reservation,
-				 XENMEM_populate_physmap,     XENMEM_add_to_physmap,
-				 XENMEM_add_to_physmap,	      XENMEM_remove_from_physmap,
-				 XENMEM_remove_from_physmap,  XENMEM_add_to_physmap_batch,
-				 XENMEM_acquire_resource,     2,
-				 3,			      4,
-				 5,			      8,
-				 9,			      11,
-				 12,			      13,
+	const unsigned cmds[] = {XENMEM_increase_reservation,
+				 XENMEM_decrease_reservation,
+				 XENMEM_populate_physmap,
+				 XENMEM_add_to_physmap,
+				 XENMEM_add_to_physmap,
+				 XENMEM_remove_from_physmap,
+				 XENMEM_remove_from_physmap,
+				 XENMEM_add_to_physmap_batch,
+				 XENMEM_acquire_resource,
+				 2,
+				 3,
+				 4,
+				 5,
+				 8,
+				 9,
+				 11,
+				 12,
+				 13,
 				 14};
 	uint64_t cmd = CMD(cmds);
 
@@ -414,9 +423,15 @@ static void evtchn_op(struct call *c)
 /* ---- sched_op: never shutdown or watchdog (fuzzer.c) ---- */
 static void sched_op(struct call *c)
 {
-	const unsigned cmds[] = {SCHEDOP_yield, SCHEDOP_yield,		 SCHEDOP_block,
-				 SCHEDOP_poll,	SCHEDOP_poll,		 SCHEDOP_remote_shutdown,
-				 SCHEDOP_remote_shutdown, SCHEDOP_shutdown_code, 7};
+	const unsigned cmds[] = {SCHEDOP_yield,
+				 SCHEDOP_yield,
+				 SCHEDOP_block,
+				 SCHEDOP_poll,
+				 SCHEDOP_poll,
+				 SCHEDOP_remote_shutdown,
+				 SCHEDOP_remote_shutdown,
+				 SCHEDOP_shutdown_code,
+				 7};
 	uint64_t cmd = CMD(cmds);
 
 	/* Compare the low half too: a handler may read the command as a 32-bit int. */
