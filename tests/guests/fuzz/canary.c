@@ -28,7 +28,7 @@ static uint64_t buf[BUF_WORDS] PAGE_ALIGNED;
 static uint64_t page_ro[512] PAGE_ALIGNED, page_other[512] PAGE_ALIGNED, page_rw[512] PAGE_ALIGNED;
 static struct grant_entry_v1 gnt_before[GRANT_ENTRIES_V1_PER_FRAME];
 static uint32_t own_port;
-static uint64_t text_sum, checks, events, timer_fired;
+static uint64_t text_sum, checks, events, timer_fired, in_use;
 extern char _head[];
 extern const uint64_t __rela_start[];
 
@@ -98,6 +98,8 @@ static void check_grants(void)
 			       : i == REF_RW ? GTF_reading | GTF_writing
 					     : 0;
 		uint16_t flags = g[i].flags;
+		if (flags & may)
+			in_use++; /* the fuzzer had the page mapped or was copying it */
 		if ((flags & ~may) == gnt_before[i].flags && g[i].domid == gnt_before[i].domid &&
 		    g[i].frame == gnt_before[i].frame)
 			continue;
@@ -185,12 +187,13 @@ void canary_main(void)
 			next_check = now + hz / 1000 * CHECK_MS;
 		}
 		if (now >= next_report) {
-			rt_printf("CANARY %s checks=%lu events=%lu timer=%lu\n",
-				  rt_failures() ? "BAD" : "ok", checks, events, timer_fired);
+			rt_printf("CANARY %s checks=%lu events=%lu timer=%lu grants_in_use=%lu\n",
+				  rt_failures() ? "BAD" : "ok", checks, events, timer_fired,
+				  in_use);
 			next_report = now + hz / 1000 * REPORT_MS;
 		}
 	}
 	check_all();
-	rt_printf("CANARY done %s checks=%lu events=%lu timer=%lu failures=%u\n",
-		  rt_failures() ? "BAD" : "ok", checks, events, timer_fired, rt_failures());
+	rt_printf("CANARY done %s checks=%lu events=%lu timer=%lu grants_in_use=%lu failures=%u\n",
+		  rt_failures() ? "BAD" : "ok", checks, events, timer_fired, in_use, rt_failures());
 }

@@ -33,6 +33,7 @@ struct fz_world {
 	/* Scratch for arguments: in our RAM, after the image, below the victim pages. */
 	uint8_t *scratch;
 	uint64_t uart, gicd, gicr, gicr_size, gnttab;
+	uint64_t foreign; /* the first extended region: room for foreign mappings */
 };
 extern struct fz_world fz;
 #define FZ_SCRATCH_SIZE (256 * 1024)

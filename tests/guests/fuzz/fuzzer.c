@@ -80,8 +80,9 @@ uint64_t fz_gpfn(void)
 	case 4:
 		g = (fz.ram_end >> 12) + fz_below(3);
 		break;
-	case 5:
-		g = fz.gnttab ? (fz.gnttab >> 12) + fz_below(4) : 0;
+	case 5: /* where grants are meant to be mapped: an extended region, the grant window */
+		g = fz_chance(2, 3) ? (fz.foreign >> 12) + fz_below(16)
+				    : (fz.gnttab >> 12) + fz_below(4);
 		break;
 	case 6:
 		g = fz_below(1ull << 28);
@@ -174,14 +175,17 @@ domid_t fz_domid(void)
 				 DOMID_IDLE, 0,	       3,	  4,	     0x7fef,
 				 0x8000,     0xffff};
 
-	switch (fz_below(6)) {
+	switch (fz_below(8)) {
 	case 0:
 	case 1:
-		return fz.canary;
 	case 2:
-		return fz.self;
+		return fz.canary;
 	case 3:
+		return fz.self;
 	case 4:
+		return DOMID_SELF;
+	case 5:
+	case 6:
 		return FZ_PICK(fixed);
 	default:
 		return (domid_t)fz_rand();
@@ -320,6 +324,7 @@ static void world_init(void)
 	fz.gicr = rt_plat.gicr;
 	fz.gicr_size = rt_plat.gicr_size;
 	fz.gnttab = rt_plat.gnttab.base;
+	fz.foreign = rt_plat.nr_ext ? rt_plat.ext[0].base : fz.gnttab;
 	if (!rt_plat.nr_banks || rt_plat.image_start < fz.ram_base ||
 	    fz.victim + 4 * mib > fz.ram_end)
 		rt_error("the fuzzer needs its image at the start of a bank of >= 8 MiB");

@@ -508,7 +508,17 @@ static void build(struct call *c)
 {
 	const uint64_t beyond[] = {64, 65, 127, 128, 0x1000, 0xffffffff, 1ull << 32 | 17, ~0ull};
 
-	c->nr = fz_chance(1, 16) ? FZ_PICK(beyond) : fz_below(64);
+	/* Mostly what a hypervisor implements for Arm guests, then every number and beyond. */
+	const uint64_t implemented[] = {
+	    HYPERVISOR_memory_op,	 HYPERVISOR_memory_op,	      HYPERVISOR_xen_version,
+	    HYPERVISOR_console_io,	 HYPERVISOR_grant_table_op,   HYPERVISOR_grant_table_op,
+	    HYPERVISOR_grant_table_op,	 HYPERVISOR_vm_assist,	      HYPERVISOR_vcpu_op,
+	    HYPERVISOR_sched_op,	 HYPERVISOR_event_channel_op, HYPERVISOR_event_channel_op,
+	    HYPERVISOR_event_channel_op, HYPERVISOR_physdev_op,	      HYPERVISOR_hvm_op,
+	    HYPERVISOR_platform_op,	 HYPERVISOR_sysctl,	      HYPERVISOR_domctl};
+	unsigned r = (unsigned)fz_below(16);
+
+	c->nr = r < 10 ? FZ_PICK(implemented) : r < 15 ? fz_below(64) : FZ_PICK(beyond);
 	if (c->nr == HYPERVISOR_multicall) /* a multicall of its own: fz_multicall() */
 		c->nr = HYPERVISOR_xen_version;
 	for (unsigned i = 0; i < 5; i++)
