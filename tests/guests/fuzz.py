@@ -81,6 +81,8 @@ def one_seed(args, hyp_image, base_dtb, seed, logs):
              f"canary_ms={ms + CANARY_EXTRA_S * 1000} progress={args.progress}")
     if args.trace is not None:
         extra += f" trace={args.trace}"
+    if args.hyp == "xen":
+        extra += " odd_hvc=0"  # Xen 4.17 crashes a domain on HVC #imm other than 0/0xEA1
     log = logs / f"fuzz-{args.hyp}-{seed}.log"
     dtb = fuzz_dtb(base_dtb, args.image, log.with_suffix(".dtb"), extra)
     argv = qemu.command(hyp_image, smp=run.SCENARIO_SMP, dtb=dtb, dom0_kernel=args.image,

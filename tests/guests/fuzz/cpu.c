@@ -218,6 +218,8 @@ static uint32_t dyn_insn(void)
 	unsigned i = (unsigned)fz_below(sizeof(regs) / sizeof(regs[0]));
 	unsigned kind = (unsigned)fz_below(10);
 
+	if (kind == 0 && !fz.odd_hvc)
+		kind = 2;
 	if (kind == 0) { /* HVC with an immediate that is neither PSCI nor a hypercall */
 		uint32_t imm = (uint32_t)fz_below(0x10000);
 		if (imm == 0 || imm == XEN_HYPERCALL_TAG)

@@ -34,6 +34,8 @@ struct fz_world {
 	uint8_t *scratch;
 	uint64_t uart, gicd, gicr, gicr_size, gnttab;
 	uint64_t foreign; /* the first extended region: room for foreign mappings */
+	/* HVC with other immediates: Punt injects an UNDEF, Xen 4.17 crashes the domain. */
+	bool odd_hvc;
 };
 extern struct fz_world fz;
 #define FZ_SCRATCH_SIZE (256 * 1024)

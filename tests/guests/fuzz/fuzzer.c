@@ -362,6 +362,7 @@ void fuzzer_main(void)
 	uint64_t ms = arg_or("fuzz_ms", 20000), every = arg_or("progress", 2000);
 
 	trace_from = (uint32_t)arg_or("trace", ~0u);
+	fz.odd_hvc = arg_or("odd_hvc", 1) != 0;
 	world_init();
 	rt_irq_off(); /* the runtime's upcall would read a shared_info we may move */
 	rt_map_high();
