@@ -10,7 +10,7 @@ BENCH_ARGS ?=
 DEFCONFIG ?= defconfig
 
 .PHONY: all deps fetch initramfs hyp hyp-minimal run test test-unit test-xenstored \
-	test-system test-guests bench fuzz defconfig menuconfig check clean distclean
+	test-system test-guests test-fuzz bench fuzz defconfig menuconfig check clean distclean
 
 all: hyp hyp-minimal
 
@@ -37,7 +37,7 @@ run: hyp initramfs
 	$(PYTHON) scripts/qemu.py --hyp punt --smp $(SMP) $(QEMU_ARGS)
 
 test: hyp hyp-minimal initramfs fetch
-	@$(MAKE) --no-print-directory check test-unit test-xenstored test-guests test-system
+	@$(MAKE) --no-print-directory check test-unit test-xenstored test-guests test-fuzz test-system
 
 test-unit: deps
 	@$(MAKE) -s -C tests/unit test
@@ -47,6 +47,10 @@ test-xenstored: deps
 
 test-guests: hyp initramfs
 	@$(MAKE) -s -C tests/guests conformance
+
+# The hostile-guest fuzzer against Punt: a fixed seed list, about a minute.
+test-fuzz: hyp
+	@$(MAKE) -s -C tests/guests PYTHON=$(PYTHON) fuzz-short
 
 test-system: hyp initramfs
 	@$(MAKE) -s -C tests/guests lifecycle
@@ -58,8 +62,10 @@ bench: hyp initramfs
 	@$(MAKE) -s -C tests/guests PYTHON=$(PYTHON) bench
 	@$(MAKE) -s -C tools/xenstored O=$(BUILD)/xenstored bench
 
-fuzz: deps
+# Long runs: xenstored's fuzzer, then the hostile guest (FUZZ_SEEDS seeds, FUZZ_TIME seconds).
+fuzz: deps hyp
 	@$(MAKE) -s -C tools/xenstored O=$(BUILD)/xenstored fuzz
+	@$(MAKE) -s -C tests/guests PYTHON=$(PYTHON) fuzz
 
 check: deps
 	@scripts/check-style.sh

@@ -195,6 +195,13 @@ static void build_tables(void)
 		map_low_normal(rt_plat.gnttab.base, rt_plat.gnttab.size);
 }
 
+void rt_map_high(void)
+{
+	for (unsigned i = 4; i < 512; i++)
+		l1[i] = normal_block(i * GIB);
+	__asm__ volatile("dsb ishst; tlbi vmalle1; dsb ish; isb" ::: "memory");
+}
+
 struct rt_mmu_regs {
 	uint64_t mair, tcr, ttbr0, sctlr;
 };
@@ -240,6 +247,8 @@ static const char *const kind_names[16] = {
     "sync/lower32", "irq/lower32", "fiq/lower32", "serror/lower32",
 };
 
+rt_fault_hook_fn rt_fault_hook;
+
 void rt_exception(uint64_t kind, uint64_t *frame)
 {
 	uint64_t esr, far;
@@ -249,6 +258,8 @@ void rt_exception(uint64_t kind, uint64_t *frame)
 		return;
 	}
 	__asm__ volatile("mrs %0, esr_el1; mrs %1, far_el1" : "=r"(esr), "=r"(far));
+	if (rt_fault_hook && rt_fault_hook(kind, frame, esr, far))
+		return;
 	rt_printf("unexpected exception %s: ESR=%#lx (EC %#lx) FAR=%#lx ELR=%#lx (image offset "
 		  "%#lx) x0=%#lx x30=%#lx\n",
 		  kind_names[kind & 15], esr, esr >> 26, far, frame[31],

@@ -246,6 +246,18 @@ uint64_t rt_foreign_area(void);
 bool rt_arg(const char *key, char *buf, size_t len);
 bool rt_arg_u64(const char *key, uint64_t *out);
 
+/*
+ * ---- hostile guests (tests/guests/fuzz) ----
+ * rt_fault_hook, when set, sees every synchronous exception and SError the runtime takes
+ * (not IRQs) first: it returns true when it handled it (e.g. moved ELR, frame[31], past a
+ * probe that was expected to fault) and the runtime returns to the guest; false reports it as
+ * a CRASH. frame[] holds x0..x30, then ELR, then SPSR.
+ */
+typedef bool (*rt_fault_hook_fn)(uint64_t kind, uint64_t *frame, uint64_t esr, uint64_t far);
+extern rt_fault_hook_fn rt_fault_hook;
+/* Map every GiB from 4 GiB to 512 GiB in stage 1 as Normal memory, identity (VA = IPA). */
+void rt_map_high(void);
+
 /* ---- misc ---- */
 void *memset(void *d, int c, size_t n);
 void *memcpy(void *d, const void *s, size_t n);
