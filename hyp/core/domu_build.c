@@ -158,6 +158,11 @@ int domu_build(const struct domu_config *c, domid_t id, char *err, size_t errlen
 	}
 	configs[id] = *c;
 	d->evtchn_intid = GUEST_EVTCHN_PPI;
+	cpumask_t aff = c->sched_affinity;
+	if (!cpumask_weight(&aff, CONFIG_NR_CPUS))
+		cpumask_first_n(&aff, nr_pcpus);
+	if (sched_domain_configure(d, c->sched_weight, c->sched_cap, &aff, err, errlen))
+		goto fail;
 	if (allocate_ram(d, c->mem_bytes)) {
 		fmt_snprintf(err, errlen, "cannot allocate %lu MiB (%lu MiB free)",
 			     c->mem_bytes >> 20, page_alloc_free_pages() >> 8);

@@ -11,6 +11,7 @@
 
 #include <public/xen.h>
 #include <punt/bootinfo.h>
+#include <punt/cpumask.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -29,6 +30,10 @@ struct domu_config {
 	unsigned nr_spis;
 	struct boot_region kernel, ramdisk, dtb;
 	const char *bootargs;
+	/* Punt properties (Xen's binding has none): punt,sched-weight/-cap/-affinity. */
+	unsigned sched_weight;
+	unsigned sched_cap;
+	cpumask_t sched_affinity; /* empty: every CPU */
 };
 
 /* Parse one xen,domain node; 0, or -1 with a message naming the problem. */
