@@ -208,7 +208,7 @@ void sched_runstate(struct vcpu *v, struct vcpu_runstate_info *out)
 static void set_state(struct cpu_sched *c, struct vcpu *v, enum vcpu_run_state s, uint64_t now)
 {
 	v->state = s;
-	sched_set_runnable(&c->rq, &v->sched, s == VCPU_RUNNABLE);
+	sched_set_runnable(&c->rq, &v->sched, s == VCPU_RUNNABLE, now);
 	runstate_update(v, now);
 }
 

@@ -10,8 +10,9 @@
 
 const char sched_policy_name[] = "round robin";
 
-void sched_set_runnable(struct runq *rq, struct sched_unit *u, bool runnable)
+void sched_set_runnable(struct runq *rq, struct sched_unit *u, bool runnable, uint64_t now)
 {
+	(void)now;
 	if (u->runnable == runnable)
 		return;
 	u->runnable = runnable;

@@ -69,16 +69,22 @@ static bool budget_left(const struct sched_dom *sd, uint64_t now)
 	return __atomic_load_n(&sd->budget_ns, __ATOMIC_RELAXED) > 0;
 }
 
-void sched_set_runnable(struct runq *rq, struct sched_unit *u, bool runnable)
+static void advance_min_vtime(struct runq *rq);
+
+void sched_set_runnable(struct runq *rq, struct sched_unit *u, bool runnable, uint64_t now)
 {
 	if (u->runnable == runnable)
 		return;
-	u->runnable = runnable;
 	u->yielded = false;
 	if (!runnable) {
+		u->runnable = false;
 		rq->nr_runnable--;
 		return;
 	}
+	/* The queue's minimum must include what the running unit has used so far. */
+	sched_charge(rq, now);
+	advance_min_vtime(rq);
+	u->runnable = true;
 	rq->nr_runnable++;
 	uint64_t floor = rq->min_vtime > WAKE_CREDIT_NS ? rq->min_vtime - WAKE_CREDIT_NS : 0;
 	if (u->vtime < floor)

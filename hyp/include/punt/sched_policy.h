@@ -68,8 +68,11 @@ void runq_init(struct runq *rq, unsigned cpu);
 void runq_add(struct runq *rq, struct sched_unit *u);
 void runq_remove(struct runq *rq, struct sched_unit *u);
 
-/* u became runnable (true) or stopped wanting a CPU (blocked, offline). */
-void sched_set_runnable(struct runq *rq, struct sched_unit *u, bool runnable);
+/*
+ * u became runnable (true) or stopped wanting a CPU (blocked, offline) at
+ * `now`; rq->curr is charged up to now first.
+ */
+void sched_set_runnable(struct runq *rq, struct sched_unit *u, bool runnable, uint64_t now);
 /* Account the time rq->curr ran since it was chosen or last charged. */
 void sched_charge(struct runq *rq, uint64_t now);
 /*
