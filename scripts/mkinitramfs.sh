@@ -71,6 +71,15 @@ reboot)
 	echo "PUNT-INIT: reboot"
 	reboot -f
 	;;
+spin)
+	# CPU-bound for the scheduler tests: every 2 seconds, the uptime and the CPU
+	# times (steal comes from Xen's runstate area) while a loop burns the CPU.
+	(while :; do :; done) &
+	while :; do
+		sleep 2
+		echo "PUNT-STAT: $(cut -d' ' -f1 /proc/uptime) $(head -1 /proc/stat)"
+	done
+	;;
 "" | shell) ;;
 *) echo "PUNT-INIT: unknown punt.test=$action" ;;
 esac

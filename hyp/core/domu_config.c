@@ -94,8 +94,7 @@ static int parse_sched(const void *fdt, int node, struct domu_config *c, char *e
 {
 	if (sched_u32(fdt, node, "punt,sched-weight", SCHED_DEFAULT_WEIGHT, &c->sched_weight,
 		      check_weight, err, errlen) ||
-	    sched_u32(fdt, node, "punt,sched-cap", 0, &c->sched_cap, sched_check_cap, err,
-		      errlen))
+	    sched_u32(fdt, node, "punt,sched-cap", 0, &c->sched_cap, sched_check_cap, err, errlen))
 		return -1;
 	cpumask_clear(&c->sched_affinity);
 	if (!fdt_prop(fdt, node, "punt,sched-affinity", NULL))

@@ -85,16 +85,18 @@ int sched_domain_configure(struct domain *d, uint64_t weight, uint64_t cap,
 	const char *why = sched_check_weight(weight);
 	cpumask_t aff = *affinity;
 
-	if (!why)
-		why = sched_check_cap(cap, nr_pcpus);
 	if (why) {
-		fmt_snprintf(err, errlen, "%s", why);
+		fmt_snprintf(err, errlen, "weight = %lu: %s", weight, why);
+		return -1;
+	}
+	if ((why = sched_check_cap(cap, nr_pcpus))) {
+		fmt_snprintf(err, errlen, "cap = %lu: %s", cap, why);
 		return -1;
 	}
 	for (unsigned c = nr_pcpus; c < CONFIG_NR_CPUS; c++) {
 		if (cpumask_test(&aff, c)) {
-			fmt_snprintf(err, errlen, "affinity names CPU %u, but there are only %u",
-				     c, nr_pcpus);
+			fmt_snprintf(err, errlen, "affinity names CPU %u, but there are only %u", c,
+				     nr_pcpus);
 			return -1;
 		}
 	}
@@ -124,7 +126,7 @@ static int runstate_of(const struct vcpu *v)
 	switch (v->state) {
 	case VCPU_RUNNABLE:
 		return cpu_sched[v->sched.cpu].rq.curr == &v->sched ? RUNSTATE_running
-								     : RUNSTATE_runnable;
+								    : RUNSTATE_runnable;
 	case VCPU_BLOCKED:
 		return RUNSTATE_blocked;
 	default:
@@ -229,8 +231,7 @@ static struct cpu_sched *place(struct cpu_sched *c, struct vcpu *v)
 	unsigned target = sched_place(&v->sched, runqs, nr_pcpus);
 	struct cpu_sched *t = &cpu_sched[target];
 
-	if (target == c->rq.cpu || target >= nr_pcpus || v->sched.loaded ||
-	    c->rq.curr == &v->sched)
+	if (target == c->rq.cpu || target >= nr_pcpus || v->sched.loaded || c->rq.curr == &v->sched)
 		return c;
 	if (target > c->rq.cpu)
 		spin_lock(&t->lock);
@@ -545,8 +546,8 @@ static void dump_runqueues(void)
 		struct vcpu *cur = vcpu_of(c->rq.curr);
 		if (cur)
 			fmt_snprintf(line, sizeof(line), "d%uv%u", cur->domain->id, cur->id);
-		printk("CPU %u: %u runnable, min vtime %lu us, running %s\n", i,
-		       c->rq.nr_runnable, c->rq.min_vtime / 1000, cur ? line : "nothing (idle)");
+		printk("CPU %u: %u runnable, min vtime %lu us, running %s\n", i, c->rq.nr_runnable,
+		       c->rq.min_vtime / 1000, cur ? line : "nothing (idle)");
 		for (struct sched_unit *u = c->rq.head; u; u = u->next) {
 			struct vcpu *v = vcpu_of(u);
 			const struct vcpu_runstate_info *r = &v->runstate;

@@ -81,8 +81,7 @@ unsigned sched_busiest(struct runq *const *rqs, unsigned nr, unsigned idle_cpu)
 	return nr;
 }
 
-struct sched_unit *sched_steal_candidate(const struct runq *src, unsigned dst_cpu,
-					 uint64_t now)
+struct sched_unit *sched_steal_candidate(const struct runq *src, unsigned dst_cpu, uint64_t now)
 {
 	(void)src;
 	(void)dst_cpu;

@@ -2,8 +2,7 @@
 /* Run queue plumbing shared by every policy (sched_policy.h). */
 #include <punt/sched_policy.h>
 
-void sched_dom_init(struct sched_dom *sd, unsigned weight, unsigned cap,
-		    const cpumask_t *affinity)
+void sched_dom_init(struct sched_dom *sd, unsigned weight, unsigned cap, const cpumask_t *affinity)
 {
 	sd->weight = weight;
 	sd->cap = cap;

@@ -42,9 +42,8 @@ static void budget_refresh(struct sched_dom *sd, uint64_t now)
 	uint64_t period = period_of(now);
 	uint64_t seen = __atomic_load_n(&sd->budget_period, __ATOMIC_ACQUIRE);
 
-	if (seen == period ||
-	    !__atomic_compare_exchange_n(&sd->budget_period, &seen, period, false,
-					 __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
+	if (seen == period || !__atomic_compare_exchange_n(&sd->budget_period, &seen, period, false,
+							   __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
 		return;
 	int64_t old = __atomic_load_n(&sd->budget_ns, __ATOMIC_RELAXED);
 	int64_t debt = old < 0 ? old : 0;
@@ -237,8 +236,7 @@ unsigned sched_busiest(struct runq *const *rqs, unsigned nr, unsigned idle_cpu)
 	return best;
 }
 
-struct sched_unit *sched_steal_candidate(const struct runq *src, unsigned dst_cpu,
-					 uint64_t now)
+struct sched_unit *sched_steal_candidate(const struct runq *src, unsigned dst_cpu, uint64_t now)
 {
 	struct sched_unit *best = NULL;
 
@@ -267,6 +265,6 @@ void sched_migrate(struct runq *src, struct runq *dst, struct sched_unit *u)
 int sched_describe(const struct sched_unit *u, char *buf, unsigned size)
 {
 	return fmt_snprintf(buf, size, "weight %u cap %u%% vtime %lu.%03lu ms ran %lu ms",
-			    u->dom->weight, u->dom->cap, u->vtime / 1000000,
-			    u->vtime / 1000 % 1000, u->runtime_ns / 1000000);
+			    u->dom->weight, u->dom->cap, u->vtime / 1000000, u->vtime / 1000 % 1000,
+			    u->runtime_ns / 1000000);
 }

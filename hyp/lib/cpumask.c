@@ -79,9 +79,10 @@ void cpumask_format(const cpumask_t *m, unsigned limit, char *buf, size_t size)
 		unsigned last = c;
 		while (last + 1 < limit && cpumask_test(m, last + 1))
 			last++;
-		int n = last == c ? fmt_snprintf(buf + used, size - used, "%s%u", used ? "," : "", c)
-				  : fmt_snprintf(buf + used, size - used, "%s%u-%u",
-						 used ? "," : "", c, last);
+		int n = last == c
+			    ? fmt_snprintf(buf + used, size - used, "%s%u", used ? "," : "", c)
+			    : fmt_snprintf(buf + used, size - used, "%s%u-%u", used ? "," : "", c,
+					   last);
 		if (n < 0 || (size_t)n >= size - used)
 			return;
 		used += (size_t)n;

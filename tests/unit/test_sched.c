@@ -98,7 +98,7 @@ static void equal_weights_alternate_by_slices(void **state)
 	sched_set_runnable(&s.rq[0], b, true, s.now);
 	run_cpu(0, 1000 * MS);
 	uint64_t diff = a->runtime_ns > b->runtime_ns ? a->runtime_ns - b->runtime_ns
-						       : b->runtime_ns - a->runtime_ns;
+						      : b->runtime_ns - a->runtime_ns;
 	if (diff > SLICE)
 		fail_msg("expected equal shares within one slice, got %lu and %lu ms",
 			 a->runtime_ns / MS, b->runtime_ns / MS);
@@ -400,8 +400,7 @@ int main(void)
 	    cmocka_unit_test_setup(idle_cpu_pulls_only_what_its_affinity_allows, setup),
 	    cmocka_unit_test_setup(busiest_ignores_the_idle_cpu_and_running_units, setup),
 	    cmocka_unit_test_setup(migration_keeps_the_place_relative_to_the_queue, setup),
-	    cmocka_unit_test_setup(idle_cpu_pulling_work_keeps_both_cpus_busy,
-				   setup),
+	    cmocka_unit_test_setup(idle_cpu_pulling_work_keeps_both_cpus_busy, setup),
 	    cmocka_unit_test_setup(configuration_checks_name_the_problem, setup),
 	    cmocka_unit_test_setup(cpu_lists_parse_and_print, setup),
 	};

@@ -49,9 +49,9 @@ struct vcpu {
 	unsigned id;
 	unsigned pcpu; /* the physical CPU whose run queue it is on (= sched.cpu) */
 	enum vcpu_run_state state;
-	bool needs_load; /* registers were reset while off the CPU */
+	bool needs_load;	 /* registers were reset while off the CPU */
 	struct sched_unit sched; /* sched.loaded: its registers are on `pcpu` */
-	struct cpu_regs regs; /* general registers while not in the frame */
+	struct cpu_regs regs;	 /* general registers while not in the frame */
 	struct arch_vcpu arch;
 
 	/* PV state (protected by domain->lock) */

@@ -20,10 +20,10 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#define SCHED_DEFAULT_WEIGHT 256
-#define SCHED_MAX_WEIGHT     65535
-#define SCHED_MAX_CAP	     (100 * CONFIG_NR_CPUS) /* percent of one CPU */
-#define SCHED_CAP_PERIOD_NS  10000000UL		/* budgets are given back every 10 ms */
+#define SCHED_DEFAULT_WEIGHT   256
+#define SCHED_MAX_WEIGHT       65535
+#define SCHED_MAX_CAP	       (100 * CONFIG_NR_CPUS) /* percent of one CPU */
+#define SCHED_CAP_PERIOD_NS    10000000UL	      /* budgets are given back every 10 ms */
 #define SCHED_DEFAULT_SLICE_MS 10
 #define SCHED_MAX_SLICE_MS     1000
 
@@ -40,12 +40,12 @@ struct sched_dom {
 struct sched_unit {
 	struct sched_unit *next; /* in its runq */
 	struct sched_dom *dom;
-	unsigned cpu;	   /* the runq it is on */
-	bool runnable;	   /* wants a CPU (running or waiting) */
-	bool yielded;	   /* step aside once for the others */
-	bool loaded;	   /* registers on a CPU: cannot move to another */
-	uint64_t vtime;	   /* ns run, scaled by SCHED_DEFAULT_WEIGHT / weight */
-	uint64_t run_start; /* when it last started running or was charged */
+	unsigned cpu;	     /* the runq it is on */
+	bool runnable;	     /* wants a CPU (running or waiting) */
+	bool yielded;	     /* step aside once for the others */
+	bool loaded;	     /* registers on a CPU: cannot move to another */
+	uint64_t vtime;	     /* ns run, scaled by SCHED_DEFAULT_WEIGHT / weight */
+	uint64_t run_start;  /* when it last started running or was charged */
 	uint64_t runtime_ns; /* total, for the debug key */
 };
 
@@ -58,8 +58,7 @@ struct runq {
 };
 
 /* Set up a domain's parameters; weight and cap must be in range. */
-void sched_dom_init(struct sched_dom *sd, unsigned weight, unsigned cap,
-		    const cpumask_t *affinity);
+void sched_dom_init(struct sched_dom *sd, unsigned weight, unsigned cap, const cpumask_t *affinity);
 /* Checks for configuration: NULL if good, else what is wrong. */
 const char *sched_check_weight(uint64_t weight);
 const char *sched_check_cap(uint64_t cap, unsigned nr_cpus);
@@ -94,8 +93,7 @@ unsigned sched_place(const struct sched_unit *u, struct runq *const *rqs, unsign
 /* The queue an idle CPU should pull from, or nr when none has work to spare for it. */
 unsigned sched_busiest(struct runq *const *rqs, unsigned nr, unsigned idle_cpu);
 /* A waiting unit of src that may run on dst_cpu, best first; NULL if none. */
-struct sched_unit *sched_steal_candidate(const struct runq *src, unsigned dst_cpu,
-					 uint64_t now);
+struct sched_unit *sched_steal_candidate(const struct runq *src, unsigned dst_cpu, uint64_t now);
 /* Move u between queues (both locked). */
 void sched_migrate(struct runq *src, struct runq *dst, struct sched_unit *u);
 
