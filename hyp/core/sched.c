@@ -383,8 +383,12 @@ static struct vcpu *choose(struct cpu_sched *c, uint64_t now)
 	struct runq *rq = &c->rq;
 	struct sched_unit *cur = rq->curr;
 
-	if (cur && cur->runnable && !c->need_resched && (!c->until || now < c->until))
+	if (cur && cur->runnable && !c->need_resched && (!c->until || now < c->until)) {
+		/* It ran alone with no slice; others woke without preempting: slice starts now. */
+		if (!c->until && rq->nr_runnable > 1)
+			c->until = now + slice_ns;
 		return vcpu_of(cur);
+	}
 	c->need_resched = false;
 	sched_charge(rq, now);
 	struct sched_unit *next = sched_pick(rq, now, slice_ns, &c->until);

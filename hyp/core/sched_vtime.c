@@ -46,9 +46,10 @@ static void budget_refresh(struct sched_dom *sd, uint64_t now)
 							   __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
 		return;
 	int64_t old = __atomic_load_n(&sd->budget_ns, __ATOMIC_RELAXED);
-	int64_t debt = old < 0 ? old : 0;
-	if (debt < -quota_ns(sd))
-		debt = -quota_ns(sd);
+	/* Repay up to a whole period: timer latency can overrun a small budget several times. */
+	int64_t debt = old < 0 ? old : 0, max_debt = (int64_t)SCHED_CAP_PERIOD_NS + quota_ns(sd);
+	if (debt < -max_debt)
+		debt = -max_debt;
 	__atomic_add_fetch(&sd->budget_ns, quota_ns(sd) + debt - old, __ATOMIC_RELAXED);
 }
 

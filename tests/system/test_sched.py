@@ -154,3 +154,23 @@ def test_a_cap_holds_a_spinning_guest_to_its_percent_and_bad_values_stop_only_th
     share = guest_share(run.text_since(mark), capped)
     print(f"capped guest's share: {share:.3f}")
     assert 0.225 <= share <= 0.275, f"expected a share within 10% of 0.25, got {share:.3f}"
+
+
+def test_dom0_scheduling_boot_arguments_apply_and_a_bad_one_stops_the_boot(boot):
+    run = boot.start("punt", smp=2, append_hyp="sched_slice_ms=5 dom0_sched_weight=512 "
+                                                "dom0_sched_affinity=1")
+    run.expect(r"Scheduler: .*, slice 5 ms$", 60, "the slice from sched_slice_ms")
+    run.expect(r"PUNT-INIT: reached$", BOOT_TIMEOUT, "dom0's init")
+    run.wait_quiet(2, 30)
+    run.send(SWITCH)
+    run.expect(r"Serial input to Punt", 30, "the input focus to move to Punt")
+    run.send("r")
+    run.expect(r"^\(punt\) CPU 0: ", 30, "the run queue dump")
+    run.expect(r"^\(punt\) CPU 1: ", 30, "CPU 1's queue")
+    for vcpu in (0, 1):
+        match, _ = run.expect(r"^\(punt\)   d0v(\d) .*weight (\d+)", 30, "dom0's vCPUs on CPU 1")
+        assert match.group(2) == "512", f"expected weight 512, got {match.group(0)}"
+
+    bad = boot.start("punt", smp=2, append_hyp="dom0_sched_cap=half")
+    match, _ = bad.expect(r"boot error: (.*)$", 60, "a boot error for dom0_sched_cap=half")
+    assert "dom0_sched_cap=half is not a decimal number" in match.group(1), match.group(1)
