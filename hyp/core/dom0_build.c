@@ -318,10 +318,11 @@ static int dom0_sched(struct domain *d, const char *cmdline, char *err, size_t e
 		return -1;
 	}
 	char why[96];
-	if (sched_domain_configure(d, weight, cap, &aff, why, sizeof(why))) {
+	if (sched_domain_check(weight, cap, &aff, why, sizeof(why))) {
 		fmt_snprintf(err, errlen, "dom0: scheduling boot arguments: %s", why);
 		return -1;
 	}
+	sched_domain_apply(d, weight, cap, &aff);
 	return 0;
 }
 

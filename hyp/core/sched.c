@@ -79,8 +79,8 @@ void sched_configure(const char *cmdline)
 	printk("Scheduler: %s, slice %lu ms\n", sched_policy_name, slice_ns / 1000000);
 }
 
-int sched_domain_configure(struct domain *d, uint64_t weight, uint64_t cap,
-			   const cpumask_t *affinity, char *err, size_t errlen)
+int sched_domain_check(uint64_t weight, uint64_t cap, const cpumask_t *affinity, char *err,
+		       size_t errlen)
 {
 	const char *why = sched_check_weight(weight);
 	cpumask_t aff = *affinity;
@@ -104,8 +104,12 @@ int sched_domain_configure(struct domain *d, uint64_t weight, uint64_t cap,
 		fmt_snprintf(err, errlen, "affinity names no CPU");
 		return -1;
 	}
-	sched_dom_init(&d->sched, (unsigned)weight, (unsigned)cap, &aff);
 	return 0;
+}
+
+void sched_domain_apply(struct domain *d, uint64_t weight, uint64_t cap, const cpumask_t *affinity)
+{
+	sched_dom_init(&d->sched, (unsigned)weight, (unsigned)cap, affinity);
 }
 
 static struct cpu_sched *lock_vcpu(struct vcpu *v)

@@ -25,9 +25,11 @@ struct vcpu;
 void sched_init_cpu(void);
 /* Read the scheduler's boot arguments (sched_slice_ms). */
 void sched_configure(const char *cmdline);
-/* Set a domain's weight, cap and hard affinity before its vCPUs are added; -1 with a message. */
-int sched_domain_configure(struct domain *d, uint64_t weight, uint64_t cap,
-			   const cpumask_t *affinity, char *err, size_t errlen);
+/* Whether weight, cap and hard affinity are valid on this machine: 0, or -1 with a message. */
+int sched_domain_check(uint64_t weight, uint64_t cap, const cpumask_t *affinity, char *err,
+		       size_t errlen);
+/* Set a domain's (checked) parameters before its vCPUs are added. */
+void sched_domain_apply(struct domain *d, uint64_t weight, uint64_t cap, const cpumask_t *affinity);
 void sched_add_vcpu(struct vcpu *v, unsigned pcpu);
 void sched_remove_vcpu(struct vcpu *v);
 /* Blocked or offline -> runnable; makes its physical CPU look again. */
