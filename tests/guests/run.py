@@ -7,11 +7,18 @@ Each build/guests/NAME.Image is booted on both hypervisors with the shared QEMU 
 FAILURE|ERROR" (or CRASH from its exception vectors); no verdict at all counts as CRASH.
 Differences between the two must be listed, with a reason, in docs/conformance.md; the run
 fails on any unlisted difference and on any test that is not SUCCESS/SKIP on Punt unless listed.
+
+A test with a line "// domains: N" is a scenario: it boots without dom0 as N dom0less domains
+(/chosen xen,domain nodes, see scenario_dtb()), each running the same image with boot
+arguments that give its place; its verdict is the worst of the N domains' verdicts, read from
+their prefixed console lines.
 """
 
 import argparse
 import concurrent.futures
 import re
+import selectors
+import shutil
 import subprocess
 import sys
 import time
@@ -28,6 +35,24 @@ VERDICT = re.compile(r"Test result: ([A-Z]+)")
 PASSING = {"SUCCESS", "SKIP"}
 HYPERVISORS = ("punt", "xen")
 SMP_MARK = re.compile(r"^//\s*smp:\s*(\d+)\s*$", re.MULTILINE)
+DOMAINS_MARK = re.compile(r"^//\s*domains:\s*(\d+)\s*$", re.MULTILINE)
+# How each hypervisor prefixes a domU's console lines (its emulated UART): Punt "(dN) ",
+# Xen 4.17 "(XEN) DOMN: " (vpl011.c prints a whole line for any domain without input focus;
+# with no dom0 the focus is on the absent domain 0, so every domU line is prefixed).
+DOMU_LINE = {"punt": re.compile(r"^\(d(\d+)\) (.*)$"),
+             "xen": re.compile(r"^\(XEN\) DOM(\d+): (.*)$")}
+# Boot-time failures after which no domain will say anything: stop at once.
+BOOT_FAILED = re.compile(r"Panic on CPU|\): not started: ")
+SEVERITY = ("SUCCESS", "SKIP", "FAILURE", "ERROR", "CRASH")
+SCENARIO_SMP = 2
+# Debian's Xen boots with XSM SILO on Arm, which refuses any event channel or grant between
+# two domUs (-EPERM, GNTST_permission_denied); the scenarios test the ABI itself, so Xen
+# gets its default dummy policy (everything allowed between domains). Punt ignores it.
+SCENARIO_HYP_ARGS = qemu.HYP_ARGS + " xsm=dummy"
+SCENARIO_MEMORY_KIB = 32 * 1024
+# Static event channels of a pair: local ports of the even and of the odd domain.
+PAIR_PORTS = ((10, 11), (20, 21))
+PHANDLE_BASE = 0x70000000
 # After the verdict the guest powers off; give QEMU this long to exit by itself.
 POWEROFF_GRACE_S = 5
 
@@ -48,6 +73,79 @@ def smp_for(name):
     return int(m.group(1)) if m else 1
 
 
+def domains_for(name):
+    """A test is a scenario of N domains with a line '// domains: N' in its source."""
+    src = HERE / "tests" / f"{name}.c"
+    m = DOMAINS_MARK.search(src.read_text()) if src.is_file() else None
+    return int(m.group(1)) if m else 0
+
+
+def fdtput(dtb, *args):
+    subprocess.run(["fdtput", str(dtb)] + [str(a) for a in args], check=True,
+                   capture_output=True, text=True)
+
+
+def peer_of(i, n):
+    """Domains pair up by index (0-1, 2-3, ...); an odd one out has no peer (None)."""
+    j = i ^ 1
+    return j if j < n else None
+
+
+def evtchn_phandle(i, k):
+    return PHANDLE_BASE + 2 * i + k
+
+
+def scenario_bootargs(i, n):
+    peer = peer_of(i, n)
+    ports = PAIR_PORTS[i & 1]
+    return (f"rt.domains={n} rt.index={i} rt.self={i + 1} "
+            f"rt.peer={peer + 1 if peer is not None else 0} "
+            f"rt.port0={ports[0]} rt.port1={ports[1]}")
+
+
+def scenario_dtb(base_dtb, image, n, path):
+    """QEMU's DTB with dom0's modules replaced by n xen,domain nodes running `image`.
+
+    Xen 4.17 boots without dom0 ("dom0less mode") when /chosen has no dom0 kernel module,
+    and then panics on xen,enhanced = "enabled" (Xenstore needs dom0): the domains get
+    "no-xenstore", which still gives them the /hypervisor node, event channels and grants.
+    Domain ids are 1..n in node order on both hypervisors. fdtput -c inserts a node before
+    its siblings, so the nodes are created last first. Each pair is linked by two static
+    event channels (Xen's "xen,evtchn-v1" binding: <local-port phandle-of-the-peer's-node>).
+    Without a dom0 kernel line both hypervisors take their command line from
+    xen,xen-bootargs only (plain bootargs would be ignored).
+    """
+    shutil.copyfile(base_dtb, path)
+    fdtput(path, "-t", "s", "/chosen", "xen,xen-bootargs", SCENARIO_HYP_ARGS)
+    fdtput(path, "-r", f"/chosen/module@{qemu.DOM0_KERNEL_ADDR:#x}",
+           f"/chosen/module@{qemu.DOM0_INITRD_ADDR:#x}")
+    size = image.stat().st_size
+    for i in reversed(range(n)):
+        node = f"/chosen/domU{i + 1}"
+        fdtput(path, "-c", node)
+        fdtput(path, "-t", "s", node, "compatible", "xen,domain")
+        fdtput(path, "-t", "i", node, "#address-cells", 2)
+        fdtput(path, "-t", "i", node, "#size-cells", 2)
+        fdtput(path, "-t", "i", node, "memory", 0, SCENARIO_MEMORY_KIB)
+        fdtput(path, "-t", "i", node, "cpus", 1)
+        fdtput(path, "-t", "s", node, "vpl011", "")
+        fdtput(path, "-t", "s", node, "xen,enhanced", "no-xenstore")
+        peer = peer_of(i, n)
+        if peer is not None:
+            for k, port in enumerate(PAIR_PORTS[i & 1]):
+                ec = f"{node}/evtchn@{port}"
+                fdtput(path, "-c", ec)
+                fdtput(path, "-t", "s", ec, "compatible", "xen,evtchn-v1")
+                fdtput(path, "-t", "i", ec, "phandle", evtchn_phandle(i, k))
+                fdtput(path, "-t", "i", ec, "xen,evtchn", port, evtchn_phandle(peer, k))
+        module = f"{node}/module@{qemu.DOM0_KERNEL_ADDR:x}"
+        fdtput(path, "-c", module)
+        fdtput(path, "-t", "s", module, "compatible", "multiboot,kernel", "multiboot,module")
+        fdtput(path, "-t", "x", module, "reg", 0, f"{qemu.DOM0_KERNEL_ADDR:x}", 0, f"{size:x}")
+        fdtput(path, "-t", "s", module, "bootargs", scenario_bootargs(i, n))
+    return path
+
+
 def empty_initrd(images):
     """qemu.command() always loads an initrd module; the micro-guests ignore it."""
     path = images / "empty.initrd"
@@ -56,27 +154,24 @@ def empty_initrd(images):
     return path
 
 
-def boot(hyp_image, image, smp, initrd, timeout, log_path):
-    """Run one guest; return (verdict, seconds, note)."""
-    argv = qemu.command(hyp_image, smp=smp, dom0_kernel=image, dom0_initrd=initrd)
+def run_qemu(argv, timeout, finished):
+    """Run QEMU until finished(text) says how much longer to wait (seconds), or timeout.
+
+    Returns (text, note, killed): killed when QEMU was still running at the end."""
     start = time.monotonic()
-    out = []
     note = ""
     proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                             stderr=subprocess.STDOUT)
+    buf = b""
     try:
-        verdict_at = None
-        import selectors
+        done_at = None
         sel = selectors.DefaultSelector()
         sel.register(proc.stdout, selectors.EVENT_READ)
-        buf = b""
         while True:
             now = time.monotonic()
-            limit = start + timeout
-            if verdict_at is not None:
-                limit = min(limit, verdict_at + POWEROFF_GRACE_S)
+            limit = start + timeout if done_at is None else min(start + timeout, done_at)
             if now >= limit:
-                note = "did not power off" if verdict_at is not None else f"timeout {timeout}s"
+                note = "" if done_at is not None and now >= done_at else f"timeout {timeout}s"
                 break
             if not sel.select(timeout=min(0.5, limit - now)):
                 continue
@@ -84,20 +179,96 @@ def boot(hyp_image, image, smp, initrd, timeout, log_path):
             if not chunk:
                 break
             buf += chunk
-            if verdict_at is None and VERDICT.search(buf.decode("utf-8", "replace")):
-                verdict_at = time.monotonic()
-        out.append(buf)
+            if done_at is None:
+                grace = finished(buf.decode("utf-8", "replace").replace("\r", ""))
+                if grace is not None:
+                    done_at = time.monotonic() + grace
     finally:
-        if proc.poll() is None:
+        killed = proc.poll() is None
+        if killed:
             proc.kill()
         proc.wait()
-    text = b"".join(out).decode("utf-8", "replace").replace("\r", "")
+    return buf.decode("utf-8", "replace").replace("\r", ""), note, killed
+
+
+def boot(hyp_image, image, smp, initrd, timeout, log_path):
+    """Run one guest as dom0; return (verdict, seconds, note)."""
+    argv = qemu.command(hyp_image, smp=smp, dom0_kernel=image, dom0_initrd=initrd)
+    start = time.monotonic()
+    # After the verdict the guest powers off; give QEMU a while to exit by itself.
+    text, note, killed = run_qemu(argv, timeout,
+                                  lambda t: POWEROFF_GRACE_S if VERDICT.search(t) else None)
     log_path.write_text(" ".join(argv) + "\n\n" + text)
     found = VERDICT.findall(text)
     verdict = found[-1] if found else "CRASH"
+    if found and killed and not note:
+        note = "did not power off"
     if not found and not note:
-        note = f"QEMU exited with status {proc.returncode} and no verdict"
+        note = "QEMU exited with no verdict"
     return verdict, time.monotonic() - start, note
+
+
+def domain_lines(hyp, text):
+    """{domid: [line, ...]} of the domUs' console output."""
+    lines = {}
+    for line in text.splitlines():
+        m = DOMU_LINE[hyp].match(line)
+        if m:
+            lines.setdefault(int(m.group(1)), []).append(m.group(2))
+    return lines
+
+
+def domain_verdicts(hyp, text, n):
+    """{domid: verdict or None} for domains 1..n."""
+    lines = domain_lines(hyp, text)
+    verdicts = {}
+    for d in range(1, n + 1):
+        found = [m.group(1) for m in map(VERDICT.search, lines.get(d, [])) if m]
+        verdicts[d] = found[-1] if found else None
+    return verdicts
+
+
+def wrong_domids(hyp, text):
+    """Domains whose console prefix differs from the domid their boot arguments gave."""
+    wrong = []
+    for d, lines in domain_lines(hyp, text).items():
+        for line in lines:
+            m = re.search(r"^scenario: domain \d+ of \d+, domid (\d+),", line)
+            if m and int(m.group(1)) != d:
+                wrong.append(f"d{d} was told it is d{m.group(1)}")
+    return wrong
+
+
+def boot_scenario(hyp, hyp_image, image, n, base_dtb, timeout, log_path):
+    """Run n domains of one scenario; return (combined verdict, seconds, note)."""
+    dtb = scenario_dtb(base_dtb, image, n, log_path.with_suffix(".dtb"))
+    argv = qemu.command(hyp_image, smp=SCENARIO_SMP, dtb=dtb, dom0_kernel=image,
+                        dom0_initrd=empty_initrd(image.parent))
+    start = time.monotonic()
+
+    def finished(text):
+        if BOOT_FAILED.search(text):
+            return 1
+        got = domain_verdicts(hyp, text, n)
+        return 0.5 if all(got.values()) else None
+
+    text, note, _ = run_qemu(argv, timeout, finished)
+    log_path.write_text(" ".join(argv) + "\n\n" + text)
+    got = domain_verdicts(hyp, text, n)
+    missing = [f"d{d}" for d, v in got.items() if v is None]
+    verdicts = [v or "CRASH" for v in got.values()]
+    verdict = max(verdicts, key=SEVERITY.index) if all(v in SEVERITY for v in verdicts) \
+        else "CRASH"
+    wrong = wrong_domids(hyp, text)
+    if wrong:
+        verdict = "ERROR"
+    notes = [note] if note else []
+    notes += [f"no verdict from {', '.join(missing)}"] if missing else []
+    notes += wrong
+    if BOOT_FAILED.search(text):
+        notes.append("boot failed: " + BOOT_FAILED.search(text).group(0).strip())
+    per_domain = " ".join(f"d{d}={v or 'none'}" for d, v in got.items())
+    return verdict, time.monotonic() - start, "; ".join([per_domain] + notes)
 
 
 def load_known(doc):
@@ -134,8 +305,9 @@ def classify(name, results, known):
 
 def failure_lines(log_path, limit=6):
     lines = log_path.read_text(errors="replace").splitlines()
-    picked = [l for l in lines if l.startswith(("FAIL ", "error:", "skipped:", "setup failed",
-                                                 "unexpected exception"))]
+    marks = ("FAIL ", "error:", "skipped:", "setup failed", "unexpected exception", "Panic",
+             "not started:")
+    picked = [l for l in lines if any(m in l for m in marks)]
     return (picked or lines[-limit:])[:limit]
 
 
@@ -166,14 +338,25 @@ def main(argv=None):
     logs.mkdir(parents=True, exist_ok=True)
     initrd = empty_initrd(args.images)
 
+    base_dtb = None
+    if any(domains_for(n) for n in names):
+        base_dtb = logs / "scenario-base.dtb"
+        qemu.dump_dtb(base_dtb, smp=SCENARIO_SMP, dom0_kernel=initrd, dom0_initrd=initrd)
+
     jobs = {}
     started = time.monotonic()
     with concurrent.futures.ThreadPoolExecutor(max_workers=args.jobs) as pool:
         for name in names:
             for h in wanted:
                 log = logs / f"{name}.{h}.log"
-                jobs[(name, h)] = pool.submit(boot, hyps[h], args.images / f"{name}.Image",
-                                              smp_for(name), initrd, args.timeout, log)
+                image = args.images / f"{name}.Image"
+                n = domains_for(name)
+                if n:
+                    jobs[(name, h)] = pool.submit(boot_scenario, h, hyps[h], image, n,
+                                                  base_dtb, args.timeout * 2, log)
+                else:
+                    jobs[(name, h)] = pool.submit(boot, hyps[h], image, smp_for(name), initrd,
+                                                  args.timeout, log)
     results = {k: f.result() for k, f in jobs.items()}
 
     known = load_known(CONFORMANCE_DOC)

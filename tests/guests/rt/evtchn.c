@@ -67,6 +67,15 @@ bool rt_event_seen(unsigned port)
 	return port < 4096 && (seen[port / 64] >> (port % 64) & 1);
 }
 
+bool rt_event_take(unsigned port)
+{
+	uint64_t bit = 1ull << (port % 64);
+
+	if (port >= 4096)
+		return false;
+	return __atomic_fetch_and(&seen[port / 64], ~bit, __ATOMIC_SEQ_CST) & bit;
+}
+
 void rt_events_reset(void)
 {
 	for (unsigned i = 0; i < 64; i++)

@@ -39,7 +39,7 @@ static bool strlist_has(const char *list, size_t len, const char *want)
 struct node {
 	char name[32];
 	unsigned ac, sc; /* #address-cells/#size-cells this node gives its children */
-	bool is_gic, is_memory, is_cpu;
+	bool is_gic, is_memory, is_cpu, is_sbsa_uart;
 	const uint8_t *reg;
 	unsigned reg_len;
 };
@@ -72,10 +72,28 @@ static void node_done(const struct node *n, const struct node *parent, unsigned 
 		}
 	if (n->is_cpu && depth == 2 && rt_plat.nr_cpus < RT_MAX_CPUS && n->reg_len >= 4 * ac)
 		rt_plat.cpu_mpidr[rt_plat.nr_cpus++] = read_cells(n->reg, ac);
+	if (n->is_sbsa_uart && !rt_plat.uart)
+		rt_plat.uart = read_cells(n->reg, ac);
 	if (depth == 1 && !rt_strncmp(n->name, "hypervisor", 11) && n->reg_len >= step) {
 		rt_plat.gnttab.base = read_cells(n->reg, ac);
 		rt_plat.gnttab.size = read_cells(n->reg + 4 * ac, sc);
+		/* reg[1..]: extended regions, guest-physical space free for foreign mappings. */
+		for (unsigned off = step; off + step <= n->reg_len && rt_plat.nr_ext < RT_MAX_BANKS;
+		     off += step) {
+			struct rt_region *r = &rt_plat.ext[rt_plat.nr_ext++];
+			r->base = read_cells(n->reg + off, ac);
+			r->size = read_cells(n->reg + off + 4 * ac, sc);
+		}
 	}
+}
+
+static void copy_bootargs(const char *val, unsigned len)
+{
+	size_t n = rt_strnlen(val, len);
+	if (n >= sizeof(rt_plat.bootargs))
+		n = sizeof(rt_plat.bootargs) - 1;
+	memcpy(rt_plat.bootargs, val, n);
+	rt_plat.bootargs[n] = '\0';
 }
 
 static void node_prop(struct node *n, unsigned depth, const char *pname, const uint8_t *val,
@@ -92,6 +110,7 @@ static void node_prop(struct node *n, unsigned depth, const char *pname, const u
 		n->reg_len = len;
 	} else if (!rt_strncmp(pname, "compatible", 11)) {
 		n->is_gic |= strlist_has((const char *)val, len, "arm,gic-v3");
+		n->is_sbsa_uart |= strlist_has((const char *)val, len, "arm,sbsa-uart");
 		if (hyp) {
 			rt_plat.has_hypervisor_node = true;
 			copy_name(rt_plat.hypervisor_compat, (const char *)val,
@@ -102,6 +121,9 @@ static void node_prop(struct node *n, unsigned depth, const char *pname, const u
 		n->is_cpu |= strlist_has((const char *)val, len, "cpu");
 	} else if (hyp && !rt_strncmp(pname, "interrupts", 11) && len >= 12 && be32(val) == 1) {
 		rt_plat.evtchn_intid = be32(val + 4) + 16;
+	} else if (depth == 1 && !rt_strncmp(n->name, "chosen", 7) &&
+		   !rt_strncmp(pname, "bootargs", 9)) {
+		copy_bootargs((const char *)val, len);
 	} else if (depth == 1 && !rt_strncmp(n->name, "psci", 4) &&
 		   !rt_strncmp(pname, "method", 7)) {
 		copy_name(rt_plat.psci_method, (const char *)val, sizeof(rt_plat.psci_method));

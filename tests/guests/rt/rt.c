@@ -29,15 +29,47 @@ void rt_relocate(uint64_t base)
 	}
 }
 
-/* ---- console: dom0 may use console_io on both Xen and Punt ---- */
+/*
+ * ---- console ----
+ * dom0 writes with console_io on both Xen and Punt. A domU writes to the emulated SBSA UART
+ * its DT describes (only a domU has one), which the hypervisor prints as whole lines
+ * prefixed with the domain's id. Xen 4.17 accepts console_io from dom0less domUs too but
+ * prints it only at guest log level debug, i.e. not at all on its release builds.
+ */
+#define UART_DR	  0x00
+#define UART_FR	  0x18
+#define UART_TXFF (1u << 5)
+
 static char line[256];
 static size_t line_len;
+static bool use_uart;
+
+static void uart_write(const char *s, size_t n)
+{
+	volatile uint32_t *dr = (volatile uint32_t *)(rt_plat.uart + UART_DR);
+	volatile uint32_t *fr = (volatile uint32_t *)(rt_plat.uart + UART_FR);
+
+	for (size_t i = 0; i < n; i++) {
+		while (*fr & UART_TXFF)
+			;
+		*dr = (uint8_t)s[i];
+	}
+}
 
 static void console_flush(void)
 {
-	if (line_len)
+	if (!line_len)
+		return;
+	if (use_uart)
+		uart_write(line, line_len);
+	else
 		hyp_console_io(CONSOLEIO_write, (unsigned)line_len, line);
 	line_len = 0;
+}
+
+static void console_init(void)
+{
+	use_uart = rt_plat.uart != 0;
 }
 
 static void console_putc(char c)
@@ -232,6 +264,7 @@ void rt_main(uint64_t dtb)
 	rt_plat.image_end = (uint64_t)_end;
 	bool dt_ok = rt_fdt_parse(dtb);
 	mmu_init();
+	console_init();
 	rt_printf("micro-guest: image %#lx-%#lx dtb %#lx, %u cpu(s), evtchn PPI %u, GICD %#lx "
 		  "GICR %#lx, grant window %#lx+%#lx\n",
 		  rt_plat.image_start, rt_plat.image_end, dtb, rt_plat.nr_cpus,

@@ -29,7 +29,11 @@ struct rt_platform {
 	bool has_hypervisor_node;
 	char hypervisor_compat[32]; /* first string of /hypervisor compatible */
 	struct rt_region gnttab;    /* /hypervisor reg[0] */
-	unsigned evtchn_intid;	    /* the upcall PPI's INTID (16..31), 0 if none */
+	unsigned nr_ext;	    /* /hypervisor reg[1..]: extended regions */
+	struct rt_region ext[RT_MAX_BANKS];
+	uint64_t uart;	       /* an "arm,sbsa-uart" (a domU's vpl011), 0 if none */
+	char bootargs[512];    /* /chosen/bootargs, "" if none */
+	unsigned evtchn_intid; /* the upcall PPI's INTID (16..31), 0 if none */
 	uint64_t gicd, gicr, gicr_size;
 	unsigned nr_cpus;
 	uint64_t cpu_mpidr[RT_MAX_CPUS];
@@ -131,6 +135,8 @@ extern struct vcpu_info *rt_registered_vcpu_info;
 extern volatile unsigned rt_upcalls;	 /* event PPIs taken */
 extern volatile unsigned rt_events_seen; /* ports dispatched (pending & ~mask) */
 bool rt_event_seen(unsigned port);
+/* Consume one dispatch of `port`: true (and forget it) if the upcall saw it since the last take. */
+bool rt_event_take(unsigned port);
 /* shared_info + GIC + the event PPI enabled + IRQs on: ready to receive upcalls. */
 void rt_events_init(void); /* dispatched since the last reset */
 void rt_events_reset(void);
@@ -185,6 +191,58 @@ void rt_delay_ms(unsigned ms);
 
 /* Start vCPU `cpu` (index into rt_plat.cpu_mpidr) running fn(arg) with the MMU on. */
 long rt_cpu_on(unsigned cpu, void (*fn)(void *), void *arg);
+
+/*
+ * ---- scenarios: several micro-guests booted together as dom0less domains ----
+ * A test whose source has a line "// domains: N" is booted as N xen,domain nodes, each with
+ * the same image and these boot arguments (see docs/conformance.md):
+ *   rt.domains=N rt.index=I rt.self=D rt.peer=P rt.port0=A rt.port1=B
+ * Domains pair up by index (0 with 1, 2 with 3, ...); each pair is linked from boot by two
+ * static event channels (A and B are this side's local ports), which carry the messages
+ * below. Domain ids are 1..N in index order.
+ */
+struct rt_scenario {
+	unsigned domains, index;
+	domid_t self, peer;
+	uint32_t port[2];
+};
+extern struct rt_scenario rt_scn;
+/* Read the rt.* arguments and start taking upcalls; ERROR when not part of a scenario. */
+void rt_scenario_init(void);
+/*
+ * A 32-bit value to / from the peer over the static channels, one bit per round trip (the
+ * bit's port: port0 for 0, port1 for 1). Calls must pair up: one side sends while the other
+ * receives. ERROR if the peer stays silent for RT_PEER_TIMEOUT_MS.
+ */
+void rt_peer_send(uint32_t v);
+uint32_t rt_peer_recv(void);
+/* Both sides call it: `rounds` round trips over the static channel on port0. */
+void rt_peer_ping_pong(unsigned rounds);
+#define RT_PEER_TIMEOUT_MS 20000
+/* Wait (giving the CPU away) until an upcall dispatched `port`, and consume it. */
+bool rt_wait_until_event(uint32_t port, unsigned ms);
+
+/* ---- grant tables (v1) from the guest side ---- */
+/* Our grant table: frame 0 mapped at the /hypervisor window (once). */
+volatile struct grant_entry_v1 *rt_gnttab(void);
+/* Fill entry `ref`: page `page` (a GFN of ours) for domain `to`, flags written last. */
+void rt_grant(grant_ref_t ref, domid_t to, const void *page, uint16_t flags);
+/*
+ * Guest-physical space for mapping other domains' pages (GNTTABOP_map_grant_ref host_addr
+ * on Arm is a GPA): the first extended region (/hypervisor reg[1..]) below 4 GiB, else the
+ * last RT_FOREIGN_PAGES pages below 4 GiB when no memory bank covers them.
+ */
+#define RT_FOREIGN_PAGES 16
+uint64_t rt_foreign_area(void);
+
+/*
+ * ---- boot arguments (/chosen/bootargs, words separated by spaces) ----
+ * rt_arg() copies the value of "key=value" into buf (NUL-terminated, truncated to len) and
+ * returns true; a bare "key" has the value "". rt_arg_u64() reads a decimal or 0x-hex value
+ * and returns false if the key is absent or the value is not a number.
+ */
+bool rt_arg(const char *key, char *buf, size_t len);
+bool rt_arg_u64(const char *key, uint64_t *out);
 
 /* ---- misc ---- */
 void *memset(void *d, int c, size_t n);
