@@ -121,6 +121,12 @@ class Qemu:
             return "\n".join(t for _, t in list(self.lines)[max(index - first, 0):])
 
     @property
+    def last_match_line(self):
+        """Absolute index of the line the last expect() matched."""
+        with self._cond:
+            return self._cursor - 1
+
+    @property
     def line_count(self):
         with self._cond:
             return self._seen

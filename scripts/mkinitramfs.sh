@@ -72,9 +72,18 @@ reboot)
 	reboot -f
 	;;
 crash)
-	# A kernel panic: Linux tells the hypervisor it crashed (SCHEDOP_shutdown, crash).
+	# A kernel panic; with panic=N on the command line Linux then resets its machine.
 	echo "PUNT-INIT: crash"
 	echo c >/proc/sysrq-trigger
+	;;
+spin)
+	# CPU-bound for the scheduler tests: every 2 seconds, the uptime and the CPU
+	# times (steal comes from Xen's runstate area) while a loop burns the CPU.
+	(while :; do :; done) &
+	while :; do
+		sleep 2
+		echo "PUNT-STAT: $(cut -d' ' -f1 /proc/uptime) $(head -1 /proc/stat)"
+	done
 	;;
 "" | shell) ;;
 *) echo "PUNT-INIT: unknown punt.test=$action" ;;

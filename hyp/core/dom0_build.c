@@ -281,6 +281,51 @@ static int build_dt(struct domain *d, const struct boot_info *bi, uint64_t at, u
 	return 0;
 }
 
+/* A decimal boot argument for dom0's scheduling; 0 if absent or good, -1 with a message. */
+static int dom0_sched_number(const char *cmdline, const char *key, uint64_t *out, char *err,
+			     size_t errlen)
+{
+	const char *val;
+	size_t len;
+
+	if (!bootargs_get(cmdline, key, &val, &len))
+		return 0;
+	if (!val || parse_decimal(val, len, out)) {
+		fmt_snprintf(err, errlen, "dom0: %s=%.*s is not a decimal number", key,
+			     val ? (int)len : 0, val ? val : "");
+		return -1;
+	}
+	return 0;
+}
+
+/* dom0_sched_weight=, dom0_sched_cap=, dom0_sched_affinity= (Punt's boot arguments). */
+static int dom0_sched(struct domain *d, const char *cmdline, char *err, size_t errlen)
+{
+	uint64_t weight = SCHED_DEFAULT_WEIGHT, cap = 0;
+	cpumask_t aff;
+	const char *val;
+	size_t len;
+
+	cpumask_first_n(&aff, nr_pcpus);
+	if (dom0_sched_number(cmdline, "dom0_sched_weight", &weight, err, errlen) ||
+	    dom0_sched_number(cmdline, "dom0_sched_cap", &cap, err, errlen))
+		return -1;
+	if (bootargs_get(cmdline, "dom0_sched_affinity", &val, &len) &&
+	    (!val || cpumask_parse(val, len, &aff))) {
+		fmt_snprintf(err, errlen,
+			     "dom0: dom0_sched_affinity=%.*s is not a CPU list like 0-1,3",
+			     val ? (int)len : 0, val ? val : "");
+		return -1;
+	}
+	char why[96];
+	if (sched_domain_check(weight, cap, &aff, why, sizeof(why))) {
+		fmt_snprintf(err, errlen, "dom0: scheduling boot arguments: %s", why);
+		return -1;
+	}
+	sched_domain_apply(d, weight, cap, &aff);
+	return 0;
+}
+
 int dom0_build(const struct boot_info *bi, char *err, size_t errlen)
 {
 	const struct boot_module *kernel = bootinfo_module(bi, BOOT_MOD_KERNEL);
@@ -297,6 +342,8 @@ int dom0_build(const struct boot_info *bi, char *err, size_t errlen)
 		fmt_snprintf(err, errlen, "dom0: cannot create the domain");
 		return -1;
 	}
+	if (dom0_sched(d, bi->hyp_bootargs, err, errlen))
+		return -1;
 	d->direct_mapped = true;
 	d->evtchn_intid = EVTCHN_INTID;
 	d->gnttab_base_gfn = mmu_image_base() >> 12;

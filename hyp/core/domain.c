@@ -130,6 +130,9 @@ struct domain *domain_create(domid_t id, const char *name, unsigned nr_vcpus, bo
 	d->lock = (spinlock_t)SPINLOCK_INIT;
 	d->shutdown_reason = -1;
 	d->shared_info_gfn = ~0UL;
+	cpumask_t all;
+	cpumask_first_n(&all, nr_pcpus);
+	sched_dom_init(&d->sched, SCHED_DEFAULT_WEIGHT, 0, &all);
 	vtimer_domain_init(d);
 	d->shared_info = (struct shared_info *)page_alloc_zeroed(0);
 	if (!d->shared_info || p2m_init(d) || evtchn_domain_init(d) || grant_table_init(d))
@@ -226,7 +229,7 @@ void domain_shutdown(struct domain *d, int reason)
 static bool all_vcpus_off_cpu(const struct domain *d)
 {
 	for (unsigned i = 0; i < d->max_vcpus; i++)
-		if (d->vcpus[i] && d->vcpus[i]->on_cpu)
+		if (d->vcpus[i] && vcpu_on_cpu(d->vcpus[i]))
 			return false;
 	return true;
 }
@@ -333,8 +336,8 @@ static void dump_domains(void)
 		for (unsigned v = 0; v < d->max_vcpus; v++) {
 			struct vcpu *vc = d->vcpus[v];
 			printk("  vCPU %u on CPU %u: %s%s, PC %#lx, upcall pending %u\n", v,
-			       vc->pcpu, state_name(vc->state), vc->on_cpu ? " (loaded)" : "",
-			       vc->on_cpu ? 0UL : vc->regs.elr,
+			       vc->pcpu, state_name(vc->state), vcpu_on_cpu(vc) ? " (loaded)" : "",
+			       vcpu_on_cpu(vc) ? 0UL : vc->regs.elr,
 			       vc->vcpu_info ? vc->vcpu_info->evtchn_upcall_pending : 0);
 		}
 		evtchn_dump(d);

@@ -153,6 +153,12 @@ int domu_build(const struct domu_config *c, domid_t id, char *err, size_t errlen
 	struct domain *d;
 	uint64_t entry, dtb_at;
 
+	/* Checked before anything is created: a refused guest leaves nothing behind. */
+	cpumask_t aff = c->sched_affinity;
+	if (!cpumask_weight(&aff, CONFIG_NR_CPUS))
+		cpumask_first_n(&aff, nr_pcpus);
+	if (sched_domain_check(c->sched_weight, c->sched_cap, &aff, err, errlen))
+		return -1;
 	d = domain_create(id, c->name, c->vcpus, false);
 	if (!d) {
 		fmt_snprintf(err, errlen, "cannot create the domain (out of memory?)");
@@ -160,6 +166,7 @@ int domu_build(const struct domu_config *c, domid_t id, char *err, size_t errlen
 	}
 	configs[id] = *c;
 	d->evtchn_intid = GUEST_EVTCHN_PPI;
+	sched_domain_apply(d, c->sched_weight, c->sched_cap, &aff);
 	if (allocate_ram(d, c->mem_bytes)) {
 		fmt_snprintf(err, errlen, "cannot allocate %lu MiB (%lu MiB free)",
 			     c->mem_bytes >> 20, page_alloc_free_pages() >> 8);

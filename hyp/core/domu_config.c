@@ -2,6 +2,7 @@
 #include <punt/domu.h>
 #include <punt/fdt.h>
 #include <punt/format.h>
+#include <punt/sched_policy.h>
 #include <punt/string.h>
 
 #define DEFAULT_SPIS_FOR_VPL011 32
@@ -129,6 +130,50 @@ static int parse_static_evtchn(const void *fdt, int node, struct domu_static_evt
 	return 0;
 }
 
+/* An optional one-cell property checked by `check`; 0, or -1 with a message. */
+static int sched_u32(const void *fdt, int node, const char *prop, uint32_t dflt, unsigned *out,
+		     const char *(*check)(uint64_t v, unsigned nr), char *err, size_t errlen)
+{
+	uint32_t v = dflt;
+	const char *why;
+
+	if (fdt_prop(fdt, node, prop, NULL) && !fdt_prop_u32(fdt, node, prop, &v)) {
+		fmt_snprintf(err, errlen, "malformed \"%s\" (one cell)", prop);
+		return -1;
+	}
+	if ((why = check(v, CONFIG_NR_CPUS))) {
+		fmt_snprintf(err, errlen, "%s = %u: %s", prop, v, why);
+		return -1;
+	}
+	*out = v;
+	return 0;
+}
+
+static const char *check_weight(uint64_t v, unsigned nr)
+{
+	(void)nr;
+	return sched_check_weight(v);
+}
+
+static int parse_sched(const void *fdt, int node, struct domu_config *c, char *err, size_t errlen)
+{
+	if (sched_u32(fdt, node, "punt,sched-weight", SCHED_DEFAULT_WEIGHT, &c->sched_weight,
+		      check_weight, err, errlen) ||
+	    sched_u32(fdt, node, "punt,sched-cap", 0, &c->sched_cap, sched_check_cap, err, errlen))
+		return -1;
+	cpumask_clear(&c->sched_affinity);
+	if (!fdt_prop(fdt, node, "punt,sched-affinity", NULL))
+		return 0;
+	const char *aff = fdt_prop_string(fdt, node, "punt,sched-affinity");
+	if (!aff || cpumask_parse(aff, strlen(aff), &c->sched_affinity)) {
+		fmt_snprintf(err, errlen,
+			     "punt,sched-affinity = \"%s\" is not a CPU list like \"0-1,3\"",
+			     aff ? aff : "");
+		return -1;
+	}
+	return 0;
+}
+
 static int parse_static_evtchns(const void *fdt, int domain, struct domu_config *c, char *err,
 				size_t errlen)
 {
@@ -207,6 +252,8 @@ int domu_config_parse(const void *fdt, int node, struct domu_config *c, char *er
 		return -1;
 	}
 	c->nr_spis = spis ? spis : DEFAULT_SPIS_FOR_VPL011;
+	if (parse_sched(fdt, node, c, err, errlen))
+		return -1;
 	if (!module_of(fdt, node, "multiboot,kernel", &c->kernel, &c->bootargs) ||
 	    !module_of(fdt, node, "multiboot,ramdisk", &c->ramdisk, NULL) ||
 	    !module_of(fdt, node, "multiboot,device-tree", &c->dtb, NULL)) {

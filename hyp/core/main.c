@@ -137,6 +137,7 @@ _Noreturn void start_punt(uint64_t dtb)
 		pl011_enable_rx_irq();
 	}
 	smp_boot_secondaries(&boot);
+	sched_configure(boot.hyp_bootargs);
 	printk("Free memory before domains: %lu pages\n", page_alloc_free_pages());
 	bool have_dom0 = bootinfo_module(&boot, BOOT_MOD_KERNEL) != NULL;
 	if (have_dom0 && dom0_build(&boot, boot_err, sizeof(boot_err)))

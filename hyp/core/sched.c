@@ -1,27 +1,52 @@
 // SPDX-License-Identifier: Apache-2.0
 /*
- * Round-robin over the vCPUs assigned to each physical CPU. The vCPU that
- * ran last stays loaded while the CPU idles, so a lone vCPU that blocks and
- * wakes (the common case for dom0, one vCPU per CPU) costs no state switch.
- * Wake-ups never race with blocking: a vCPU first marks itself blocked, then
- * looks for pending interrupts again, while injectors first mark the
- * interrupt pending, then wake.
+ * The scheduler's mechanism: per-CPU run queues with their own locks, the
+ * pass every CPU makes before entering a guest, context switches, the slice
+ * timer, idle CPUs pulling work, and runstate accounting. The decisions
+ * (who runs, for how long, where a waking vCPU goes) belong to the policy
+ * behind punt/sched_policy.h.
+ *
+ * The vCPU that ran last stays loaded while its CPU idles, so a lone vCPU
+ * that blocks and wakes (the common case for dom0, one vCPU per CPU) costs
+ * no state switch; a loaded vCPU never moves to another CPU. Wake-ups never
+ * race with blocking: a vCPU first marks itself blocked, then looks for
+ * pending interrupts again, while injectors first mark the interrupt
+ * pending, then wake.
+ *
+ * Lock order: a vCPU's queue lock is found through v->sched.cpu, which only
+ * changes under both queues' locks, so lock_vcpu() retries until it holds
+ * the right one. Two queue locks are taken in CPU order, or with a trylock.
  */
 #include <asm/smp.h>
 #include <asm/sysreg.h>
 #include <asm/timer.h>
 #include <asm/vcpu.h>
 #include <asm/vgic.h>
+#include <public/vm_assist.h>
+#include <punt/bootargs.h>
 #include <punt/console.h>
 #include <punt/cpu.h>
+#include <punt/debug_keys.h>
 #include <punt/domain.h>
+#include <punt/guest_access.h>
 #include <punt/irq.h>
 #include <punt/sched.h>
 
-#define SLICE_NS 10000000UL
+struct cpu_sched {
+	spinlock_t lock;
+	struct runq rq;
+	bool need_resched;
+	uint64_t until; /* when the policy wants to decide again (ns), 0 never */
+};
 
-static spinlock_t runq_lock[CONFIG_NR_CPUS];
-static bool need_resched[CONFIG_NR_CPUS];
+static struct cpu_sched cpu_sched[CONFIG_NR_CPUS];
+static struct runq *runqs[CONFIG_NR_CPUS];
+static uint64_t slice_ns = SCHED_DEFAULT_SLICE_MS * 1000000UL;
+
+static struct vcpu *vcpu_of(struct sched_unit *u)
+{
+	return u ? (struct vcpu *)((char *)u - __builtin_offsetof(struct vcpu, sched)) : NULL;
+}
 
 struct vcpu *current_vcpu(void)
 {
@@ -30,122 +55,312 @@ struct vcpu *current_vcpu(void)
 
 void sched_init_cpu(void)
 {
-	runq_lock[this_cpu_id()] = (spinlock_t)SPINLOCK_INIT;
+	unsigned id = this_cpu_id();
+
+	cpu_sched[id].lock = (spinlock_t)SPINLOCK_INIT;
+	runq_init(&cpu_sched[id].rq, id);
+	runqs[id] = &cpu_sched[id].rq;
+}
+
+void sched_configure(const char *cmdline)
+{
+	const char *val;
+	size_t len;
+	uint64_t ms;
+
+	if (bootargs_get(cmdline, "sched_slice_ms", &val, &len)) {
+		if (val && !parse_decimal(val, len, &ms) && ms >= 1 && ms <= SCHED_MAX_SLICE_MS)
+			slice_ns = ms * 1000000UL;
+		else
+			printk("sched_slice_ms=%.*s is not 1 to %u: using %lu ms\n",
+			       val ? (int)len : 0, val ? val : "", SCHED_MAX_SLICE_MS,
+			       slice_ns / 1000000);
+	}
+	printk("Scheduler: %s, slice %lu ms\n", sched_policy_name, slice_ns / 1000000);
+}
+
+int sched_domain_check(uint64_t weight, uint64_t cap, const cpumask_t *affinity, char *err,
+		       size_t errlen)
+{
+	const char *why = sched_check_weight(weight);
+	cpumask_t aff = *affinity;
+
+	if (why) {
+		fmt_snprintf(err, errlen, "weight = %lu: %s", weight, why);
+		return -1;
+	}
+	if ((why = sched_check_cap(cap, nr_pcpus))) {
+		fmt_snprintf(err, errlen, "cap = %lu: %s", cap, why);
+		return -1;
+	}
+	for (unsigned c = nr_pcpus; c < CONFIG_NR_CPUS; c++) {
+		if (cpumask_test(&aff, c)) {
+			fmt_snprintf(err, errlen, "affinity names CPU %u, but there are only %u", c,
+				     nr_pcpus);
+			return -1;
+		}
+	}
+	if (!cpumask_weight(&aff, nr_pcpus)) {
+		fmt_snprintf(err, errlen, "affinity names no CPU");
+		return -1;
+	}
+	return 0;
+}
+
+void sched_domain_apply(struct domain *d, uint64_t weight, uint64_t cap, const cpumask_t *affinity)
+{
+	sched_dom_init(&d->sched, (unsigned)weight, (unsigned)cap, affinity);
+}
+
+static struct cpu_sched *lock_vcpu(struct vcpu *v)
+{
+	for (;;) {
+		unsigned c = __atomic_load_n(&v->sched.cpu, __ATOMIC_ACQUIRE);
+		spin_lock(&cpu_sched[c].lock);
+		if (v->sched.cpu == c)
+			return &cpu_sched[c];
+		spin_unlock(&cpu_sched[c].lock);
+	}
+}
+
+/* ---- runstate (Xen's vcpu_runstate_info) ---------------------------------- */
+
+static int runstate_of(const struct vcpu *v)
+{
+	switch (v->state) {
+	case VCPU_RUNNABLE:
+		return cpu_sched[v->sched.cpu].rq.curr == &v->sched ? RUNSTATE_running
+								    : RUNSTATE_runnable;
+	case VCPU_BLOCKED:
+		return RUNSTATE_blocked;
+	default:
+		return RUNSTATE_offline;
+	}
+}
+
+/* Called under v's queue lock after anything that may change its runstate. */
+static void runstate_update(struct vcpu *v, uint64_t now)
+{
+	struct vcpu_runstate_info *r = &v->runstate;
+	int state = runstate_of(v);
+
+	if (state == r->state)
+		return;
+	if (now > r->state_entry_time)
+		r->time[r->state] += now - r->state_entry_time;
+	r->state = state;
+	r->state_entry_time = now;
+	v->runstate_dirty = true;
+}
+
+/*
+ * Copy v's runstate to its registered area. Only for the vCPU loaded on
+ * this CPU: the address is a guest virtual one, translated through the
+ * guest's own page tables. With the runstate update assist, the guest sees
+ * XEN_RUNSTATE_UPDATE in state_entry_time while the copy is in progress.
+ */
+static void runstate_publish(struct vcpu *v)
+{
+	struct vcpu_runstate_info snap;
+	uint64_t gva = v->runstate_gva;
+
+	if (!gva || !__atomic_load_n(&v->runstate_dirty, __ATOMIC_RELAXED))
+		return;
+	struct cpu_sched *c = lock_vcpu(v);
+	snap = v->runstate;
+	v->runstate_dirty = false;
+	spin_unlock(&c->lock);
+
+	bool flag = v->domain->vm_assist & (1u << VMASST_TYPE_runstate_update_flag);
+	uint64_t entry = snap.state_entry_time;
+	if (flag) {
+		snap.state_entry_time |= XEN_RUNSTATE_UPDATE;
+		copy_to_guest(gva + __builtin_offsetof(struct vcpu_runstate_info, state_entry_time),
+			      &snap.state_entry_time, sizeof(uint64_t));
+		__atomic_thread_fence(__ATOMIC_RELEASE);
+	}
+	copy_to_guest(gva, &snap, sizeof(snap));
+	if (flag) {
+		__atomic_thread_fence(__ATOMIC_RELEASE);
+		copy_to_guest(gva + __builtin_offsetof(struct vcpu_runstate_info, state_entry_time),
+			      &entry, sizeof(uint64_t));
+	}
+}
+
+void sched_register_runstate(struct vcpu *v, uint64_t gva)
+{
+	struct cpu_sched *c = lock_vcpu(v);
+
+	v->runstate_gva = gva;
+	v->runstate_dirty = true;
+	spin_unlock(&c->lock);
+	if (v == current_vcpu())
+		runstate_publish(v);
+}
+
+void sched_runstate(struct vcpu *v, struct vcpu_runstate_info *out)
+{
+	struct cpu_sched *c = lock_vcpu(v);
+	uint64_t now = now_ns();
+
+	*out = v->runstate;
+	if (now > out->state_entry_time)
+		out->time[out->state] += now - out->state_entry_time;
+	spin_unlock(&c->lock);
+}
+
+/* ---- state changes ---------------------------------------------------------- */
+
+static void set_state(struct cpu_sched *c, struct vcpu *v, enum vcpu_run_state s, uint64_t now)
+{
+	v->state = s;
+	sched_set_runnable(&c->rq, &v->sched, s == VCPU_RUNNABLE, now);
+	runstate_update(v, now);
+}
+
+/* Both queues locked by the caller; v is neither running nor loaded. */
+static void move(struct cpu_sched *from, struct cpu_sched *to, struct vcpu *v)
+{
+	sched_migrate(&from->rq, &to->rq, &v->sched);
+	__atomic_store_n(&v->pcpu, to->rq.cpu, __ATOMIC_RELEASE);
+}
+
+/*
+ * A vCPU that just became runnable on c (locked) goes where the policy
+ * says, if that queue's lock can be had without breaking the lock order.
+ * Returns the queue it is on, locked.
+ */
+static struct cpu_sched *place(struct cpu_sched *c, struct vcpu *v)
+{
+	unsigned target = sched_place(&v->sched, runqs, nr_pcpus);
+	struct cpu_sched *t = &cpu_sched[target];
+
+	if (target == c->rq.cpu || target >= nr_pcpus || v->sched.loaded || c->rq.curr == &v->sched)
+		return c;
+	if (target > c->rq.cpu)
+		spin_lock(&t->lock);
+	else if (!spin_trylock(&t->lock))
+		return c;
+	move(c, t, v);
+	spin_unlock(&c->lock);
+	return t;
+}
+
+/* v became runnable on c (locked): find it a CPU, and make that CPU look. Unlocks. */
+static void made_runnable(struct cpu_sched *c, struct vcpu *v, uint64_t now)
+{
+	c = place(c, v);
+	if (sched_wake_preempts(&c->rq, &v->sched, now))
+		c->need_resched = true;
+	unsigned cpu = c->rq.cpu;
+	spin_unlock(&c->lock);
+	/* Even without preemption: that CPU re-arms its slice timer for the newcomer. */
+	smp_kick(cpu);
 }
 
 void sched_add_vcpu(struct vcpu *v, unsigned pcpu)
 {
-	struct pcpu *cpu = &pcpus[pcpu];
+	struct domain *d = v->domain;
+	unsigned cpu = pcpu;
 
-	v->pcpu = pcpu;
-	spin_lock(&runq_lock[pcpu]);
-	v->runq_next = cpu->run_head;
-	cpu->run_head = v;
-	cpu->nr_assigned++;
-	spin_unlock(&runq_lock[pcpu]);
+	if (!cpumask_test(&d->sched.affinity, cpu) || cpu >= nr_pcpus)
+		cpu = cpumask_nth(&d->sched.affinity, pcpu, nr_pcpus);
+	if (cpu >= nr_pcpus)
+		cpu = 0;
+	v->sched = (struct sched_unit){.dom = &d->sched, .cpu = cpu};
+	v->pcpu = cpu;
+	v->runstate.state_entry_time = now_ns();
+	spin_lock(&cpu_sched[cpu].lock);
+	runq_add(&cpu_sched[cpu].rq, &v->sched);
+	spin_unlock(&cpu_sched[cpu].lock);
 }
 
 void sched_remove_vcpu(struct vcpu *v)
 {
-	struct pcpu *cpu = &pcpus[v->pcpu];
+	struct cpu_sched *c = lock_vcpu(v);
 
-	spin_lock(&runq_lock[v->pcpu]);
-	for (struct vcpu **p = &cpu->run_head; *p; p = &(*p)->runq_next) {
-		if (*p == v) {
-			*p = v->runq_next;
-			cpu->nr_assigned--;
-			break;
-		}
-	}
-	spin_unlock(&runq_lock[v->pcpu]);
+	runq_remove(&c->rq, &v->sched);
+	spin_unlock(&c->lock);
 }
 
 void vcpu_kick(struct vcpu *v)
 {
-	smp_kick(v->pcpu);
+	smp_kick(__atomic_load_n(&v->pcpu, __ATOMIC_ACQUIRE));
 }
 
 void vcpu_wake(struct vcpu *v)
 {
-	bool woke = false;
+	struct cpu_sched *c = lock_vcpu(v);
 
-	spin_lock(&runq_lock[v->pcpu]);
-	if (v->state == VCPU_BLOCKED) {
-		v->state = VCPU_RUNNABLE;
-		woke = true;
+	if (v->state != VCPU_BLOCKED) {
+		spin_unlock(&c->lock);
+		return;
 	}
-	spin_unlock(&runq_lock[v->pcpu]);
-	if (woke)
-		vcpu_kick(v);
+	uint64_t now = now_ns();
+	v->wake_deadline = 0;
+	set_state(c, v, VCPU_RUNNABLE, now);
+	made_runnable(c, v, now);
 }
 
 void vcpu_set_online(struct vcpu *v, bool online)
 {
-	spin_lock(&runq_lock[v->pcpu]);
-	v->state = online ? VCPU_RUNNABLE : VCPU_OFFLINE;
-	spin_unlock(&runq_lock[v->pcpu]);
-	if (online)
-		vcpu_kick(v);
-	else if (v == current_vcpu())
-		need_resched[this_cpu_id()] = true;
+	struct cpu_sched *c = lock_vcpu(v);
+	uint64_t now = now_ns();
+
+	set_state(c, v, online ? VCPU_RUNNABLE : VCPU_OFFLINE, now);
+	if (online) {
+		made_runnable(c, v, now);
+		return;
+	}
+	bool running = c->rq.curr == &v->sched;
+	if (running)
+		c->need_resched = true;
+	unsigned cpu = c->rq.cpu;
+	spin_unlock(&c->lock);
+	if (running)
+		smp_kick(cpu);
 }
 
 void vcpu_block_current(void)
 {
 	struct vcpu *v = current_vcpu();
+	struct cpu_sched *c = lock_vcpu(v);
 
-	spin_lock(&runq_lock[v->pcpu]);
 	if (v->state == VCPU_RUNNABLE)
-		v->state = VCPU_BLOCKED;
-	spin_unlock(&runq_lock[v->pcpu]);
+		set_state(c, v, VCPU_BLOCKED, now_ns());
+	spin_unlock(&c->lock);
 	if (vgic_has_pending(v))
 		vcpu_wake(v);
 }
 
 void sched_yield_current(void)
 {
-	need_resched[this_cpu_id()] = true;
+	struct vcpu *v = current_vcpu();
+	struct cpu_sched *c = lock_vcpu(v);
+
+	v->sched.yielded = true;
+	c->need_resched = true;
+	spin_unlock(&c->lock);
 }
 
 void sched_tick(void)
 {
-	need_resched[this_cpu_id()] = true;
+	struct cpu_sched *c = &cpu_sched[this_cpu_id()];
+
+	spin_lock(&c->lock);
+	c->need_resched = true;
+	spin_unlock(&c->lock);
 }
 
-/* The next runnable vCPU after `after` in this CPU's queue (round robin), or NULL. */
-static struct vcpu *pick_next(struct pcpu *cpu, const struct vcpu *after)
-{
-	struct vcpu *first = NULL, *next = NULL;
-	bool passed = after == NULL;
-
-	for (struct vcpu *v = cpu->run_head; v; v = v->runq_next) {
-		if (v->state != VCPU_RUNNABLE)
-			continue;
-		if (!first)
-			first = v;
-		if (passed && !next)
-			next = v;
-		if (v == after)
-			passed = true;
-	}
-	return next ? next : first;
-}
-
-static unsigned runnable_count(struct pcpu *cpu)
-{
-	unsigned n = 0;
-
-	for (struct vcpu *v = cpu->run_head; v; v = v->runq_next)
-		n += v->state == VCPU_RUNNABLE;
-	return n;
-}
+/* ---- the pass before every guest entry ---------------------------------------- */
 
 /* Blocked vCPUs wait for their virtual timer (when not loaded) or a poll timeout. */
-static uint64_t wake_expired_timers(struct pcpu *cpu)
+static uint64_t wake_expired_timers(struct cpu_sched *c, struct pcpu *cpu, uint64_t now)
 {
-	uint64_t now = timer_count(), earliest = 0;
+	uint64_t count = timer_count(), earliest = 0;
 
-	for (struct vcpu *v = cpu->run_head; v; v = v->runq_next) {
+	for (struct sched_unit *u = c->rq.head; u; u = u->next) {
+		struct vcpu *v = vcpu_of(u);
 		if (v->state != VCPU_BLOCKED)
 			continue;
 		/* A loaded vCPU's virtual timer still fires in hardware. */
@@ -154,14 +369,44 @@ static uint64_t wake_expired_timers(struct pcpu *cpu)
 			when = v->wake_deadline;
 		if (!when)
 			continue;
-		if (when <= now) {
+		if (when <= count) {
 			v->wake_deadline = 0;
-			v->state = VCPU_RUNNABLE;
+			set_state(c, v, VCPU_RUNNABLE, now);
+			if (sched_wake_preempts(&c->rq, u, now))
+				c->need_resched = true;
 		} else if (!earliest || when < earliest) {
 			earliest = when;
 		}
 	}
 	return earliest;
+}
+
+/* Under c's lock: the vCPU to run now, or NULL to idle. */
+static struct vcpu *choose(struct cpu_sched *c, uint64_t now)
+{
+	struct runq *rq = &c->rq;
+	struct sched_unit *cur = rq->curr;
+
+	if (cur && cur->runnable && !c->need_resched && (!c->until || now < c->until)) {
+		/* It ran alone with no slice; others woke without preempting: slice starts now. */
+		if (!c->until && rq->nr_runnable > 1)
+			c->until = now + slice_ns;
+		return vcpu_of(cur);
+	}
+	c->need_resched = false;
+	sched_charge(rq, now);
+	struct sched_unit *next = sched_pick(rq, now, slice_ns, &c->until);
+	if (next == cur)
+		return vcpu_of(next);
+	sched_set_curr(rq, next, now);
+	if (cur)
+		runstate_update(vcpu_of(cur), now);
+	if (next) {
+		/* Not movable from here on, until switch_to() has saved it again. */
+		next->loaded = true;
+		runstate_update(vcpu_of(next), now);
+	}
+	return vcpu_of(next);
 }
 
 static void switch_to(struct pcpu *cpu, struct vcpu *next)
@@ -170,11 +415,10 @@ static void switch_to(struct pcpu *cpu, struct vcpu *next)
 
 	if (prev && prev != next) {
 		arch_vcpu_save(prev);
-		prev->on_cpu = false;
+		__atomic_store_n(&prev->sched.loaded, false, __ATOMIC_RELEASE);
 	}
 	next->needs_load = false;
 	arch_vcpu_load(next);
-	next->on_cpu = true;
 	cpu->current = next;
 }
 
@@ -185,8 +429,68 @@ static void drop_dying(struct pcpu *cpu)
 
 	arch_vcpu_drop(v);
 	cpu->current = NULL;
-	v->on_cpu = false;
+	__atomic_store_n(&v->sched.loaded, false, __ATOMIC_RELEASE);
 	domain_vcpu_dropped(v);
+}
+
+/* Lock two queues in CPU order. */
+static void lock_two(struct cpu_sched *a, struct cpu_sched *b)
+{
+	spin_lock(a->rq.cpu < b->rq.cpu ? &a->lock : &b->lock);
+	spin_lock(a->rq.cpu < b->rq.cpu ? &b->lock : &a->lock);
+}
+
+/* An idle CPU takes a waiting vCPU from the busiest queue that has one for it. */
+static bool pull_work(struct cpu_sched *me, uint64_t now)
+{
+	struct runq *candidates[CONFIG_NR_CPUS];
+
+	for (unsigned c = 0; c < nr_pcpus; c++)
+		candidates[c] = runqs[c];
+	for (unsigned tries = 0; tries < nr_pcpus; tries++) {
+		unsigned src = sched_busiest(candidates, nr_pcpus, me->rq.cpu);
+		if (src >= nr_pcpus)
+			return false;
+		struct cpu_sched *s = &cpu_sched[src];
+		lock_two(me, s);
+		struct sched_unit *u = sched_steal_candidate(&s->rq, me->rq.cpu, now);
+		if (u)
+			move(s, me, vcpu_of(u));
+		spin_unlock(&s->lock);
+		spin_unlock(&me->lock);
+		if (u)
+			return true;
+		/* Nothing there for this CPU: look at the next busiest. */
+		candidates[src] = runqs[me->rq.cpu];
+	}
+	return false;
+}
+
+/* This CPU left vCPUs waiting: wake an idle CPU that may take one. */
+static void offer_work(struct cpu_sched *me, uint64_t now)
+{
+	for (unsigned c = 0; c < nr_pcpus; c++) {
+		const struct runq *rq = runqs[c];
+		if (c == me->rq.cpu || __atomic_load_n(&rq->curr, __ATOMIC_RELAXED) ||
+		    __atomic_load_n(&rq->nr_runnable, __ATOMIC_RELAXED))
+			continue;
+		spin_lock(&me->lock);
+		bool wanted = sched_steal_candidate(&me->rq, c, now) != NULL;
+		spin_unlock(&me->lock);
+		if (wanted) {
+			smp_kick(c);
+			return;
+		}
+	}
+}
+
+static void arm_timer(uint64_t until_ns, uint64_t timer_wake)
+{
+	uint64_t deadline = until_ns ? ns_to_count(until_ns) : 0;
+
+	if (timer_wake && (!deadline || timer_wake < deadline))
+		deadline = timer_wake;
+	timer_set_deadline(deadline);
 }
 
 static void idle_wait(void)
@@ -198,36 +502,35 @@ static void idle_wait(void)
 void guest_prepare_entry(struct cpu_regs *frame)
 {
 	struct pcpu *cpu = this_cpu();
-	unsigned id = cpu->id;
+	struct cpu_sched *c = &cpu_sched[cpu->id];
 
 	(void)frame;
 	for (;;) {
 		domain_reaper_poll();
 		if (cpu->current && cpu->current->domain->dying)
 			drop_dying(cpu);
-		spin_lock(&runq_lock[id]);
-		uint64_t timer_wake = wake_expired_timers(cpu);
-		struct vcpu *cur = cpu->current;
-		struct vcpu *next;
-		if (cur && cur->state == VCPU_RUNNABLE && !need_resched[id])
-			next = cur;
-		else
-			next = pick_next(cpu, cur);
-		need_resched[id] = false;
-		unsigned others = runnable_count(cpu) - (next ? 1 : 0);
-		spin_unlock(&runq_lock[id]);
-
-		uint64_t deadline = others ? timer_count() + ns_to_count(SLICE_NS) : 0;
-		if (timer_wake && (!deadline || timer_wake < deadline))
-			deadline = timer_wake;
-		timer_set_deadline(deadline);
+		spin_lock(&c->lock);
+		uint64_t now = now_ns();
+		uint64_t timer_wake = wake_expired_timers(c, cpu, now);
+		struct vcpu *next = choose(c, now);
+		bool switching = next && (next != cpu->current || next->needs_load);
+		bool others_wait = next && c->rq.nr_runnable > 1;
+		uint64_t until = c->until;
+		spin_unlock(&c->lock);
+		arm_timer(until, timer_wake);
 
 		if (next) {
-			if (next != cur || next->needs_load)
+			if (switching) {
 				switch_to(cpu, next);
+				if (others_wait)
+					offer_work(c, now);
+			}
+			runstate_publish(next);
 			vgic_flush(next);
 			return;
 		}
+		if (pull_work(c, now))
+			continue;
 		idle_wait();
 	}
 }
@@ -236,3 +539,34 @@ _Noreturn void sched_start(void)
 {
 	arch_enter_guest(arch_guest_frame());
 }
+
+/* ---- debug key ------------------------------------------------------------------- */
+
+static const char *const runstate_names[] = {"running", "runnable", "blocked", "offline"};
+
+static void dump_runqueues(void)
+{
+	printk("Scheduler: %s, slice %lu ms\n", sched_policy_name, slice_ns / 1000000);
+	for (unsigned i = 0; i < nr_pcpus; i++) {
+		struct cpu_sched *c = &cpu_sched[i];
+		char line[96];
+		spin_lock(&c->lock);
+		struct vcpu *cur = vcpu_of(c->rq.curr);
+		if (cur)
+			fmt_snprintf(line, sizeof(line), "d%uv%u", cur->domain->id, cur->id);
+		printk("CPU %u: %u runnable, min vtime %lu us, running %s\n", i, c->rq.nr_runnable,
+		       c->rq.min_vtime / 1000, cur ? line : "nothing (idle)");
+		for (struct sched_unit *u = c->rq.head; u; u = u->next) {
+			struct vcpu *v = vcpu_of(u);
+			const struct vcpu_runstate_info *r = &v->runstate;
+			sched_describe(u, line, sizeof(line));
+			printk("  d%uv%u %-8s %s; runstate ms: run %lu wait %lu blocked %lu "
+			       "offline %lu\n",
+			       v->domain->id, v->id, runstate_names[r->state & 3], line,
+			       r->time[0] / 1000000, r->time[1] / 1000000, r->time[2] / 1000000,
+			       r->time[3] / 1000000);
+		}
+		spin_unlock(&c->lock);
+	}
+}
+DEBUG_KEY(runqueues, 'r', "dump run queues (weights, vtime, runstate)", dump_runqueues);

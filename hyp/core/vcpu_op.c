@@ -8,6 +8,7 @@
 #include <punt/guest_access.h>
 #include <punt/hypercall.h>
 #include <punt/p2m.h>
+#include <punt/sched.h>
 #include <punt/string.h>
 
 static long register_vcpu_info(struct vcpu *caller, struct vcpu *v, uint64_t arg)
@@ -49,12 +50,8 @@ static long register_runstate(struct vcpu *v, uint64_t arg)
 
 	if (copy_from_guest(&area, arg, sizeof(area)))
 		return -XEN_EFAULT;
-	v->runstate_gva = area.addr_gva;
-	v->runstate.state = RUNSTATE_running;
-	v->runstate.state_entry_time = now_ns();
-	/* Written now when the caller is the vCPU itself; its mapping is current. */
-	if (v == current_vcpu())
-		copy_to_guest(v->runstate_gva, &v->runstate, sizeof(v->runstate));
+	/* Written now when the caller is the vCPU itself, else when v next runs. */
+	sched_register_runstate(v, area.addr_gva);
 	return 0;
 }
 

@@ -220,3 +220,18 @@ int parse_dom0_mem(const char *val, size_t len, uint64_t *bytes)
 	*bytes = have_plain ? plain : max;
 	return 0;
 }
+
+int parse_decimal(const char *s, size_t len, uint64_t *out)
+{
+	uint64_t v = 0;
+
+	if (!s || len == 0)
+		return -1;
+	for (size_t i = 0; i < len; i++) {
+		if (s[i] < '0' || s[i] > '9' || v > (UINT64_MAX - 9) / 10)
+			return -1;
+		v = v * 10 + (uint64_t)(s[i] - '0');
+	}
+	*out = v;
+	return 0;
+}

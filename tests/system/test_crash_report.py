@@ -18,6 +18,7 @@ def test_el2_data_abort_prints_registers_and_backtrace(boot):
     run = boot.start("punt", smp=2, append_hyp="punt.crashtest=1")
     match, _ = run.expect(r"Unexpected EL2 exception.*", BOOT_TIMEOUT,
                           "an 'Unexpected EL2 exception' report for punt.crashtest=1")
+    first = run.last_match_line
     if "CPU" not in match.group(0):
         run.fail("the report's first line to name the CPU", match.group(0))
     run.expect(r"Backtrace:", 30, "a 'Backtrace:' section in the crash report")

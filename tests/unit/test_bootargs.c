@@ -178,6 +178,18 @@ static void dom0_mem_follows_xen_syntax(void **state)
 	expect_dom0_mem("-512M", -1, 0);
 }
 
+static void decimal_takes_digits_only(void **state)
+{
+	uint64_t v = 0;
+	(void)state;
+	assert_int_equal(parse_decimal("256", 3, &v), 0);
+	assert_int_equal(v, 256);
+	assert_int_equal(parse_decimal("18446744073709551615", 20, &v), -1); /* > (max-9)/10 */
+	static const char *const bad[] = {"", "-1", "0x10", "12K", " 1", "1.5"};
+	for (unsigned i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		assert_int_equal(parse_decimal(bad[i], strlen(bad[i]), &v), -1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -190,6 +202,7 @@ int main(void)
 	    cmocka_unit_test(size_parses_decimal_hex_and_suffixes),
 	    cmocka_unit_test(size_rejects_junk_and_overflow),
 	    cmocka_unit_test(dom0_mem_follows_xen_syntax),
+	    cmocka_unit_test(decimal_takes_digits_only),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -20,6 +20,8 @@ bool bootargs_bool(const char *cmdline, const char *key, bool dflt);
 /* Decimal or 0x hex, optional suffix B, K, M, G, T (either case, binary multiples).
  * 0 ok; -1 on junk or overflow. */
 int parse_size(const char *s, size_t len, uint64_t *out);
+/* Plain decimal digits only (no sign, suffix or hex): 0 ok; -1 on junk or overflow. */
+int parse_decimal(const char *s, size_t len, uint64_t *out);
 /* Xen's dom0_mem: "512M", "1G,max:1G", "min:256M,max:1G": the plain size, else max.
  * Negative ("-512M") and percentage forms are not supported. 0 ok; -1 on junk. */
 int parse_dom0_mem(const char *val, size_t len, uint64_t *bytes);

@@ -18,9 +18,7 @@ struct pcpu {
 	unsigned id;
 	uint64_t mpidr;
 	volatile bool online;
-	struct vcpu *current;  /* vCPU whose state is loaded, or NULL */
-	struct vcpu *run_head; /* this CPU's run queue (sched.c) */
-	unsigned nr_assigned;
+	struct vcpu *current; /* vCPU whose state is loaded, or NULL */
 	uint64_t redist_base; /* physical GIC redistributor of this CPU */
 	uint64_t irq_count;
 };

@@ -6,8 +6,9 @@
  * PV registration state (shared_info, vcpu_info, runstate). When two domains'
  * locks are needed, take the lower domid first (domain_lock_pair). The p2m
  * and vGIC have their own locks (arch), always taken inside d->lock, never
- * the other way round. A vCPU's scheduling state is protected by the run
- * queue lock of the physical CPU it is assigned to (sched.c).
+ * the other way round. A vCPU's scheduling state (state, sched, runstate)
+ * is protected by the run queue lock of the physical CPU it is on (sched.c);
+ * the scheduler may move a vCPU between CPUs while its registers are saved.
  */
 #ifndef PUNT_DOMAIN_H
 #define PUNT_DOMAIN_H
@@ -19,6 +20,7 @@
 #include <public/vcpu.h>
 #include <punt/bootinfo.h>
 #include <punt/console.h>
+#include <punt/sched_policy.h>
 #include <punt/spinlock.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -41,19 +43,19 @@ enum vcpu_run_state {
 struct vcpu {
 	struct domain *domain;
 	unsigned id;
-	unsigned pcpu; /* the physical CPU it runs on */
+	unsigned pcpu; /* the physical CPU whose run queue it is on (= sched.cpu) */
 	enum vcpu_run_state state;
-	bool on_cpu;	 /* its registers are loaded on `pcpu` */
-	bool needs_load; /* registers were reset while off the CPU */
-	struct vcpu *runq_next;
-	struct cpu_regs regs; /* general registers while not in the frame */
+	bool needs_load;	 /* registers were reset while off the CPU */
+	struct sched_unit sched; /* sched.loaded: its registers are on `pcpu` */
+	struct cpu_regs regs;	 /* general registers while not in the frame */
 	struct arch_vcpu arch;
 
 	/* PV state (protected by domain->lock) */
 	struct vcpu_info *vcpu_info; /* where upcall bits live: Punt's address */
 	bool vcpu_info_registered;
 	uint64_t runstate_gva;
-	struct vcpu_runstate_info runstate;
+	struct vcpu_runstate_info runstate; /* scheduler-owned: under the run queue lock */
+	bool runstate_dirty;		    /* changed since last copied to the guest */
 	uint32_t virq_to_port[NR_VIRQS];
 	uint64_t wake_deadline; /* SCHEDOP_poll timeout as a timer count, 0 none */
 };
@@ -66,6 +68,7 @@ struct domain {
 	bool dying;
 	uint64_t links; /* bit n: the configuration links this domain with domain n */
 	unsigned max_vcpus;
+	struct sched_dom sched; /* weight, cap, hard affinity */
 	struct vcpu *vcpus[CONFIG_NR_CPUS];
 	struct arch_domain arch;
 	spinlock_t lock;
@@ -120,6 +123,11 @@ void domain_unlock_pair(struct domain *a, struct domain *b);
 bool domain_is_ram(struct domain *d, uint64_t gfn);
 
 struct vcpu *current_vcpu(void);
+/* Its registers are loaded on a physical CPU. */
+static inline bool vcpu_on_cpu(const struct vcpu *v)
+{
+	return __atomic_load_n(&v->sched.loaded, __ATOMIC_ACQUIRE);
+}
 static inline struct domain *current_domain(void)
 {
 	return current_vcpu()->domain;

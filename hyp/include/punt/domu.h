@@ -11,6 +11,7 @@
 
 #include <public/xen.h>
 #include <punt/bootinfo.h>
+#include <punt/cpumask.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -40,6 +41,10 @@ struct domu_config {
 	const char *bootargs;
 	struct domu_static_evtchn evtchn[DOMU_MAX_STATIC_EVTCHNS];
 	unsigned nr_evtchns;
+	/* Punt properties (Xen's binding has none): punt,sched-weight/-cap/-affinity. */
+	unsigned sched_weight;
+	unsigned sched_cap;
+	cpumask_t sched_affinity; /* empty: every CPU */
 };
 
 /* Parse one xen,domain node; 0, or -1 with a message naming the problem. */

@@ -1,20 +1,35 @@
 // SPDX-License-Identifier: Apache-2.0
 /*
- * The scheduler interface. This first scheduler keeps one run queue per
- * physical CPU; each vCPU is assigned to one physical CPU when it is created
- * and runs there round-robin with the others assigned to it, with a time
- * slice enforced by the EL2 timer. A blocked vCPU costs nothing: it is
- * skipped until an interrupt for it wakes it.
+ * What the rest of the hypervisor asks of the scheduler. Each physical CPU
+ * has a run queue with its own lock; each vCPU sits on one queue at a time
+ * and may move to another (wake-up placement, idle CPUs pulling work) while
+ * its registers are saved, within its domain's hard affinity. A time slice
+ * (boot argument sched_slice_ms) is enforced by the EL2 timer. A blocked
+ * vCPU costs nothing: it is never picked until an interrupt, its timer or a
+ * poll timeout wakes it. Who runs is decided by the policy Kconfig selects
+ * (punt/sched_policy.h); runstate accounting is done here for every policy.
  */
 #ifndef PUNT_SCHED_H
 #define PUNT_SCHED_H
 
 #include <asm/regs.h>
+#include <public/vcpu.h>
+#include <punt/cpumask.h>
 #include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
 
+struct domain;
 struct vcpu;
 
 void sched_init_cpu(void);
+/* Read the scheduler's boot arguments (sched_slice_ms). */
+void sched_configure(const char *cmdline);
+/* Whether weight, cap and hard affinity are valid on this machine: 0, or -1 with a message. */
+int sched_domain_check(uint64_t weight, uint64_t cap, const cpumask_t *affinity, char *err,
+		       size_t errlen);
+/* Set a domain's (checked) parameters before its vCPUs are added. */
+void sched_domain_apply(struct domain *d, uint64_t weight, uint64_t cap, const cpumask_t *affinity);
 void sched_add_vcpu(struct vcpu *v, unsigned pcpu);
 void sched_remove_vcpu(struct vcpu *v);
 /* Blocked or offline -> runnable; makes its physical CPU look again. */
@@ -28,6 +43,10 @@ void vcpu_block_current(void);
 void sched_yield_current(void);
 /* Time slice expired on this CPU. */
 void sched_tick(void);
+/* VCPUOP_register_runstate_memory_area: where to copy v's runstate. */
+void sched_register_runstate(struct vcpu *v, uint64_t gva);
+/* v's runstate with the current state's time counted up to now. */
+void sched_runstate(struct vcpu *v, struct vcpu_runstate_info *out);
 /* Start scheduling on this CPU; never returns. */
 _Noreturn void sched_start(void);
 /* Called by entry.S before every return to a guest: picks what runs here. */

@@ -20,7 +20,7 @@ static void granter(void)
 	rt_grant(REF, rt_scn.peer, page, GTF_permit_access);
 	rt_peer_send(1);
 	rt_peer_recv(); /* mapped and read */
-	/* rt_finish() prints the verdict and powers this domain off. */
+			/* rt_finish() prints the verdict and powers this domain off. */
 }
 
 static bool peer_gone(void)
