@@ -22,6 +22,7 @@
 #include <asm/timer.h>
 #include <asm/vcpu.h>
 #include <asm/vgic.h>
+#include <asm/vptimer.h>
 #include <public/vm_assist.h>
 #include <punt/bootargs.h>
 #include <punt/console.h>
@@ -363,8 +364,8 @@ static uint64_t wake_expired_timers(struct cpu_sched *c, struct pcpu *cpu, uint6
 		struct vcpu *v = vcpu_of(u);
 		if (v->state != VCPU_BLOCKED)
 			continue;
-		/* A loaded vCPU's virtual timer still fires in hardware. */
-		uint64_t when = v == cpu->current ? 0 : v->arch.timer_deadline;
+		/* A loaded vCPU's virtual timer still fires in hardware; the emulated one not. */
+		uint64_t when = v == cpu->current ? vptimer_deadline(v) : v->arch.timer_deadline;
 		if (v->wake_deadline && (!when || v->wake_deadline < when))
 			when = v->wake_deadline;
 		if (!when)
@@ -517,6 +518,12 @@ void guest_prepare_entry(struct cpu_regs *frame)
 		bool others_wait = next && c->rq.nr_runnable > 1;
 		uint64_t until = c->until;
 		spin_unlock(&c->lock);
+		if (next) {
+			vptimer_check(next);
+			uint64_t p = vptimer_deadline(next);
+			if (p && (!timer_wake || p < timer_wake))
+				timer_wake = p;
+		}
 		arm_timer(until, timer_wake);
 
 		if (next) {

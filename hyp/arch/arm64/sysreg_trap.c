@@ -2,11 +2,13 @@
 /*
  * Trapped system register accesses (EC 0x18). With HCR_EL2.IMO set the
  * guest's SGI generation registers trap here; PMU accesses trap because
- * MDCR_EL2 hides the PMU. Everything else a guest cannot reach is UNDEF.
+ * MDCR_EL2 hides the PMU; the EL1 physical timer is emulated (vptimer.c).
+ * Everything else a guest cannot reach is UNDEF.
  */
 #include <asm/mmio.h>
 #include <asm/regs.h>
 #include <asm/vgic.h>
+#include <asm/vptimer.h>
 #include <punt/console.h>
 #include <punt/domain.h>
 
@@ -42,6 +44,12 @@ void sysreg_trap(struct vcpu *v, struct cpu_regs *regs, uint64_t esr)
 	bool read = esr & 1;
 	uint64_t val = rt == 31 ? 0 : regs->x[rt];
 
+	if (vptimer_access(v, reg, read, &val)) {
+		if (read && rt != 31)
+			regs->x[rt] = val;
+		regs->elr += 4;
+		return;
+	}
 	switch (reg) {
 	case ICC_SGI1R_EL1:
 	case ICC_ASGI1R_EL1:

@@ -2,6 +2,7 @@
 #include <asm/sysreg.h>
 #include <asm/timer.h>
 #include <asm/vgic.h>
+#include <asm/vptimer.h>
 #include <asm/vtimer.h>
 #include <punt/cpu.h>
 #include <punt/domain.h>
@@ -49,4 +50,8 @@ void vtimer_save(struct vcpu *v)
 		v->arch.timer_deadline = v->arch.sys.cntv_cval + v->domain->arch.cntvoff;
 	else
 		v->arch.timer_deadline = 0;
+	/* The emulated physical timer wakes a blocked vCPU just the same. */
+	uint64_t p = vptimer_deadline(v);
+	if (p && (!v->arch.timer_deadline || p < v->arch.timer_deadline))
+		v->arch.timer_deadline = p;
 }

@@ -40,6 +40,7 @@ struct arch_vcpu {
 	uint32_t lr_intid[VGIC_MAX_LRS]; /* vINTID held by each LR, when used */
 	uint32_t lr_used;		 /* bitmap of LRs in use */
 	uint64_t timer_deadline;	 /* physical count when its vtimer fires, 0 = none */
+	bool ptimer_fired;		 /* the emulated physical timer raised its PPI */
 	bool redist_waker_sleep;
 };
 

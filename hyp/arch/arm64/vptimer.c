@@ -1,0 +1,78 @@
+// SPDX-License-Identifier: Apache-2.0
+#include <asm/sysreg.h>
+#include <asm/timer.h>
+#include <asm/vgic.h>
+#include <asm/vptimer.h>
+#include <punt/domain.h>
+
+/* ISS encodings (op0:op1:CRn:CRm:op2) as sysreg_trap.c builds them. */
+#define SYSREG(op0, op1, crn, crm, op2)                                                            \
+	(((op0) << 20) | ((op2) << 17) | ((op1) << 14) | ((crn) << 10) | ((crm) << 1))
+#define CNTP_TVAL_EL0 SYSREG(3, 3, 14, 2, 0)
+#define CNTP_CTL_EL0  SYSREG(3, 3, 14, 2, 1)
+#define CNTP_CVAL_EL0 SYSREG(3, 3, 14, 2, 2)
+
+static bool expired(const struct vcpu *v, uint64_t now)
+{
+	return (v->arch.sys.cntp_ctl & CNT_CTL_ENABLE) && now >= v->arch.sys.cntp_cval;
+}
+
+/* A new setting: the next expiry raises the interrupt again. */
+static void rearm(struct vcpu *v)
+{
+	v->arch.ptimer_fired = false;
+}
+
+bool vptimer_access(struct vcpu *v, uint32_t reg, bool read, uint64_t *val)
+{
+	uint64_t now = timer_count();
+
+	switch (reg) {
+	case CNTP_CTL_EL0:
+		if (read) {
+			*val = v->arch.sys.cntp_ctl | (expired(v, now) ? CNT_CTL_ISTATUS : 0);
+		} else {
+			v->arch.sys.cntp_ctl = *val & (CNT_CTL_ENABLE | CNT_CTL_IMASK);
+			rearm(v);
+		}
+		return true;
+	case CNTP_CVAL_EL0:
+		if (read) {
+			*val = v->arch.sys.cntp_cval;
+		} else {
+			v->arch.sys.cntp_cval = *val;
+			rearm(v);
+		}
+		return true;
+	case CNTP_TVAL_EL0:
+		/* A signed 32-bit view of CVAL relative to now; the upper half reads as zero. */
+		if (read) {
+			*val = (uint32_t)(v->arch.sys.cntp_cval - now);
+		} else {
+			v->arch.sys.cntp_cval = now + (uint64_t)(int64_t)(int32_t)*val;
+			rearm(v);
+		}
+		return true;
+	default:
+		return false;
+	}
+}
+
+uint64_t vptimer_deadline(const struct vcpu *v)
+{
+	uint64_t ctl = v->arch.sys.cntp_ctl;
+
+	if (!(ctl & CNT_CTL_ENABLE) || (ctl & CNT_CTL_IMASK) || v->arch.ptimer_fired)
+		return 0;
+	return v->arch.sys.cntp_cval ? v->arch.sys.cntp_cval : 1;
+}
+
+void vptimer_check(struct vcpu *v)
+{
+	uint64_t when = vptimer_deadline(v);
+
+	if (!when || timer_count() < when)
+		return;
+	v->arch.ptimer_fired = true;
+	vgic_inject(v, VPTIMER_PPI);
+}
