@@ -26,7 +26,7 @@ def fdtput(dtb, *args):
 
 def add_domain(dtb, name, bootargs, vcpus=2, memory_kib=262144, with_memory=True,
                kernel=(qemu.DOM0_KERNEL_ADDR, None), ramdisk=(qemu.DOM0_INITRD_ADDR, None),
-               extra=()):
+               extra=(), vpl011=True, enhanced=False):
     """Add /chosen/NAME as a xen,domain with an emulated UART and the given modules.
 
     kernel/ramdisk are (address, size); a size of None means the size of the standard
@@ -41,7 +41,10 @@ def add_domain(dtb, name, bootargs, vcpus=2, memory_kib=262144, with_memory=True
     if with_memory:
         fdtput(dtb, "-t", "i", node, "memory", 0, memory_kib)
     fdtput(dtb, "-t", "i", node, "cpus", vcpus)
-    fdtput(dtb, "-t", "s", node, "vpl011", "")
+    if vpl011:
+        fdtput(dtb, "-t", "s", node, "vpl011", "")
+    if enhanced:
+        fdtput(dtb, "-t", "s", node, "xen,enhanced", "enabled")
     for prop, kind, *values in extra:
         fdtput(dtb, "-t", kind, node, prop, *values)
     modules = [("kernel", kernel, qemu.DOM0_KERNEL)]

@@ -28,40 +28,13 @@ HVC_REBOOT_CYCLES = 3
 SWITCH = "\x01\x01" * 3
 
 
-<<<<<<< HEAD
+KERNEL_MODULE = dom0less.KERNEL_MODULE
+RAMDISK_MODULE = dom0less.RAMDISK_MODULE
+fdtput = dom0less.fdtput
+
+
 def add_domain(dtb, name, bootargs=GUEST_ARGS, **options):
     dom0less.add_domain(dtb, name, bootargs, **options)
-=======
-def fdtput(dtb, *args):
-    argv = ["fdtput", str(dtb)] + [str(a) for a in args]
-    done = subprocess.run(argv, capture_output=True, text=True, check=False)
-    assert done.returncode == 0, f"{' '.join(argv)} failed: {done.stderr}"
-
-
-def add_domain(dtb, name, vcpus=2, memory_kib=262144, with_memory=True, bootargs=GUEST_ARGS,
-               vpl011=True, enhanced=False):
-    node = f"/chosen/{name}"
-    fdtput(dtb, "-c", node)
-    fdtput(dtb, "-t", "s", node, "compatible", "xen,domain")
-    fdtput(dtb, "-t", "i", node, "#address-cells", 2)
-    fdtput(dtb, "-t", "i", node, "#size-cells", 2)
-    if with_memory:
-        fdtput(dtb, "-t", "i", node, "memory", 0, memory_kib)
-    fdtput(dtb, "-t", "i", node, "cpus", vcpus)
-    if vpl011:
-        fdtput(dtb, "-t", "s", node, "vpl011", "")
-    if enhanced:
-        fdtput(dtb, "-t", "s", node, "xen,enhanced", "enabled")
-    kernel_size = qemu.DOM0_KERNEL.stat().st_size
-    initrd_size = qemu.DOM0_INITRD.stat().st_size
-    for kind, addr, size in (("kernel", qemu.DOM0_KERNEL_ADDR, kernel_size),
-                             ("ramdisk", qemu.DOM0_INITRD_ADDR, initrd_size)):
-        module = f"{node}/module@{addr:x}"
-        fdtput(dtb, "-c", module)
-        fdtput(dtb, "-t", "s", module, "compatible", f"multiboot,{kind}", "multiboot,module")
-        fdtput(dtb, "-t", "x", module, "reg", 0, f"{addr:x}", 0, f"{size:x}")
-    fdtput(dtb, "-t", "s", f"{node}/module@{qemu.DOM0_KERNEL_ADDR:x}", "bootargs", bootargs)
->>>>>>> h-console
 
 
 @pytest.fixture
@@ -166,42 +139,6 @@ def test_guest_reboot_loop_leaves_the_other_guest_and_memory_alone(boot, dom0les
     run.expect(rf"^\(d{steady}\) steady-42$", 30, "the other guest to still answer")
 
 
-<<<<<<< HEAD
-def focus(run, target):
-    """Cycle Punt's console input until it reaches target (d1, d2, ...)."""
-    switch = "\x01\x01" * 3
-    for _ in range(4):
-        run.send(switch)
-        match, _ = run.expect(r"Serial input to (d\d|dom0|Punt) ", 30, "the input focus to move")
-        if match.group(1) == target:
-            return
-    raise AssertionError(f"the input focus never reached {target}")
-
-
-def test_a_crashing_guest_leaves_the_other_guest_and_memory_alone(boot, dom0less_dtb):
-    # Linux on Arm reports a panic by resetting (panic=1): Punt rebuilds the guest, which
-    # crashes again, while the other guest carries on and no memory is lost per crash.
-    dtb = dom0less_dtb([("crasher", {"vcpus": 2, "bootargs": CRASH_ARGS}),
-                        ("steady", {"vcpus": 1, "bootargs": SHELL_ARGS})])
-    run = boot.start("punt", smp=2, dtb=dtb)
-    ids = {}
-    for _ in range(2):
-        match, _ = run.expect(r"^\(punt\) d(\d) \((crasher|steady)\): \d+ MiB", 60,
-                              "both guests to be built")
-        ids[match.group(2)] = match.group(1)
-    crasher, steady = ids["crasher"], ids["steady"]
-    free_after = []
-    for crash in range(3):
-        run.expect(rf"^\(d{crasher}\) \[.*\] Kernel panic - not syncing: sysrq triggered crash",
-                   BOOT_TIMEOUT, f"the guest to panic (crash {crash + 1})")
-        run.expect(rf"^\(punt\) d{crasher} \(crasher\) shut down: reboot$", 60,
-                   f"Punt to see the panicked guest reset (crash {crash + 1})")
-        free_after.append(free_pages(run, rf"^\(punt\) d{crasher} destroyed: (\d+) pages free$"))
-    assert len(set(free_after)) == 1, f"expected the same free memory after every crash: {free_after}"
-    focus(run, f"d{steady}")
-    run.send("echo steady-$((40+2))\r")
-    run.expect(rf"^\(d{steady}\) steady-42$", 30, "the other guest to still answer")
-=======
 def focus_on(run, target, tries=4):
     """Type Ctrl-a three times until Punt says the input goes to `target` (e.g. 'd1')."""
     for _ in range(tries):
@@ -302,4 +239,28 @@ def test_a_guest_that_corrupts_its_console_ring_is_dropped_once_and_the_rest_car
     focus_on(run, "d0")
     run.send("echo dom0-$((6*7))\r")
     run.expect(r"^dom0-42$", 30, "dom0 to carry on")
->>>>>>> h-console
+
+
+def test_a_crashing_guest_leaves_the_other_guest_and_memory_alone(boot, dom0less_dtb):
+    # Linux on Arm reports a panic by resetting (panic=1): Punt rebuilds the guest, which
+    # crashes again, while the other guest carries on and no memory is lost per crash.
+    dtb = dom0less_dtb([("crasher", {"vcpus": 2, "bootargs": CRASH_ARGS}),
+                        ("steady", {"vcpus": 1, "bootargs": SHELL_ARGS})])
+    run = boot.start("punt", smp=2, dtb=dtb)
+    ids = {}
+    for _ in range(2):
+        match, _ = run.expect(r"^\(punt\) d(\d) \((crasher|steady)\): \d+ MiB", 60,
+                              "both guests to be built")
+        ids[match.group(2)] = match.group(1)
+    crasher, steady = ids["crasher"], ids["steady"]
+    free_after = []
+    for crash in range(3):
+        run.expect(rf"^\(d{crasher}\) \[.*\] Kernel panic - not syncing: sysrq triggered crash",
+                   BOOT_TIMEOUT, f"the guest to panic (crash {crash + 1})")
+        run.expect(rf"^\(punt\) d{crasher} \(crasher\) shut down: reboot$", 60,
+                   f"Punt to see the panicked guest reset (crash {crash + 1})")
+        free_after.append(free_pages(run, rf"^\(punt\) d{crasher} destroyed: (\d+) pages free$"))
+    assert len(set(free_after)) == 1, f"expected the same free memory after every crash: {free_after}"
+    focus_on(run, f"d{steady}")
+    run.send("echo steady-$((40+2))\r")
+    run.expect(rf"^\(d{steady}\) steady-42$", 30, "the other guest to still answer")
