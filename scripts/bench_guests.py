@@ -25,7 +25,7 @@ import console  # noqa: E402
 import dom0less  # noqa: E402
 import qemu  # noqa: E402
 
-BOOT_TIMEOUT = 240
+BOOT_TIMEOUT = 600
 GUEST_ARGS = "console=ttyAMA0 rdinit=/init punt.test=poweroff"
 HYPERVISORS = [("punt", "Punt"), ("xen", "Xen 4.17")]
 # A guest's console line as each hypervisor prints it: Punt "(d1) text", Xen "(XEN) DOM1: text".

@@ -18,6 +18,7 @@
 #include <punt/event_channel.h>
 #include <punt/domu_fdt.h>
 #include <punt/fdt.h>
+#include <punt/grant_table.h>
 #include <punt/format.h>
 #include <punt/p2m.h>
 #include <punt/page_alloc.h>
@@ -167,6 +168,8 @@ int domu_build(const struct domu_config *c, domid_t id, char *err, size_t errlen
 	configs[id] = *c;
 	d->evtchn_intid = GUEST_EVTCHN_PPI;
 	sched_domain_apply(d, c->sched_weight, c->sched_cap, &aff);
+	if (c->max_grant_frames)
+		grant_table_set_max_frames(d, c->max_grant_frames);
 	if (allocate_ram(d, c->mem_bytes)) {
 		fmt_snprintf(err, errlen, "cannot allocate %lu MiB (%lu MiB free)",
 			     c->mem_bytes >> 20, page_alloc_free_pages() >> 8);

@@ -2,6 +2,7 @@
 #include <punt/domu.h>
 #include <punt/fdt.h>
 #include <punt/format.h>
+#include <punt/grant_table.h>
 #include <punt/sched_policy.h>
 #include <punt/string.h>
 
@@ -200,6 +201,61 @@ static int parse_static_evtchns(const void *fdt, int domain, struct domu_config 
 	return 0;
 }
 
+/*
+ * Properties of Xen's binding that describe what Punt does not do: refusing them
+ * with a message beats starting a domain that is not what the user asked for.
+ */
+static int parse_unsupported(const void *fdt, int node, char *err, size_t errlen)
+{
+	static const char *const absent[] = {"direct-map", "xen,static-mem", "domain-cpupool",
+					     "xen,domain-p2m-mem-mb"};
+	uint32_t v;
+
+	for (unsigned i = 0; i < sizeof(absent) / sizeof(absent[0]); i++) {
+		if (fdt_prop(fdt, node, absent[i], NULL)) {
+			fmt_snprintf(err, errlen, "\"%s\" is not supported", absent[i]);
+			return -1;
+		}
+	}
+	if (fdt_prop_u32(fdt, node, "capabilities", &v) && v) {
+		fmt_snprintf(err, errlen,
+			     "capabilities = %u: a boot-time guest cannot be the control, "
+			     "hardware or xenstore domain",
+			     v);
+		return -1;
+	}
+	if (fdt_prop_u32(fdt, node, "trap-unmapped-accesses", &v) && v != 1) {
+		fmt_snprintf(err, errlen,
+			     "trap-unmapped-accesses = %u: unmapped accesses always fault here", v);
+		return -1;
+	}
+	if (fdt_prop_u32(fdt, node, "max_grant_version", &v) && v != 1) {
+		fmt_snprintf(err, errlen, "max_grant_version = %u: only version 1 is offered", v);
+		return -1;
+	}
+	const char *pt = fdt_prop_string(fdt, node, "passthrough");
+	if (pt && strcmp(pt, "disabled")) {
+		fmt_snprintf(err, errlen, "passthrough = \"%s\" is not supported", pt);
+		return -1;
+	}
+	return 0;
+}
+
+static int parse_grant_limits(const void *fdt, int node, struct domu_config *c, char *err,
+			      size_t errlen)
+{
+	uint32_t v;
+
+	if (!fdt_prop(fdt, node, "max_grant_frames", NULL))
+		return 0;
+	if (!fdt_prop_u32(fdt, node, "max_grant_frames", &v) || v == 0 || v > GNTTAB_MAX_FRAMES) {
+		fmt_snprintf(err, errlen, "max_grant_frames must be 1 to %u", GNTTAB_MAX_FRAMES);
+		return -1;
+	}
+	c->max_grant_frames = v;
+	return 0;
+}
+
 int domu_config_parse(const void *fdt, int node, struct domu_config *c, char *err, size_t errlen)
 {
 	const char *name = fdt_node_name(fdt, node);
@@ -252,7 +308,8 @@ int domu_config_parse(const void *fdt, int node, struct domu_config *c, char *er
 		return -1;
 	}
 	c->nr_spis = spis ? spis : DEFAULT_SPIS_FOR_VPL011;
-	if (parse_sched(fdt, node, c, err, errlen))
+	if (parse_sched(fdt, node, c, err, errlen) || parse_unsupported(fdt, node, err, errlen) ||
+	    parse_grant_limits(fdt, node, c, err, errlen))
 		return -1;
 	if (!module_of(fdt, node, "multiboot,kernel", &c->kernel, &c->bootargs) ||
 	    !module_of(fdt, node, "multiboot,ramdisk", &c->ramdisk, NULL) ||

@@ -17,7 +17,7 @@
 /* Called with d->lock held. */
 static int grow(struct grant_table *gt, unsigned nr)
 {
-	if (nr > GNTTAB_MAX_FRAMES)
+	if (nr > gt->max_frames)
 		return -XEN_EINVAL;
 	while (gt->nr_frames < nr) {
 		unsigned i = gt->nr_frames;
@@ -46,6 +46,7 @@ int grant_table_init(struct domain *d)
 	if (!gt)
 		return -XEN_ENOMEM;
 	gt->version = 1;
+	gt->max_frames = GNTTAB_MAX_FRAMES;
 	gt->maptrack_free = MAPTRACK_NONE;
 	for (unsigned i = 0; i < GNTTAB_MAX_FRAMES; i++)
 		gt->frame_gfn[i] = INVALID_GFN;
@@ -75,12 +76,18 @@ void grant_table_destroy(struct domain *d)
 	d->grant = NULL;
 }
 
+void grant_table_set_max_frames(struct domain *d, unsigned max)
+{
+	if (max >= d->grant->nr_frames && max <= GNTTAB_MAX_FRAMES)
+		d->grant->max_frames = max;
+}
+
 int grant_table_map_frame(struct domain *d, uint64_t idx, uint64_t gfn)
 {
 	struct grant_table *gt = d->grant;
 	int rc;
 
-	if (idx >= GNTTAB_MAX_FRAMES)
+	if (idx >= gt->max_frames)
 		return -XEN_EINVAL;
 	spin_lock(&d->lock);
 	enum p2m_type there = p2m_lookup(d, gfn, NULL);
@@ -216,7 +223,7 @@ void grant_table_dump(struct domain *d)
 	if (!gt)
 		return;
 	printk("  Grant table: version %u, %u of %u frames\n", gt->version, gt->nr_frames,
-	       GNTTAB_MAX_FRAMES);
+	       gt->max_frames);
 	for (unsigned i = 0; i < gt->nr_frames; i++) {
 		if (gt->frame_gfn[i] != INVALID_GFN)
 			printk("    frame %u at gfn %#lx\n", i, gt->frame_gfn[i]);
@@ -248,7 +255,7 @@ static long query_size(struct vcpu *v, uint64_t uop)
 		op.status = rc == -XEN_EPERM ? GNTST_permission_denied : GNTST_bad_domain;
 	} else {
 		op.nr_frames = d->grant->nr_frames;
-		op.max_nr_frames = GNTTAB_MAX_FRAMES;
+		op.max_nr_frames = d->grant->max_frames;
 		op.status = GNTST_okay;
 	}
 	return copy_to_guest(uop, &op, sizeof(op)) ? -XEN_EFAULT : 0;
@@ -264,7 +271,7 @@ static long setup_table(struct vcpu *v, uint64_t uop)
 	int rc = domain_target(v->domain, op.dom, &d);
 	if (rc) {
 		op.status = rc == -XEN_EPERM ? GNTST_permission_denied : GNTST_bad_domain;
-	} else if (op.nr_frames > GNTTAB_MAX_FRAMES) {
+	} else if (op.nr_frames > d->grant->max_frames) {
 		op.status = GNTST_general_error;
 	} else {
 		spin_lock(&d->lock);

@@ -264,3 +264,32 @@ def test_a_crashing_guest_leaves_the_other_guest_and_memory_alone(boot, dom0less
     focus_on(run, f"d{steady}")
     run.send("echo steady-$((40+2))\r")
     run.expect(rf"^\(d{steady}\) steady-42$", 30, "the other guest to still answer")
+
+
+def test_each_unsupported_or_broken_property_stops_only_its_guest_with_a_message(
+        boot, dom0less_dtb):
+    broken = {
+        "caps": ([("capabilities", "i", 1)], "cannot be the control"),
+        "directmap": ([("direct-map", "s", "")], '"direct-map" is not supported'),
+        "grantv2": ([("max_grant_version", "i", 2)], "only version 1"),
+        "frames": ([("max_grant_frames", "i", 0)], "max_grant_frames must be 1 to 64"),
+        "weight": ([("punt,sched-weight", "i", 0)], "weight must be 1 to 65535"),
+    }
+    domains = [(name, {"vcpus": 1, "extra": extra}) for name, (extra, _) in broken.items()]
+    dtb = dom0less_dtb(domains + [("good", {"vcpus": 1})])
+    # A static event channel that names a node which is not a channel back to it.
+    dom0less.fdtput(dtb, "-c", "/chosen/good/evtchn@5")
+    dom0less.fdtput(dtb, "-t", "s", "/chosen/good/evtchn@5", "compatible", "xen,evtchn-v1")
+    dom0less.fdtput(dtb, "-t", "i", "/chosen/good/evtchn@5", "xen,evtchn", 5, 0x4321)
+    dom0less.add_domain(dtb, "fine", GUEST_ARGS, vcpus=1)
+    run = boot.start("punt", smp=2, dtb=dtb)
+    expected = dict(broken)
+    expected["good"] = ([], "phandle 0x4321 is not a xen,evtchn-v1 node")
+    seen = {}
+    for _ in expected:
+        match, _ = run.expect(r"^\(punt\) d\d+ \((\w+)\): not started: (.*)$", 60,
+                              "a message for each guest that cannot start")
+        seen[match.group(1)] = match.group(2)
+    for name, (_, words) in expected.items():
+        assert words in seen.get(name, ""), f"{name}: expected {words!r} in {seen.get(name)!r}"
+    run.expect(r"^\(d\d+\) PUNT-INIT: reached$", BOOT_TIMEOUT, "the one good guest to run")

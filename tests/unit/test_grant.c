@@ -352,6 +352,30 @@ static void batches_are_bounded_and_unknown_commands_refused(void **state)
 	    -XEN_ENOSYS);
 }
 
+static void a_configured_frame_limit_caps_the_table(void **state)
+{
+	struct gnttab_query_size q = {.dom = DOMID_SELF};
+	struct gnttab_setup_table st = {.dom = DOMID_SELF, .nr_frames = 3};
+	uint64_t frames[3];
+
+	(void)state;
+	grant_table_set_max_frames(mapper, 2);
+	assert_int_equal(
+	    do_grant_table_op(&mapper_vcpu, GNTTABOP_query_size, (uint64_t)&q, 1, 0, 0), 0);
+	assert_int_equal(q.max_nr_frames, 2);
+	st.frame_list_gva = (uint64_t)frames;
+	assert_int_equal(
+	    do_grant_table_op(&mapper_vcpu, GNTTABOP_setup_table, (uint64_t)&st, 1, 0, 0), 0);
+	assert_int_equal(st.status, GNTST_general_error);
+	st.nr_frames = 2;
+	assert_int_equal(
+	    do_grant_table_op(&mapper_vcpu, GNTTABOP_setup_table, (uint64_t)&st, 1, 0, 0), 0);
+	assert_int_equal(st.status, GNTST_okay);
+	/* Refs of the second frame exist now; the third frame's never will. */
+	assert_non_null(grant_entry(mapper, 600));
+	assert_null(grant_entry(mapper, 1100));
+}
+
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 
 int main(void)
@@ -368,6 +392,7 @@ int main(void)
 	    T(a_mapper_that_goes_away_gives_its_pins_back),
 	    T(many_mappings_get_distinct_handles_until_the_table_is_full),
 	    T(batches_are_bounded_and_unknown_commands_refused),
+	    T(a_configured_frame_limit_caps_the_table),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

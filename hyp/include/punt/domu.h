@@ -42,6 +42,7 @@ struct domu_config {
 	struct domu_static_evtchn evtchn[DOMU_MAX_STATIC_EVTCHNS];
 	unsigned nr_evtchns;
 	/* Punt properties (Xen's binding has none): punt,sched-weight/-cap/-affinity. */
+	unsigned max_grant_frames; /* 0: Punt's default (GNTTAB_MAX_FRAMES) */
 	unsigned sched_weight;
 	unsigned sched_cap;
 	cpumask_t sched_affinity; /* empty: every CPU */

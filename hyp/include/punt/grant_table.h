@@ -58,6 +58,7 @@ struct grant_mapping {
 
 struct grant_table {
 	unsigned nr_frames;
+	unsigned max_frames; /* GNTTAB_MAX_FRAMES unless the configuration says fewer */
 	unsigned version;
 	uint64_t frame_pa[GNTTAB_MAX_FRAMES];
 	uint64_t frame_gfn[GNTTAB_MAX_FRAMES]; /* ~0 when not mapped */
@@ -74,6 +75,8 @@ struct grant_table {
 int grant_table_init(struct domain *d);
 /* Releases d's mappings of others and revokes others' mappings of d. */
 void grant_table_destroy(struct domain *d);
+/* Fewer frames than GNTTAB_MAX_FRAMES (max_grant_frames); before the domain runs. */
+void grant_table_set_max_frames(struct domain *d, unsigned max);
 /* XENMAPSPACE_grant_table: map frame idx at gfn, growing the table. */
 int grant_table_map_frame(struct domain *d, uint64_t idx, uint64_t gfn);
 /* For the debug keys: frames, version, pinned entries and mappings held. */
