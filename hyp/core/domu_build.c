@@ -170,9 +170,10 @@ int domu_build(const struct domu_config *c, domid_t id, char *err, size_t errlen
 	sched_domain_apply(d, c->sched_weight, c->sched_cap, &aff);
 	if (c->max_grant_frames)
 		grant_table_set_max_frames(d, c->max_grant_frames);
+	uint64_t free_pages = page_alloc_free_pages(); /* before a partial allocation */
 	if (allocate_ram(d, c->mem_bytes)) {
 		fmt_snprintf(err, errlen, "cannot allocate %lu MiB (%lu MiB free)",
-			     c->mem_bytes >> 20, page_alloc_free_pages() >> 8);
+			     c->mem_bytes >> 20, free_pages >> 8);
 		goto fail;
 	}
 	if (load_images(d, c, &entry, &dtb_at, err, errlen))
