@@ -38,6 +38,8 @@ struct cpu_sched {
 	struct runq rq;
 	bool need_resched;
 	uint64_t until; /* when the policy wants to decide again (ns), 0 never */
+	/* The current vCPU's emulated-timer deadline the CPU timer was last armed with. */
+	uint64_t armed_ptimer;
 };
 
 static struct cpu_sched cpu_sched[CONFIG_NR_CPUS];
@@ -500,14 +502,37 @@ static void idle_wait(void)
 	irq_handle_pending();
 }
 
+/*
+ * Back into the vCPU that just trapped, when nothing can have changed the last
+ * decision: it is still the runnable current vCPU, no reschedule was asked for
+ * (the CPU timer asks at the slice end, remote wake-ups ask or add a runnable
+ * vCPU), and its timers are armed as before. Read without the lock: a request
+ * that races with this check comes with a kick, which brings the vCPU back.
+ */
+static bool nothing_to_decide(const struct cpu_sched *c, const struct vcpu *v)
+{
+	return v && v->state == VCPU_RUNNABLE && !v->needs_load && !v->domain->dying &&
+	       c->rq.curr == &v->sched && !__atomic_load_n(&c->need_resched, __ATOMIC_ACQUIRE) &&
+	       (c->until || c->rq.nr_runnable <= 1) && vptimer_deadline(v) == c->armed_ptimer;
+}
+
 void guest_prepare_entry(struct cpu_regs *frame)
 {
 	struct pcpu *cpu = this_cpu();
 	struct cpu_sched *c = &cpu_sched[cpu->id];
 
 	(void)frame;
-	for (;;) {
-		domain_reaper_poll();
+	domain_reaper_poll();
+	if (nothing_to_decide(c, cpu->current)) {
+		struct vcpu *v = cpu->current;
+		vptimer_check(v);
+		runstate_publish(v);
+		vgic_flush(v);
+		return;
+	}
+	for (bool again = false;; again = true) {
+		if (again)
+			domain_reaper_poll();
 		if (cpu->current && cpu->current->domain->dying)
 			drop_dying(cpu);
 		spin_lock(&c->lock);
@@ -523,6 +548,7 @@ void guest_prepare_entry(struct cpu_regs *frame)
 			uint64_t p = vptimer_deadline(next);
 			if (p && (!timer_wake || p < timer_wake))
 				timer_wake = p;
+			c->armed_ptimer = p;
 		}
 		arm_timer(until, timer_wake);
 
