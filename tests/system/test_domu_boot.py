@@ -84,7 +84,7 @@ def test_guest_cpus_online_in_each_guest(boot, dom0less_dtb):
 def test_a_wrong_domain_node_stops_that_domain_only(boot, dom0less_dtb):
     dtb = dom0less_dtb([("broken", {"with_memory": False}), ("domU2", {})])
     run = boot.start("punt", smp=2, dtb=dtb)
-    match, _ = run.expect(r"^\(punt\) d\d \(broken\): not started: (.*)$", 60,
+    match, _ = run.expect(r"^\(punt\) d\d \(broken\): not started: (.*)$", BOOT_TIMEOUT,
                           "a message that the broken domain was not started")
     assert "memory" in match.group(1), f"expected the message to name 'memory': {match.group(1)}"
     run.expect(r"^\(d\d\) PUNT-INIT: reached$", BOOT_TIMEOUT, "the good guest to reach init")
@@ -287,7 +287,7 @@ def test_each_unsupported_or_broken_property_stops_only_its_guest_with_a_message
     expected["good"] = ([], "phandle 0x4321 is not a xen,evtchn-v1 node")
     seen = {}
     for _ in expected:
-        match, _ = run.expect(r"^\(punt\) d\d+ \((\w+)\): not started: (.*)$", 60,
+        match, _ = run.expect(r"^\(punt\) d\d+ \((\w+)\): not started: (.*)$", BOOT_TIMEOUT,
                               "a message for each guest that cannot start")
         seen[match.group(1)] = match.group(2)
     for name, (_, words) in expected.items():
