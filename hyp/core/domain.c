@@ -273,6 +273,11 @@ void domain_vcpu_dropped(struct vcpu *v)
 		smp_kick(c);
 }
 
+bool domain_reap_pending(void)
+{
+	return reap_pending != 0;
+}
+
 void domain_reaper_poll(void)
 {
 	struct domain *done = NULL;

@@ -564,6 +564,9 @@ void guest_prepare_entry(struct cpu_regs *frame)
 		}
 		if (pull_work(c, now))
 			continue;
+		/* Nothing else would wake this CPU to finish a domain's teardown (one CPU). */
+		if (domain_reap_pending())
+			continue;
 		idle_wait();
 	}
 }

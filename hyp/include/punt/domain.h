@@ -116,6 +116,8 @@ void domain_shutdown(struct domain *d, int reason);
 void domain_destroy(struct domain *d);
 /* Called by every CPU at each pass through the scheduler: finishes shut-down domains. */
 void domain_reaper_poll(void);
+/* A shut-down domain is still on its way out: CPUs must keep passing, not sleep. */
+bool domain_reap_pending(void);
 /* A vCPU of a dying domain was taken off this CPU. */
 void domain_vcpu_dropped(struct vcpu *v);
 void domain_lock_pair(struct domain *a, struct domain *b);
