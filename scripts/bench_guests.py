@@ -22,6 +22,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import console  # noqa: E402
+from bench import ratio  # noqa: E402  (one Punt/Xen ratio format for every table)
 import dom0less  # noqa: E402
 import qemu  # noqa: E402
 
@@ -67,10 +68,6 @@ def boot_once(image, dtb, smp, icount):
         except console.ConsoleError as err:
             raise BootFailed(f"{image} (smp {smp}, icount {icount}):\n{err}") from err
     return wall, clocks
-
-
-def ratio(punt, xen):
-    return f"{punt / xen:.2f}" if xen else "n/a"
 
 
 def measure(images, dtbs, args):

@@ -152,32 +152,39 @@ static int unmap_locked(struct domain *ld, struct domain *rd, struct grant_mappi
 	return GNTST_okay;
 }
 
-static int unmap_one(struct domain *ld, const struct gnttab_unmap_grant_ref *op)
+/* Lock ld, and the granter of `handle` too when it is another live domain. */
+static struct domain *lock_for_unmap(struct domain *ld, grant_handle_t handle)
 {
-	struct grant_table *lgt = ld->grant;
-	struct grant_mapping *m;
-	struct domain *rd;
-	int rc;
-
-	spin_lock(&ld->lock);
-	m = mapping_of(lgt, op->handle);
-	if (!m || !(m->flags & MAPPING_IN_USE)) {
-		spin_unlock(&ld->lock);
-		return GNTST_bad_handle;
-	}
-	rd = domain_lookup(m->dom);
-	if (rd && rd != ld) {
-		/* Retake in order; the handle cannot change hands: only ld's own calls free it. */
+	for (;;) {
+		spin_lock(&ld->lock);
+		struct grant_mapping *m = mapping_of(ld->grant, handle);
+		struct domain *rd = m && (m->flags & MAPPING_IN_USE) ? domain_lookup(m->dom) : NULL;
+		if (!rd || rd == ld)
+			return rd;
+		domid_t dom = m->dom;
 		spin_unlock(&ld->lock);
 		domain_lock_pair(ld, rd);
+		/*
+		 * While no lock was held another vCPU of ld may have unmapped the handle and
+		 * reused it for a mapping of some other domain: then start again.
+		 */
+		if ((m->flags & MAPPING_IN_USE) && m->dom == dom)
+			return rd;
+		domain_unlock_pair(ld, rd);
 	}
-	m = mapping_of(lgt, op->handle);
-	if (!(m->flags & MAPPING_IN_USE)) {
-		rc = GNTST_bad_handle; /* another vCPU of ld unmapped it meanwhile */
-	} else {
+}
+
+static int unmap_one(struct domain *ld, const struct gnttab_unmap_grant_ref *op)
+{
+	struct grant_mapping *m;
+	struct domain *rd = lock_for_unmap(ld, op->handle);
+	int rc = GNTST_bad_handle;
+
+	m = mapping_of(ld->grant, op->handle);
+	if (m && (m->flags & MAPPING_IN_USE)) {
 		rc = unmap_locked(ld, rd, m, op);
 		if (rc == GNTST_okay)
-			put_handle(lgt, op->handle);
+			put_handle(ld->grant, op->handle);
 	}
 	if (rd && rd != ld)
 		domain_unlock_pair(ld, rd);

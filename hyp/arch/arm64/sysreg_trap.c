@@ -7,18 +7,15 @@
  */
 #include <asm/mmio.h>
 #include <asm/regs.h>
+#include <asm/sysreg.h>
 #include <asm/vgic.h>
 #include <asm/vptimer.h>
 #include <punt/console.h>
 #include <punt/domain.h>
 
-/* ISS encoding of a trapped MSR/MRS (Arm ARM D17.2.37, EC 0x18): op0:op1:CRn:CRm:op2. */
-#define SYSREG(op0, op1, crn, crm, op2)                                                            \
-	(((op0) << 20) | ((op2) << 17) | ((op1) << 14) | ((crn) << 10) | ((crm) << 1))
-#define SYSREG_MASK    0x3ffc1e
-#define ICC_SGI1R_EL1  SYSREG(3, 0, 12, 11, 5)
-#define ICC_ASGI1R_EL1 SYSREG(3, 0, 12, 11, 6)
-#define ICC_SGI0R_EL1  SYSREG(3, 0, 12, 11, 7)
+#define ICC_SGI1R_EL1  SYSREG_ISS(3, 0, 12, 11, 5)
+#define ICC_ASGI1R_EL1 SYSREG_ISS(3, 0, 12, 11, 6)
+#define ICC_SGI0R_EL1  SYSREG_ISS(3, 0, 12, 11, 7)
 
 void sysreg_trap(struct vcpu *v, struct cpu_regs *regs, uint64_t esr);
 
@@ -39,7 +36,7 @@ static bool is_pmu_register(uint64_t esr)
 
 void sysreg_trap(struct vcpu *v, struct cpu_regs *regs, uint64_t esr)
 {
-	uint32_t reg = esr & SYSREG_MASK;
+	uint32_t reg = esr & SYSREG_ISS_MASK;
 	unsigned rt = (esr >> 5) & 31;
 	bool read = esr & 1;
 	uint64_t val = rt == 31 ? 0 : regs->x[rt];

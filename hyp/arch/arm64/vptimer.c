@@ -5,12 +5,9 @@
 #include <asm/vptimer.h>
 #include <punt/domain.h>
 
-/* ISS encodings (op0:op1:CRn:CRm:op2) as sysreg_trap.c builds them. */
-#define SYSREG(op0, op1, crn, crm, op2)                                                            \
-	(((op0) << 20) | ((op2) << 17) | ((op1) << 14) | ((crn) << 10) | ((crm) << 1))
-#define CNTP_TVAL_EL0 SYSREG(3, 3, 14, 2, 0)
-#define CNTP_CTL_EL0  SYSREG(3, 3, 14, 2, 1)
-#define CNTP_CVAL_EL0 SYSREG(3, 3, 14, 2, 2)
+#define CNTP_TVAL_EL0 SYSREG_ISS(3, 3, 14, 2, 0)
+#define CNTP_CTL_EL0  SYSREG_ISS(3, 3, 14, 2, 1)
+#define CNTP_CVAL_EL0 SYSREG_ISS(3, 3, 14, 2, 2)
 
 static bool expired(const struct vcpu *v, uint64_t now)
 {

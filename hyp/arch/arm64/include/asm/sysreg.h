@@ -81,13 +81,17 @@ static inline void cpu_relax(void)
 #define SCTLR_WXN      (1UL << 19)
 
 /* ESR_ELx exception classes (Arm ARM D17.2.37) */
-#define ESR_EC_SHIFT	26
-#define ESR_EC_UNKNOWN	0x00
-#define ESR_EC_WFX	0x01
-#define ESR_EC_FP	0x07
-#define ESR_EC_HVC64	0x16
-#define ESR_EC_SMC64	0x17
-#define ESR_EC_SYSREG	0x18
+#define ESR_EC_SHIFT   26
+#define ESR_EC_UNKNOWN 0x00
+#define ESR_EC_WFX     0x01
+#define ESR_EC_FP      0x07
+#define ESR_EC_HVC64   0x16
+#define ESR_EC_SMC64   0x17
+#define ESR_EC_SYSREG  0x18
+/* ISS of a trapped MSR/MRS (EC 0x18): op0:op1:CRn:CRm:op2 as they sit in the ESR. */
+#define SYSREG_ISS(op0, op1, crn, crm, op2)                                                        \
+	(((op0) << 20) | ((op2) << 17) | ((op1) << 14) | ((crn) << 10) | ((crm) << 1))
+#define SYSREG_ISS_MASK 0x3ffc1e
 #define ESR_EC_IABT_LOW 0x20
 #define ESR_EC_IABT_CUR 0x21
 #define ESR_EC_PC_ALIGN 0x22
