@@ -10,7 +10,7 @@ BENCH_ARGS ?=
 DEFCONFIG ?= defconfig
 
 .PHONY: all deps fetch initramfs hyp hyp-minimal run test test-unit test-xenstored \
-	test-system test-guests test-fuzz bench fuzz defconfig menuconfig check clean distclean
+	test-system test-guests test-fuzz bench fuzz soak defconfig menuconfig check clean distclean
 
 all: hyp hyp-minimal
 
@@ -66,6 +66,10 @@ bench: hyp initramfs
 fuzz: deps hyp
 	@$(MAKE) -s -C tools/xenstored O=$(BUILD)/xenstored fuzz
 	@$(MAKE) -s -C tests/guests PYTHON=$(PYTHON) fuzz
+
+# Boot races between CPUs: SOAK_BOOTS boots of a two-domain scenario, three QEMUs at once.
+soak: hyp
+	@$(MAKE) -s -C tests/guests PYTHON=$(PYTHON) soak
 
 check: deps
 	@scripts/check-style.sh

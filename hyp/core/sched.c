@@ -31,6 +31,7 @@
 #include <punt/domain.h>
 #include <punt/guest_access.h>
 #include <punt/irq.h>
+#include <punt/panic.h>
 #include <punt/sched.h>
 
 struct cpu_sched {
@@ -45,6 +46,17 @@ struct cpu_sched {
 static struct cpu_sched cpu_sched[CONFIG_NR_CPUS];
 static struct runq *runqs[CONFIG_NR_CPUS];
 static uint64_t slice_ns = SCHED_DEFAULT_SLICE_MS * 1000000UL;
+
+/*
+ * How many CPUs take part, read once per decision: the boot CPU counts each
+ * secondary in while the secondaries already schedule, and a policy answers
+ * "none" with the count it was given. Mixing an old count with a new one
+ * once made an idle secondary pick its own queue as the one to pull from.
+ */
+static unsigned cpus_scheduling(void)
+{
+	return __atomic_load_n(&nr_pcpus, __ATOMIC_ACQUIRE);
+}
 
 static struct vcpu *vcpu_of(struct sched_unit *u)
 {
@@ -235,10 +247,11 @@ static void move(struct cpu_sched *from, struct cpu_sched *to, struct vcpu *v)
  */
 static struct cpu_sched *place(struct cpu_sched *c, struct vcpu *v)
 {
-	unsigned target = sched_place(&v->sched, runqs, nr_pcpus);
+	unsigned nr = cpus_scheduling();
+	unsigned target = sched_place(&v->sched, runqs, nr);
 	struct cpu_sched *t = &cpu_sched[target];
 
-	if (target == c->rq.cpu || target >= nr_pcpus || v->sched.loaded || c->rq.curr == &v->sched)
+	if (target == c->rq.cpu || target >= nr || v->sched.loaded || c->rq.curr == &v->sched)
 		return c;
 	if (target > c->rq.cpu)
 		spin_lock(&t->lock);
@@ -436,9 +449,10 @@ static void drop_dying(struct pcpu *cpu)
 	domain_vcpu_dropped(v);
 }
 
-/* Lock two queues in CPU order. */
+/* Lock two different queues in CPU order. */
 static void lock_two(struct cpu_sched *a, struct cpu_sched *b)
 {
+	BUG_ON(a == b); /* would spin on its own lock for ever */
 	spin_lock(a->rq.cpu < b->rq.cpu ? &a->lock : &b->lock);
 	spin_lock(a->rq.cpu < b->rq.cpu ? &b->lock : &a->lock);
 }
@@ -447,12 +461,13 @@ static void lock_two(struct cpu_sched *a, struct cpu_sched *b)
 static bool pull_work(struct cpu_sched *me, uint64_t now)
 {
 	struct runq *candidates[CONFIG_NR_CPUS];
+	unsigned nr = cpus_scheduling();
 
-	for (unsigned c = 0; c < nr_pcpus; c++)
+	for (unsigned c = 0; c < nr; c++)
 		candidates[c] = runqs[c];
-	for (unsigned tries = 0; tries < nr_pcpus; tries++) {
-		unsigned src = sched_busiest(candidates, nr_pcpus, me->rq.cpu);
-		if (src >= nr_pcpus)
+	for (unsigned tries = 0; tries < nr; tries++) {
+		unsigned src = sched_busiest(candidates, nr, me->rq.cpu);
+		if (src >= nr || src == me->rq.cpu)
 			return false;
 		struct cpu_sched *s = &cpu_sched[src];
 		lock_two(me, s);
@@ -472,7 +487,9 @@ static bool pull_work(struct cpu_sched *me, uint64_t now)
 /* This CPU left vCPUs waiting: wake an idle CPU that may take one. */
 static void offer_work(struct cpu_sched *me, uint64_t now)
 {
-	for (unsigned c = 0; c < nr_pcpus; c++) {
+	unsigned nr = cpus_scheduling();
+
+	for (unsigned c = 0; c < nr; c++) {
 		const struct runq *rq = runqs[c];
 		if (c == me->rq.cpu || __atomic_load_n(&rq->curr, __ATOMIC_RELAXED) ||
 		    __atomic_load_n(&rq->nr_runnable, __ATOMIC_RELAXED))

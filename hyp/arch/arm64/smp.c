@@ -68,6 +68,9 @@ _Noreturn void secondary_start(struct pcpu *cpu)
 	sched_init_cpu();
 	dsb_sy();
 	cpu->online = true;
+	/* Other CPUs size their scheduling decisions by nr_pcpus: join once counted in. */
+	while (__atomic_load_n(&nr_pcpus, __ATOMIC_ACQUIRE) <= cpu->id)
+		cpu_relax();
 	sched_start();
 }
 
@@ -115,10 +118,13 @@ void smp_boot_secondaries(const struct boot_info *bi)
 			continue;
 		}
 		if (!wait_online(cpu)) {
-			printk("SMP: CPU with MPIDR %#lx did not come online\n", mpidr);
-			continue;
+			/* It may still start later: its block must not be handed to another CPU. */
+			printk("SMP: CPU with MPIDR %#lx did not come online: no more CPUs brought "
+			       "up\n",
+			       mpidr);
+			break;
 		}
-		nr_pcpus++;
+		__atomic_store_n(&nr_pcpus, nr_pcpus + 1, __ATOMIC_RELEASE);
 	}
 	printk("Brought up %u CPU%s\n", nr_pcpus, nr_pcpus == 1 ? "" : "s");
 }

@@ -220,6 +220,12 @@ void rt_peer_send(uint32_t v);
 uint32_t rt_peer_recv(void);
 /* Both sides call it: `rounds` round trips over the static channel on port0. */
 void rt_peer_ping_pong(unsigned rounds);
+/*
+ * Both sides call it when done with checks that need the peer alive: a domain that powers
+ * off is destroyed at once, which closes its channels and revokes its grants under the
+ * other side's feet. Returns once both have got this far.
+ */
+void rt_peer_finish(void);
 #define RT_PEER_TIMEOUT_MS 20000
 /* Wait (giving the CPU away) until an upcall dispatched `port`, and consume it. */
 bool rt_wait_until_event(uint32_t port, unsigned ms);

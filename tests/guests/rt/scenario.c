@@ -170,6 +170,21 @@ uint32_t rt_peer_recv(void)
 	return v;
 }
 
+void rt_peer_finish(void)
+{
+	const uint32_t finished = 0xf1d0;
+	uint32_t got;
+
+	if (rt_scn.index % 2 == 0) {
+		rt_peer_send(finished);
+		got = rt_peer_recv();
+	} else {
+		got = rt_peer_recv();
+		rt_peer_send(finished);
+	}
+	CHECK_EQ(got, finished, "the peer's last message says it has finished");
+}
+
 void rt_peer_ping_pong(unsigned rounds)
 {
 	bool ping = !sent_last;

@@ -45,12 +45,12 @@ static void offerer(void)
 	CHECK_EQ(st.u.interdomain.dom, rt_scn.peer, "bound to the peer");
 	CHECK_EQ(st.u.interdomain.port, peer_port, "bound to the peer's port");
 	rt_peer_send(1); /* now close your end */
-	rt_peer_recv();
+	CHECK_EQ(rt_peer_recv(), 1, "the peer closed its end");
 	CHECK_EQ(rt_evtchn_status(for_peer, &st), 0, "status after the peer closed");
 	CHECK_EQ(st.status, EVTCHNSTAT_unbound, "reverted to unbound");
 	CHECK_EQ(st.u.unbound.dom, rt_scn.peer, "waiting for the closer");
 	rt_peer_send(2); /* bind again */
-	rt_peer_recv();
+	CHECK_EQ(rt_peer_recv(), 2, "the peer bound again");
 	CHECK_EQ(rt_evtchn_status(for_peer, &st), 0, "status after binding again");
 	CHECK_EQ(st.status, EVTCHNSTAT_interdomain, "bound again");
 	CHECK_EQ(rt_evtchn_close(for_peer), 0, "close");
@@ -72,12 +72,12 @@ static void binder(void)
 	REQUIRE_EQ(bind(rt_scn.peer, for_me, &local), 0, "bind to the port offered to us");
 	CHECK_EQ(bind(rt_scn.peer, for_me, NULL), -XEN_EINVAL, "bind to it a second time");
 	rt_peer_send(local);
-	rt_peer_recv();
+	CHECK_EQ(rt_peer_recv(), 1, "told to close");
 	CHECK_EQ(rt_evtchn_close(local), 0, "close our end");
 	CHECK_EQ(rt_evtchn_status(local, &st), 0, "status of our closed end");
 	CHECK_EQ(st.status, EVTCHNSTAT_closed, "our end is closed");
 	rt_peer_send(1);
-	rt_peer_recv();
+	CHECK_EQ(rt_peer_recv(), 2, "told to bind again");
 	CHECK_EQ(bind(rt_scn.peer, for_me, &local), 0, "bind again to the reverted port");
 	rt_peer_send(2);
 }
@@ -89,4 +89,5 @@ void test_main(void)
 		offerer();
 	else
 		binder();
+	rt_peer_finish(); /* the binder powering off would close the channel being checked */
 }
