@@ -10,7 +10,7 @@ BENCH_ARGS ?=
 DEFCONFIG ?= defconfig
 
 .PHONY: all deps fetch initramfs hyp hyp-minimal run test test-unit test-xenstored \
-	test-system test-guests test-fuzz bench fuzz soak defconfig menuconfig check clean distclean
+	test-system test-guests test-fuzz test-soak bench fuzz soak defconfig menuconfig check clean distclean
 
 all: hyp hyp-minimal
 
@@ -37,7 +37,8 @@ run: hyp initramfs
 	$(PYTHON) scripts/qemu.py --hyp punt --smp $(SMP) $(QEMU_ARGS)
 
 test: hyp hyp-minimal initramfs fetch
-	@$(MAKE) --no-print-directory check test-unit test-xenstored test-guests test-fuzz test-system
+	@$(MAKE) --no-print-directory check test-unit test-xenstored test-guests test-fuzz test-soak \
+		test-system
 
 test-unit: deps
 	@$(MAKE) -s -C tests/unit test
@@ -51,6 +52,10 @@ test-guests: hyp initramfs
 # The hostile-guest fuzzer against Punt: a fixed seed list, about a minute.
 test-fuzz: hyp
 	@$(MAKE) -s -C tests/guests PYTHON=$(PYTHON) fuzz-short
+
+# Two-domain boots, three QEMUs at once: races between CPUs at boot and teardown.
+test-soak: hyp
+	@$(MAKE) -s -C tests/guests PYTHON=$(PYTHON) soak-short
 
 test-system: hyp initramfs
 	@$(MAKE) -s -C tests/guests lifecycle

@@ -251,6 +251,11 @@ static bool any_domain_left(void)
 	return false;
 }
 
+/*
+ * A reaped domain counts as pending until it is destroyed (and rebuilt, on
+ * reboot): two guests stopping together are torn down on two CPUs, and the
+ * machine must not power off while the other one is still being destroyed.
+ */
 static void finish(struct domain *d)
 {
 	domid_t id = d->id;
@@ -258,9 +263,12 @@ static void finish(struct domain *d)
 
 	domain_destroy(d);
 	printk("d%u destroyed: %lu pages free\n", id, page_alloc_free_pages());
-	if (reason == SHUTDOWN_reboot && !domu_rebuild(id))
-		return;
-	if (!any_domain_left()) {
+	if (reason == SHUTDOWN_reboot)
+		domu_rebuild(id);
+	spin_lock(&reap_lock);
+	bool last = --reap_pending == 0 && !any_domain_left();
+	spin_unlock(&reap_lock);
+	if (last) {
 		printk("All domains have stopped: powering off\n");
 		psci_system_off();
 	}
@@ -303,8 +311,7 @@ void domain_reaper_poll(void)
 				smp_kick(c);
 		} else if (e->unpublished && grace_period_over(e)) {
 			done = e->d;
-			e->d = NULL;
-			reap_pending--;
+			e->d = NULL; /* still counted in reap_pending until finish() */
 		}
 	}
 	spin_unlock(&reap_lock);

@@ -404,9 +404,9 @@ static struct vcpu *choose(struct cpu_sched *c, uint64_t now)
 	struct sched_unit *cur = rq->curr;
 
 	if (cur && cur->runnable && !c->need_resched && (!c->until || now < c->until)) {
-		/* It ran alone with no slice; others woke without preempting: slice starts now. */
+		/* It ran alone with no slice; others woke without preempting: turn starts now. */
 		if (!c->until && rq->nr_runnable > 1)
-			c->until = now + slice_ns;
+			c->until = sched_turn_end(rq, cur, now, slice_ns);
 		return vcpu_of(cur);
 	}
 	c->need_resched = false;

@@ -53,6 +53,13 @@ struct sched_unit *sched_pick(struct runq *rq, uint64_t now, uint64_t slice_ns, 
 	return next;
 }
 
+uint64_t sched_turn_end(const struct runq *rq, const struct sched_unit *u, uint64_t now,
+			uint64_t slice_ns)
+{
+	(void)u;
+	return rq->nr_runnable > 1 ? now + slice_ns : 0;
+}
+
 bool sched_wake_preempts(const struct runq *rq, const struct sched_unit *u, uint64_t now)
 {
 	(void)u;

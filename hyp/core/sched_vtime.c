@@ -18,6 +18,19 @@
 #define WAKE_CREDIT_NS (SCHED_DEFAULT_SLICE_MS * 1000000UL / 2)
 /* A waking unit preempts only when it is this much behind the running one. */
 #define WAKE_GRANULARITY_NS 1000000UL
+/*
+ * With others waiting, a unit's turn lasts until it is this much virtual time
+ * ahead of the next in line, so equals take turns of about twice this; one
+ * that is behind catches up in one turn of at most the slice. Short turns are
+ * for SMP guests sharing a CPU: a vCPU spinning on a lock that a preempted
+ * sibling holds wastes the rest of its turn (Linux's cpu_relax() loops never
+ * trap, and WFE does not trap under QEMU). Two 2-vCPU Linux guests on one CPU
+ * reached init after 5.1 s of guest time with whole 10 ms slices, 2.1 s with
+ * 0.5 ms here, 2.0 s with 0.25 ms and 1.9 s with 0.1 ms (Xen 4.17: 2.0-2.2 s);
+ * each switch costs about 1,350 instructions, 0.5% of a CPU at 0.25 ms.
+ */
+#define TURN_LEAD_NS 250000UL
+#define MIN_TURN_NS  250000UL
 
 const char sched_policy_name[] = "vtime (weighted fair, caps, affinity)";
 
@@ -159,12 +172,31 @@ struct sched_unit *sched_pick(struct runq *rq, uint64_t now, uint64_t slice_ns, 
 	if (!best)
 		return NULL;
 	if (rq->nr_runnable > 1)
-		*until = min_nonzero(*until, now + slice_ns);
+		*until = min_nonzero(*until, sched_turn_end(rq, best, now, slice_ns));
 	if (best->dom->cap) {
 		int64_t left = __atomic_load_n(&best->dom->budget_ns, __ATOMIC_RELAXED);
 		*until = min_nonzero(*until, now + (left > 0 ? (uint64_t)left : 1));
 	}
 	return best;
+}
+
+uint64_t sched_turn_end(const struct runq *rq, const struct sched_unit *u, uint64_t now,
+			uint64_t slice_ns)
+{
+	const struct sched_unit *next = NULL;
+
+	for (const struct sched_unit *o = rq->head; o; o = o->next)
+		if (o != u && o->runnable && budget_left(o->dom, now) && better(o, next))
+			next = o;
+	if (!next)
+		return 0;
+	uint64_t lead = next->vtime > u->vtime ? next->vtime - u->vtime : 0;
+	if (lead > slice_ns)
+		lead = slice_ns; /* the turn is at most a slice anyway; keeps the product small */
+	uint64_t turn = (lead + TURN_LEAD_NS) * u->dom->weight / SCHED_DEFAULT_WEIGHT;
+	if (turn < MIN_TURN_NS)
+		turn = MIN_TURN_NS;
+	return now + (turn < slice_ns ? turn : slice_ns);
 }
 
 bool sched_wake_preempts(const struct runq *rq, const struct sched_unit *u, uint64_t now)

@@ -5,13 +5,15 @@
 Races between CPUs show up rarely and only under load: the first one this found hung about
 one boot in 300 with three QEMUs on two host cores (an idle secondary CPU locked its own
 run queue twice while the boot CPU was building guests). Each boot must show both domains'
-verdicts within --stall seconds of Punt's "Free memory before domains" line. A boot that
-does not is kept running, gdb is attached to its gdbstub and prints every CPU's backtrace
-with Punt's symbols, and the run stops with status 1. `make soak` runs it with bounded
+verdicts within --stall seconds of Punt's "Free memory before domains" line, and both
+domains' teardown before Punt powers the machine off. On a stall the QEMU is kept running,
+gdb is attached to its gdbstub and prints every CPU's backtrace with Punt's symbols; any
+failed boot ends the run with status 1 and its console. `make soak` runs it with bounded
 defaults (SOAK_BOOTS boots); it is not part of `make test`.
 """
 
 import argparse
+import re
 import concurrent.futures
 import selectors
 import subprocess
@@ -59,8 +61,15 @@ def boot_once(argv, n, stall_s, limit_s):
     proc.wait()
     text = buf.decode("utf-8", "replace").replace("\r", "")
     verdicts = run.domain_verdicts("punt", text, n)
-    ok = all(v in run.PASSING for v in verdicts.values())
+    ok = all(v in run.PASSING for v in verdicts.values()) and all_destroyed_first(text, n)
     return ("ok" if ok else "crash"), text, None
+
+
+def all_destroyed_first(text, n):
+    """Every domain's teardown is reported before the machine powers off."""
+    before = text.split(ALL_STOPPED)[0]
+    return all(re.search(rf"^\(punt\) d{d} destroyed: ", before, re.MULTILINE)
+               for d in range(1, n + 1))
 
 
 def backtraces(elf, port):

@@ -104,6 +104,54 @@ static void equal_weights_alternate_by_slices(void **state)
 			 a->runtime_ns / MS, b->runtime_ns / MS);
 }
 
+/* Equals sharing a CPU take turns of half a millisecond, not whole slices. */
+static void equal_units_take_short_turns(void **state)
+{
+	(void)state;
+	struct sched_unit *a = add(0, 0, 256, 0, 1), *b = add(1, 0, 256, 0, 1);
+	struct runq *rq = &s.rq[0];
+	uint64_t longest = 0, shortest = UINT64_MAX, turns = 0, end = s.now + 100 * MS;
+	sched_set_runnable(rq, a, true, s.now);
+	sched_set_runnable(rq, b, true, s.now);
+	while (s.now < end) {
+		uint64_t until;
+		sched_charge(rq, s.now);
+		struct sched_unit *u = sched_pick(rq, s.now, SLICE, &until);
+		assert_true(u == a || u == b);
+		assert_true(until > s.now);
+		sched_set_curr(rq, u, s.now);
+		uint64_t turn = until - s.now;
+		longest = turn > longest ? turn : longest;
+		shortest = turn < shortest ? turn : shortest;
+		turns++;
+		s.now = until;
+	}
+	if (longest > MS / 2 || shortest < MS / 4)
+		fail_msg("expected turns of 0.25 to 0.5 ms, got %lu to %lu us over %lu turns",
+			 shortest / 1000, longest / 1000, turns);
+	assert_true(turns >= 200);
+}
+
+/* A unit far behind the next in line runs until it catches up, one slice at most. */
+static void a_unit_far_behind_runs_at_most_one_slice(void **state)
+{
+	(void)state;
+	struct sched_unit *a = add(0, 0, 256, 0, 1), *b = add(1, 0, 256, 0, 1);
+	uint64_t until;
+	sched_set_runnable(&s.rq[0], a, true, s.now);
+	sched_set_runnable(&s.rq[0], b, true, s.now);
+	b->vtime = a->vtime + 50 * SLICE;
+	assert_ptr_equal(sched_pick(&s.rq[0], s.now, SLICE, &until), a);
+	assert_int_equal(until, s.now + SLICE);
+	b->vtime = a->vtime + 3 * MS;
+	assert_ptr_equal(sched_pick(&s.rq[0], s.now, SLICE, &until), a);
+	assert_int_equal(until, s.now + 3 * MS + MS / 4);
+	/* A heavier unit needs more real time for the same virtual lead. */
+	s.dom[0].weight = 512;
+	assert_ptr_equal(sched_pick(&s.rq[0], s.now, SLICE, &until), a);
+	assert_int_equal(until, s.now + 6 * MS + MS / 2);
+}
+
 static void a_lone_unit_runs_without_a_slice_timer(void **state)
 {
 	(void)state;
@@ -383,6 +431,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test_setup(weights_2_to_1_share_one_cpu_2_to_1, setup),
 	    cmocka_unit_test_setup(equal_weights_alternate_by_slices, setup),
+	    cmocka_unit_test_setup(equal_units_take_short_turns, setup),
+	    cmocka_unit_test_setup(a_unit_far_behind_runs_at_most_one_slice, setup),
 	    cmocka_unit_test_setup(a_lone_unit_runs_without_a_slice_timer, setup),
 	    cmocka_unit_test_setup(blocked_unit_is_never_picked_and_gets_nothing, setup),
 	    cmocka_unit_test_setup(nothing_runnable_means_idle_without_timer, setup),

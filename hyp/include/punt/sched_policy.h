@@ -83,6 +83,12 @@ void sched_charge(struct runq *rq, uint64_t now);
 struct sched_unit *sched_pick(struct runq *rq, uint64_t now, uint64_t slice_ns, uint64_t *until);
 /* Make u (NULL: nothing) the running unit from `now`. */
 void sched_set_curr(struct runq *rq, struct sched_unit *u, uint64_t now);
+/*
+ * When u's turn on rq should end so that the next in line runs (0: nobody
+ * else may run); at most slice_ns from now. sched_pick() sets *until from it.
+ */
+uint64_t sched_turn_end(const struct runq *rq, const struct sched_unit *u, uint64_t now,
+			uint64_t slice_ns);
 /* Whether u, just woken on rq, should take the CPU from rq->curr now. */
 bool sched_wake_preempts(const struct runq *rq, const struct sched_unit *u, uint64_t now);
 /* Whether a running unit must stop now: its domain is out of budget. */
