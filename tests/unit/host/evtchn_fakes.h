@@ -3,19 +3,15 @@
 #ifndef EVTCHN_FAKES_H
 #define EVTCHN_FAKES_H
 
+#include "core_fakes.h"
+
 #include <punt/domain.h>
 #include <punt/event_channel.h>
-#include <punt/guest_access.h>
-#include <punt/page_alloc.h>
 
 /* upcalls[domid][vcpu]: how many times each vCPU's upcall was raised. */
 extern unsigned upcalls[MAX_DOMAINS][4];
 
 struct domain *fake_domain(domid_t id, unsigned vcpus, bool privileged);
 void fake_domain_free(struct domain *d);
-void printk(const char *fmt, ...);
-/* How many times printk was called, and the last message. */
-extern unsigned printk_calls;
-extern char printk_last[256];
 
 #endif

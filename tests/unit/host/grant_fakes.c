@@ -1,17 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
 /*
- * What the grant table code needs from the rest of Punt, for host tests: a
- * domain table, a stage-2 kept as a small list per domain whose machine
- * frames are host pages (frame = host address >> 12), guest access that
- * treats guest addresses as host pointers, and calloc-backed pages.
+ * What the grant table code needs from the rest of Punt for host tests,
+ * beyond core_fakes.c: a stage-2 kept as a small list per domain whose
+ * machine frames are host pages (frame = host address >> 12).
  */
 #include "grant_fakes.h"
 
 #include <public/errno.h>
-#include <punt/guest_access.h>
-#include <punt/page_alloc.h>
-#include <stdarg.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -22,41 +17,8 @@ struct p2m_slot {
 	enum p2m_type type;
 };
 
-struct domain *domains[MAX_DOMAINS];
 static struct p2m_slot p2m[MAX_DOMAINS][P2M_SLOTS];
 static uint8_t *ram[MAX_DOMAINS][FAKE_RAM_PAGES];
-
-struct domain *domain_lookup(domid_t id)
-{
-	return id < MAX_DOMAINS ? domains[id] : NULL;
-}
-
-int domain_target(struct domain *caller, domid_t id, struct domain **out)
-{
-	struct domain *d = id == DOMID_SELF ? caller : domain_lookup(id);
-
-	*out = NULL;
-	if (!d)
-		return -XEN_ESRCH;
-	if (d != caller && !caller->privileged)
-		return -XEN_EPERM;
-	*out = d;
-	return 0;
-}
-
-void domain_lock_pair(struct domain *a, struct domain *b)
-{
-	spin_lock(&a->lock);
-	if (a != b)
-		spin_lock(&b->lock);
-}
-
-void domain_unlock_pair(struct domain *a, struct domain *b)
-{
-	spin_unlock(&a->lock);
-	if (a != b)
-		spin_unlock(&b->lock);
-}
 
 bool domain_is_ram(struct domain *d, uint64_t gfn)
 {
@@ -111,55 +73,6 @@ enum p2m_type p2m_lookup(struct domain *d, uint64_t gfn, uint64_t *mfn)
 unsigned p2m_ipa_bits(void)
 {
 	return 40;
-}
-
-int copy_from_guest(void *dst, uint64_t gva, size_t len)
-{
-	if (!gva)
-		return -XEN_EFAULT;
-	memcpy(dst, (const void *)(uintptr_t)gva, len);
-	return 0;
-}
-
-int copy_to_guest(uint64_t gva, const void *src, size_t len)
-{
-	if (!gva)
-		return -XEN_EFAULT;
-	memcpy((void *)(uintptr_t)gva, src, len);
-	return 0;
-}
-
-unsigned page_order_for(uint64_t bytes)
-{
-	unsigned order = 0;
-
-	while ((4096UL << order) < bytes)
-		order++;
-	return order;
-}
-
-uint64_t page_alloc_zeroed(unsigned order)
-{
-	void *p = aligned_alloc(4096, 4096UL << order);
-
-	if (p)
-		memset(p, 0, 4096UL << order);
-	return (uint64_t)(uintptr_t)p;
-}
-
-void page_free(uint64_t pa, unsigned order)
-{
-	(void)order;
-	free((void *)(uintptr_t)pa);
-}
-
-void printk(const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
 }
 
 struct domain *fake_domain(domid_t id, bool privileged)

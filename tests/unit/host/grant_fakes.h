@@ -3,6 +3,8 @@
 #ifndef GRANT_FAKES_H
 #define GRANT_FAKES_H
 
+#include "core_fakes.h"
+
 #include <punt/domain.h>
 #include <punt/grant_table.h>
 #include <punt/p2m.h>
@@ -17,6 +19,5 @@ void fake_domain_free(struct domain *d);
 uint8_t *fake_ram(struct domain *d, unsigned i);
 /* Entries of d's stage-2 that hold anything other than its own RAM. */
 unsigned fake_p2m_extra_entries(struct domain *d);
-void printk(const char *fmt, ...);
 
 #endif
