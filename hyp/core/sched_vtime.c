@@ -27,7 +27,7 @@
  * trap, and WFE does not trap under QEMU). Two 2-vCPU Linux guests on one CPU
  * reached init after 5.1 s of guest time with whole 10 ms slices, 2.1 s with
  * 0.5 ms here, 2.0 s with 0.25 ms and 1.9 s with 0.1 ms (Xen 4.17: 2.0-2.2 s);
- * each switch costs about 1,350 instructions, 0.5% of a CPU at 0.25 ms.
+ * each switch costs about 1,400 instructions, 0.5% of a CPU at 0.25 ms.
  */
 #define TURN_LEAD_NS 250000UL
 #define MIN_TURN_NS  250000UL
