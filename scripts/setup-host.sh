@@ -10,6 +10,7 @@ packages=(
 	ipxe-qemu               # option ROMs QEMU loads for its default network card
 	gcc-aarch64-linux-gnu   # cross compiler for the hypervisor and dom0 tools
 	binutils-aarch64-linux-gnu
+	libc6-dev-arm64-cross   # C library for the static aarch64 xenstored (tools/xenstored cross)
 	device-tree-compiler    # dtc, fdtput: test DTBs
 	python3-kconfiglib      # Kconfig front end
 	libcmocka-dev           # host unit tests

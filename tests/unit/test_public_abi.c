@@ -96,7 +96,9 @@ static void xenstore_error_names_match_their_numbers(void **state)
 {
 	static const struct xsd_errors table[] = {XSD_ERROR_LIST(XSD_ERROR_ENTRY)};
 	static const struct errno_pair expected[] = {
-	    PAIR(ENOENT), PAIR(EACCES), PAIR(EAGAIN), PAIR(E2BIG), PAIR(EPERM), PAIR(ENOTEMPTY),
+	    PAIR(EINVAL), PAIR(EACCES),	 PAIR(EEXIST),	  PAIR(EISDIR), PAIR(ENOENT), PAIR(ENOMEM),
+	    PAIR(ENOSPC), PAIR(EIO),	 PAIR(ENOTEMPTY), PAIR(ENOSYS), PAIR(EROFS),  PAIR(EBUSY),
+	    PAIR(EAGAIN), PAIR(EISCONN), PAIR(E2BIG),	  PAIR(EPERM),
 	};
 
 	(void)state;

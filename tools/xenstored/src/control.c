@@ -18,15 +18,15 @@ static const char help_text[] =
     "  live-update -s [-t <secs>] [-F]  hand over to the new binary\n"
     "  live-update -a            abandon a prepared live update\n";
 
-static void reply(struct conn *c, const struct xs_msg_hdr *h, const char *text)
+static void reply(struct conn *c, const struct xsd_sockmsg *h, const char *text)
 {
 	conn_send(c, h->type, h->req_id, h->tx_id, text, strlen(text) + 1);
 }
 
-static void do_quota(struct server *s, struct conn *c, const struct xs_msg_hdr *h,
+static void do_quota(struct server *s, struct conn *c, const struct xsd_sockmsg *h,
 		     const char **argv, int argc)
 {
-	char out[XS_PAYLOAD_MAX];
+	char out[XENSTORE_PAYLOAD_MAX];
 	size_t off = 0;
 	uint64_t v;
 
@@ -77,7 +77,7 @@ static int check_node(const struct node *n, void *arg)
 	return 0;
 }
 
-static void do_check(struct server *s, struct conn *c, const struct xs_msg_hdr *h)
+static void do_check(struct server *s, struct conn *c, const struct xsd_sockmsg *h)
 {
 	struct check_state st = {&s->db, 0, 0};
 	char out[128];
@@ -95,7 +95,7 @@ static void do_check(struct server *s, struct conn *c, const struct xs_msg_hdr *
 	reply(c, h, "OK");
 }
 
-static void do_live_update(struct server *s, struct conn *c, const struct xs_msg_hdr *h,
+static void do_live_update(struct server *s, struct conn *c, const struct xsd_sockmsg *h,
 			   const char **argv, int argc)
 {
 	if (argc >= 3 && !strcmp(argv[1], "-f")) {
@@ -136,7 +136,7 @@ static void do_live_update(struct server *s, struct conn *c, const struct xs_msg
 	conn_send_error(c, h, EINVAL);
 }
 
-void control_handle(struct server *s, struct conn *c, const struct xs_msg_hdr *h,
+void control_handle(struct server *s, struct conn *c, const struct xsd_sockmsg *h,
 		    const char *payload)
 {
 	const char *argv[8];

@@ -138,13 +138,13 @@ static void log_domain_op(struct server *s, const struct conn *c, uint8_t type, 
 static int parse_domid(const char *arg, uint32_t *domid)
 {
 	uint64_t v;
-	int rc = parse_uint(arg, XS_DOMID_FIRST_RESERVED - 1, &v);
+	int rc = parse_uint(arg, DOMID_FIRST_RESERVED - 1, &v);
 
 	*domid = (uint32_t)v;
 	return rc;
 }
 
-static void reply_str(struct conn *c, const struct xs_msg_hdr *h, const char *str)
+static void reply_str(struct conn *c, const struct xsd_sockmsg *h, const char *str)
 {
 	conn_send(c, h->type, h->req_id, h->tx_id, str, strlen(str) + 1);
 }
@@ -194,7 +194,7 @@ static int do_set_target(struct server *s, struct conn *c, const char **argv, in
 	return rc;
 }
 
-void domain_handle(struct server *s, struct conn *c, const struct xs_msg_hdr *h,
+void domain_handle(struct server *s, struct conn *c, const struct xsd_sockmsg *h,
 		   const char *payload)
 {
 	const char *argv[4];

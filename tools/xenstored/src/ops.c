@@ -172,7 +172,7 @@ static int set_value(struct op_ctx *c, const char *path, const struct node *cur,
 
 static int link_child(struct op_ctx *c, const char *path)
 {
-	char parent[XS_ABS_PATH_MAX + 1];
+	char parent[XENSTORE_ABS_PATH_MAX + 1];
 	struct node *p;
 	int rc = path_parent(path, parent, sizeof(parent));
 
@@ -344,7 +344,7 @@ static int collect_subtree(struct op_ctx *c, const char *path, struct subtree *s
 int op_rm(struct op_ctx *c, const char *path)
 {
 	struct subtree s = {0};
-	char parent[XS_ABS_PATH_MAX + 1];
+	char parent[XENSTORE_ABS_PATH_MAX + 1];
 	const struct node *n, *p;
 	struct node *pn;
 	int rc;

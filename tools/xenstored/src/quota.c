@@ -20,7 +20,7 @@ static const struct quota_desc descs[Q_COUNT] = {
     [Q_TRANS_NODES] = {"transaction-nodes", "nodes touched per transaction", 1024},
     [Q_OUTSTANDING] = {"outstanding", "unanswered requests per domain", 20},
     [Q_PERMS] = {"permissions", "permission entries per node", 5},
-    [Q_PATH_MAX] = {"path-max", "path length below the domain's home", XS_REL_PATH_MAX},
+    [Q_PATH_MAX] = {"path-max", "path length below the domain's home", XENSTORE_REL_PATH_MAX},
     [Q_MEMORY] = {"memory", "node memory per domain (bytes)", 2 * 1024 * 1024 + 512 * 1024},
 };
 

@@ -30,37 +30,37 @@ static void ring_reconnect(struct conn *c, struct ring_port *p)
 	c->nreply_ends = 0;
 	p->page->req_cons = p->page->req_prod = 0;
 	p->page->rsp_cons = p->page->rsp_prod = 0;
-	p->page->error = XS_RING_ERROR_NONE;
-	store_release(&p->page->connection, XS_RING_CONNECTED);
+	p->page->error = XENSTORE_ERROR_NONE;
+	store_release(&p->page->connection, XENSTORE_CONNECTED);
 	p->be->notify(p->be_ctx, p);
 }
 
 static ssize_t ring_recv(struct conn *c, void *buf, size_t len)
 {
 	struct ring_port *p = c->tp;
-	struct xs_ring_page *pg = p->page;
+	struct xenstore_domain_interface *pg = p->page;
 	uint32_t cons, prod, avail, first;
 	size_t n;
 
 	p->be->ack(p->be_ctx, p);
-	if (load_acquire(&pg->connection) == XS_RING_RECONNECT) {
+	if (load_acquire(&pg->connection) == XENSTORE_RECONNECT) {
 		ring_reconnect(c, p);
 		return 0;
 	}
 	cons = pg->req_cons;
 	prod = load_acquire(&pg->req_prod);
 	avail = prod - cons;
-	if (avail > XS_RING_SIZE) {
-		ring_fail(p, XS_RING_ERROR_RINGIDX);
+	if (avail > XENSTORE_RING_SIZE) {
+		ring_fail(p, XENSTORE_ERROR_RINGIDX);
 		return -1;
 	}
 	n = avail < len ? avail : len;
 	if (!n)
 		return 0;
-	first = XS_RING_SIZE - XS_RING_MASK(cons);
+	first = XENSTORE_RING_SIZE - MASK_XENSTORE_IDX(cons);
 	if (first > n)
 		first = (uint32_t)n;
-	memcpy(buf, pg->req + XS_RING_MASK(cons), first);
+	memcpy(buf, pg->req + MASK_XENSTORE_IDX(cons), first);
 	memcpy((char *)buf + first, pg->req, n - first);
 	store_release(&pg->req_cons, cons + (uint32_t)n);
 	p->be->notify(p->be_ctx, p);
@@ -70,24 +70,24 @@ static ssize_t ring_recv(struct conn *c, void *buf, size_t len)
 static ssize_t ring_send(struct conn *c, const void *buf, size_t len)
 {
 	struct ring_port *p = c->tp;
-	struct xs_ring_page *pg = p->page;
+	struct xenstore_domain_interface *pg = p->page;
 	uint32_t cons = load_acquire(&pg->rsp_cons), prod = pg->rsp_prod;
 	uint32_t used = prod - cons, first;
 	size_t n;
 
-	if (used > XS_RING_SIZE) {
-		ring_fail(p, XS_RING_ERROR_RINGIDX);
+	if (used > XENSTORE_RING_SIZE) {
+		ring_fail(p, XENSTORE_ERROR_RINGIDX);
 		return -1;
 	}
-	n = XS_RING_SIZE - used;
+	n = XENSTORE_RING_SIZE - used;
 	if (n > len)
 		n = len;
 	if (!n)
 		return 0;
-	first = XS_RING_SIZE - XS_RING_MASK(prod);
+	first = XENSTORE_RING_SIZE - MASK_XENSTORE_IDX(prod);
 	if (first > n)
 		first = (uint32_t)n;
-	memcpy(pg->rsp + XS_RING_MASK(prod), buf, first);
+	memcpy(pg->rsp + MASK_XENSTORE_IDX(prod), buf, first);
 	memcpy(pg->rsp, (const char *)buf + first, n - first);
 	store_release(&pg->rsp_prod, prod + (uint32_t)n);
 	p->be->notify(p->be_ctx, p);
@@ -122,9 +122,10 @@ struct conn *ring_connect(struct server *s, struct ring_port *port, uint32_t dom
 		errno = ENOMEM;
 		return NULL;
 	}
-	port->page->server_features |= XS_FEATURE_RECONNECTION | XS_FEATURE_ERROR;
+	port->page->server_features |=
+	    XENSTORE_SERVER_FEATURE_RECONNECTION | XENSTORE_SERVER_FEATURE_ERROR;
 	/* Dom0less guests wait for connection == CONNECTED and an event (reference §6.4). */
-	store_release(&port->page->connection, XS_RING_CONNECTED);
+	store_release(&port->page->connection, XENSTORE_CONNECTED);
 	port->be->notify(port->be_ctx, port);
 	return c;
 }

@@ -20,7 +20,7 @@
 #include "wire.h"
 
 struct ring_port {
-	struct xs_ring_page *page;
+	struct xenstore_domain_interface *page;
 	/* Readable when the domain has signalled its event channel. */
 	int fd;
 	uint32_t domid;

@@ -161,14 +161,14 @@ void conn_send(struct conn *c, uint32_t type, uint32_t req_id, uint32_t tx_id, c
 		note_reply_end(c);
 }
 
-void conn_send_error(struct conn *c, const struct xs_msg_hdr *h, int err)
+void conn_send_error(struct conn *c, const struct xsd_sockmsg *h, int err)
 {
 	const char *name = wire_errname(err < 0 ? -err : err);
 
 	conn_send(c, XS_ERROR, h->req_id, h->tx_id, name, strlen(name) + 1);
 }
 
-static void send_ok(struct conn *c, const struct xs_msg_hdr *h)
+static void send_ok(struct conn *c, const struct xsd_sockmsg *h)
 {
 	conn_send(c, h->type, h->req_id, h->tx_id, "OK", 3);
 }
@@ -210,10 +210,10 @@ static int conn_parse(struct server *s, struct conn *c)
 
 	while (c->in_len - off >= XS_HDR_SIZE && conn_can_read(s, c)) {
 		const uint8_t *p = c->in + off;
-		struct xs_msg_hdr h = {le32(p), le32(p + 4), le32(p + 8), le32(p + 12)};
-		char payload[XS_PAYLOAD_MAX + 1];
+		struct xsd_sockmsg h = {le32(p), le32(p + 4), le32(p + 8), le32(p + 12)};
+		char payload[XENSTORE_PAYLOAD_MAX + 1];
 
-		if (h.len > XS_PAYLOAD_MAX) {
+		if (h.len > XENSTORE_PAYLOAD_MAX) {
 			rc = -1;
 			break;
 		}
@@ -339,7 +339,7 @@ int server_canon(const struct server *s, const struct conn *c, const char *in, b
 	if (w < 0 || (size_t)w >= cap)
 		return -EINVAL;
 	len = (size_t)w;
-	if (len > XS_ABS_PATH_MAX || !valid_chars(out) || strstr(out, "//"))
+	if (len > XENSTORE_ABS_PATH_MAX || !valid_chars(out) || strstr(out, "//"))
 		return -EINVAL;
 	if (len > 1 && out[len - 1] == '/')
 		return -EINVAL;
@@ -349,7 +349,7 @@ int server_canon(const struct server *s, const struct conn *c, const char *in, b
 }
 
 /* The payload is exactly one NUL-terminated string. */
-static const char *one_arg(const struct xs_msg_hdr *h, const char *payload)
+static const char *one_arg(const struct xsd_sockmsg *h, const char *payload)
 {
 	if (!h->len || payload[h->len - 1] != '\0' || strlen(payload) + 1 != h->len)
 		return NULL;
@@ -357,7 +357,7 @@ static const char *one_arg(const struct xs_msg_hdr *h, const char *payload)
 }
 
 /* Splits a payload made only of NUL-terminated strings; returns how many, or -1. */
-static int split_args(const struct xs_msg_hdr *h, const char *payload, const char **argv, int max)
+static int split_args(const struct xsd_sockmsg *h, const char *payload, const char **argv, int max)
 {
 	uint32_t off = 0;
 	int n = 0;
@@ -395,7 +395,7 @@ void server_persist(struct server *s, const struct buf *rec)
 }
 
 /* Common prologue of the store requests: the view and op context for h's transaction. */
-static int begin_op(struct server *s, struct conn *c, const struct xs_msg_hdr *h, struct view *v,
+static int begin_op(struct server *s, struct conn *c, const struct xsd_sockmsg *h, struct view *v,
 		    struct op_ctx *oc)
 {
 	memset(v, 0, sizeof(*v));
@@ -433,15 +433,15 @@ static void finish_mutation(struct server *s, struct view *v, const struct oprec
 	watch_fire_changes(s);
 }
 
-static void do_read_like(struct server *s, struct conn *c, const struct xs_msg_hdr *h,
+static void do_read_like(struct server *s, struct conn *c, const struct xsd_sockmsg *h,
 			 const char *payload)
 {
-	char path[XS_ABS_PATH_MAX + 64];
+	char path[XENSTORE_ABS_PATH_MAX + 64];
 	const char *arg = one_arg(h, payload);
 	const struct node *n;
 	struct op_ctx oc;
 	struct view v;
-	char out[XS_PAYLOAD_MAX];
+	char out[XENSTORE_PAYLOAD_MAX];
 	int rc, len;
 
 	if (!arg)
@@ -468,7 +468,7 @@ static void do_read_like(struct server *s, struct conn *c, const struct xs_msg_h
 			conn_send(c, h->type, h->req_id, h->tx_id, out, (size_t)len);
 		return;
 	default:
-		if (n->childbytes > XS_PAYLOAD_MAX) {
+		if (n->childbytes > XENSTORE_PAYLOAD_MAX) {
 			conn_send_error(c, h, E2BIG);
 			return;
 		}
@@ -483,11 +483,11 @@ static void do_read_like(struct server *s, struct conn *c, const struct xs_msg_h
 	}
 }
 
-static void do_directory_part(struct server *s, struct conn *c, const struct xs_msg_hdr *h,
+static void do_directory_part(struct server *s, struct conn *c, const struct xsd_sockmsg *h,
 			      const char *payload)
 {
-	char path[XS_ABS_PATH_MAX + 64];
-	char out[XS_PAYLOAD_MAX + 32];
+	char path[XENSTORE_ABS_PATH_MAX + 64];
+	char out[XENSTORE_PAYLOAD_MAX + 32];
 	const char *argv[2];
 	const struct node *n;
 	struct op_ctx oc;
@@ -521,7 +521,7 @@ static void do_directory_part(struct server *s, struct conn *c, const struct xs_
 		for (; i < n->nchildren; i++) {
 			size_t l = strlen(n->children[i]) + 1;
 
-			if (len + l + 1 > XS_PAYLOAD_MAX)
+			if (len + l + 1 > XENSTORE_PAYLOAD_MAX)
 				break;
 			memcpy(out + len, n->children[i], l);
 			len += l;
@@ -532,10 +532,10 @@ static void do_directory_part(struct server *s, struct conn *c, const struct xs_
 	conn_send(c, h->type, h->req_id, h->tx_id, out, len);
 }
 
-static void do_write(struct server *s, struct conn *c, const struct xs_msg_hdr *h,
+static void do_write(struct server *s, struct conn *c, const struct xsd_sockmsg *h,
 		     const char *payload)
 {
-	char path[XS_ABS_PATH_MAX + 64];
+	char path[XENSTORE_ABS_PATH_MAX + 64];
 	size_t plen = strnlen(payload, h->len);
 	struct op_ctx oc;
 	struct view v;
@@ -563,10 +563,10 @@ static void do_write(struct server *s, struct conn *c, const struct xs_msg_hdr *
 	send_ok(c, h);
 }
 
-static void do_path_op(struct server *s, struct conn *c, const struct xs_msg_hdr *h,
+static void do_path_op(struct server *s, struct conn *c, const struct xsd_sockmsg *h,
 		       const char *payload)
 {
-	char path[XS_ABS_PATH_MAX + 64];
+	char path[XENSTORE_ABS_PATH_MAX + 64];
 	const char *arg = one_arg(h, payload);
 	struct op_ctx oc;
 	struct view v;
@@ -587,12 +587,12 @@ static void do_path_op(struct server *s, struct conn *c, const struct xs_msg_hdr
 	send_ok(c, h);
 }
 
-static void do_set_perms(struct server *s, struct conn *c, const struct xs_msg_hdr *h,
+static void do_set_perms(struct server *s, struct conn *c, const struct xsd_sockmsg *h,
 			 const char *payload)
 {
-	char path[XS_ABS_PATH_MAX + 64];
+	char path[XENSTORE_ABS_PATH_MAX + 64];
 	size_t plen = strnlen(payload, h->len);
-	struct perm perms[XS_PAYLOAD_MAX / 3 + 1];
+	struct perm perms[XENSTORE_PAYLOAD_MAX / 3 + 1];
 	struct op_ctx oc;
 	struct view v;
 	struct oprec r;
@@ -618,10 +618,10 @@ static void do_set_perms(struct server *s, struct conn *c, const struct xs_msg_h
 	send_ok(c, h);
 }
 
-static void do_watch(struct server *s, struct conn *c, const struct xs_msg_hdr *h,
+static void do_watch(struct server *s, struct conn *c, const struct xsd_sockmsg *h,
 		     const char *payload)
 {
-	char path[XS_ABS_PATH_MAX + 64];
+	char path[XENSTORE_ABS_PATH_MAX + 64];
 	const char *argv[2];
 	int rc = split_args(h, payload, argv, 2) == 2 ? 0 : -EINVAL;
 	uint32_t rel;
@@ -650,7 +650,7 @@ static void do_watch(struct server *s, struct conn *c, const struct xs_msg_hdr *
 	send_ok(c, h);
 	/* The initial event lets a client read the current state without racing a change. */
 	{
-		char ev[XS_PAYLOAD_MAX + 2];
+		char ev[XENSTORE_PAYLOAD_MAX + 2];
 		size_t pl = strlen(argv[0]) + 1, tl = strlen(argv[1]) + 1;
 
 		memcpy(ev, argv[0], pl);
@@ -659,7 +659,7 @@ static void do_watch(struct server *s, struct conn *c, const struct xs_msg_hdr *
 	}
 }
 
-static void do_transaction_start(struct server *s, struct conn *c, const struct xs_msg_hdr *h)
+static void do_transaction_start(struct server *s, struct conn *c, const struct xsd_sockmsg *h)
 {
 	char reply[16];
 	struct txn *tx;
@@ -732,7 +732,7 @@ static int commit(struct server *s, struct conn *c, struct txn *tx)
 	return 0;
 }
 
-static void do_transaction_end(struct server *s, struct conn *c, const struct xs_msg_hdr *h,
+static void do_transaction_end(struct server *s, struct conn *c, const struct xsd_sockmsg *h,
 			       const char *payload)
 {
 	const char *arg = one_arg(h, payload);
@@ -760,7 +760,7 @@ static void do_transaction_end(struct server *s, struct conn *c, const struct xs
 	send_ok(c, h);
 }
 
-static void do_reset_watches(struct server *s, struct conn *c, const struct xs_msg_hdr *h)
+static void do_reset_watches(struct server *s, struct conn *c, const struct xsd_sockmsg *h)
 {
 	watch_drop_conn(s, c);
 	while (c->txs) {
@@ -773,7 +773,7 @@ static void do_reset_watches(struct server *s, struct conn *c, const struct xs_m
 	send_ok(c, h);
 }
 
-void server_handle(struct server *s, struct conn *c, const struct xs_msg_hdr *h,
+void server_handle(struct server *s, struct conn *c, const struct xsd_sockmsg *h,
 		   const char *payload)
 {
 	if (s->verbose)

@@ -44,7 +44,7 @@ struct watch {
 	uint32_t relprefix;
 };
 
-#define CONN_IN_CAP (2 * (XS_HDR_SIZE + XS_PAYLOAD_MAX))
+#define CONN_IN_CAP (2 * (XS_HDR_SIZE + XENSTORE_PAYLOAD_MAX))
 
 struct conn {
 	struct conn *next;
@@ -140,11 +140,11 @@ int conn_push(struct conn *c);
 bool conn_has_output(const struct conn *c);
 
 /* Handles one complete message. Exposed for the fuzzer and the unit tests. */
-void server_handle(struct server *s, struct conn *c, const struct xs_msg_hdr *h,
+void server_handle(struct server *s, struct conn *c, const struct xsd_sockmsg *h,
 		   const char *payload);
 void conn_send(struct conn *c, uint32_t type, uint32_t req_id, uint32_t tx_id, const void *p,
 	       size_t len);
-void conn_send_error(struct conn *c, const struct xs_msg_hdr *h, int err);
+void conn_send_error(struct conn *c, const struct xsd_sockmsg *h, int err);
 
 /* Turns a client path into a canonical absolute one; -EINVAL if not a valid name. */
 int server_canon(const struct server *s, const struct conn *c, const char *in, bool allow_special,
@@ -167,11 +167,11 @@ int domain_release(struct server *s, uint32_t domid);
 int domain_set_target(struct server *s, uint32_t domid, uint32_t target);
 /* Re-applies a domain record from the log (OP_INTRODUCE/OP_RELEASE/OP_TARGET). */
 int domain_replay(struct server *s, const struct oprec *r);
-void domain_handle(struct server *s, struct conn *c, const struct xs_msg_hdr *h,
+void domain_handle(struct server *s, struct conn *c, const struct xsd_sockmsg *h,
 		   const char *payload);
 
 /* Live update and the other XS_CONTROL commands (control.c). */
-void control_handle(struct server *s, struct conn *c, const struct xs_msg_hdr *h,
+void control_handle(struct server *s, struct conn *c, const struct xsd_sockmsg *h,
 		    const char *payload);
 
 /* Records a mutation durably (before its reply leaves); exits the daemon if it cannot. */

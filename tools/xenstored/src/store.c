@@ -304,7 +304,7 @@ int db_walk(const struct db *db, const char *path, db_visit_fn fn, void *arg)
 	if (rc || !n->nchildren)
 		return rc;
 	/* Heap, not stack: paths may nest a thousand levels deep. */
-	child = malloc(plen + XS_ABS_PATH_MAX + 2);
+	child = malloc(plen + XENSTORE_ABS_PATH_MAX + 2);
 	if (!child)
 		return -ENOMEM;
 	for (uint32_t i = 0; i < n->nchildren && !rc; i++) {

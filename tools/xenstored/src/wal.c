@@ -194,7 +194,7 @@ fail:
 static int install_node(struct server *s, struct node *n)
 {
 	struct node *old = db_find(&s->db, n->path);
-	char parent[XS_ABS_PATH_MAX + 1];
+	char parent[XENSTORE_ABS_PATH_MAX + 1];
 	struct node *p;
 
 	if (old) {

@@ -82,7 +82,7 @@ static void send_event(struct server *s, struct watch *w, const char *path)
 {
 	struct conn *c = w->conn;
 	size_t limit = c->who.privileged ? s->out_limit_priv : s->out_limit_unpriv;
-	char ev[2 * XS_PAYLOAD_MAX];
+	char ev[2 * XENSTORE_PAYLOAD_MAX];
 	size_t pl, tl;
 
 	if (c->closing)

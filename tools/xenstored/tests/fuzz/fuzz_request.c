@@ -43,7 +43,7 @@ struct tree_check {
 static int check_node(const struct node *n, void *arg)
 {
 	struct tree_check *tc = arg;
-	char path[XS_ABS_PATH_MAX * 2 + 8];
+	char path[XENSTORE_ABS_PATH_MAX * 2 + 8];
 
 	tc->seen++;
 	if (!n->nperms)
@@ -61,11 +61,11 @@ static void setup_home(struct server *s, struct conn *dom0, uint32_t domid)
 {
 	char req[64];
 	int n = snprintf(req, sizeof(req), "/local/domain/%u", domid) + 1;
-	struct xs_msg_hdr h = {XS_MKDIR, 1, 0, (uint32_t)n};
+	struct xsd_sockmsg h = {XS_MKDIR, 1, 0, (uint32_t)n};
 
 	server_handle(s, dom0, &h, req);
 	n += snprintf(req + n, sizeof(req) - (size_t)n, "n%u", domid) + 1;
-	h = (struct xs_msg_hdr){XS_SET_PERMS, 2, 0, (uint32_t)n};
+	h = (struct xsd_sockmsg){XS_SET_PERMS, 2, 0, (uint32_t)n};
 	server_handle(s, dom0, &h, req);
 }
 

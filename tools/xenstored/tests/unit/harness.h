@@ -66,7 +66,7 @@ struct msg {
 	uint32_t req_id;
 	uint32_t tx_id;
 	uint32_t len;
-	char payload[XS_PAYLOAD_MAX + 1];
+	char payload[XENSTORE_PAYLOAD_MAX + 1];
 };
 
 static inline uint32_t rd32(const uint8_t *p)
@@ -88,7 +88,7 @@ static inline bool next_msg(struct conn *c, struct msg *m)
 	m->req_id = rd32(p + 4);
 	m->tx_id = rd32(p + 8);
 	m->len = rd32(p + 12);
-	assert_true(m->len <= XS_PAYLOAD_MAX);
+	assert_true(m->len <= XENSTORE_PAYLOAD_MAX);
 	memcpy(m->payload, p + 16, m->len);
 	m->payload[m->len] = '\0';
 	cap->off += XS_HDR_SIZE + m->len;
@@ -108,7 +108,7 @@ static inline void put_hdr(uint8_t *p, uint32_t type, uint32_t req, uint32_t tx,
 static inline struct msg call_tx(struct server *s, struct conn *c, uint32_t type, uint32_t tx,
 				 const void *payload, size_t len)
 {
-	uint8_t frame[XS_HDR_SIZE + XS_PAYLOAD_MAX];
+	uint8_t frame[XS_HDR_SIZE + XENSTORE_PAYLOAD_MAX];
 	struct msg m;
 
 	put_hdr(frame, type, 77, tx, (uint32_t)len);

@@ -53,7 +53,7 @@ static void oversized_length_is_a_protocol_error(void **state)
 	uint8_t frame[16];
 
 	(void)state;
-	put_hdr(frame, XS_READ, 1, 0, XS_PAYLOAD_MAX + 1);
+	put_hdr(frame, XS_READ, 1, 0, XENSTORE_PAYLOAD_MAX + 1);
 	assert_int_equal(conn_feed(s, c, frame, sizeof(frame)), -1);
 	free_server(s);
 }
@@ -62,13 +62,13 @@ static void largest_payload_is_accepted(void **state)
 {
 	struct server *s = new_server();
 	struct conn *c = fake_conn(s, 0);
-	static char payload[XS_PAYLOAD_MAX];
+	static char payload[XENSTORE_PAYLOAD_MAX];
 
 	(void)state;
 	memcpy(payload, "/big\0", 5);
 	memset(payload + 5, 'z', sizeof(payload) - 5);
 	EXPECT(call(s, c, XS_WRITE, payload, sizeof(payload)), "OK\0");
-	assert_int_equal(db_find(&s->db, "/big")->vlen, XS_PAYLOAD_MAX - 5);
+	assert_int_equal(db_find(&s->db, "/big")->vlen, XENSTORE_PAYLOAD_MAX - 5);
 	free_server(s);
 }
 
