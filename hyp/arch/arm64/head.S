@@ -66,6 +66,15 @@ primary_entry:
 
 	mov	x0, x20
 	bl	mmu_build_boot_tables
+	/*
+	 * Everything written so far (bss, relocations, page tables, stack) went to memory with the
+	 * cache off. Lines the loader left in the cache for these addresses would hide it once the
+	 * cache is on, or be written back over it: drop them.
+	 */
+	adr_l	x0, _start_image
+	adr_l	x1, _end
+	sub	x1, x1, x0
+	bl	dcache_invalidate_range
 	bl	mmu_enable
 	mov	x0, x19
 	bl	start_punt

@@ -109,8 +109,13 @@ void smp_boot_secondaries(const struct boot_info *bi)
 		cpu->stack_base = stack;
 		cpu->stack_top = stack + (PAGE_SIZE << CONFIG_STACK_SIZE_ORDER);
 		cpu->online = false;
-		/* The secondary reads its block with the MMU and caches off. */
+		/*
+		 * The secondary reads its block and writes its first stack frame with the MMU
+		 * and caches off: neither may be left in this CPU's cache to be read, or written
+		 * back, instead of memory.
+		 */
 		dcache_clean_inval_range((uint64_t)cpu, sizeof(*cpu));
+		dcache_clean_inval_range(stack, PAGE_SIZE << CONFIG_STACK_SIZE_ORDER);
 		int64_t rc = psci_cpu_on(mpidr, (uint64_t)secondary_entry, (uint64_t)cpu);
 		if (rc) {
 			printk("SMP: PSCI CPU_ON for MPIDR %#lx failed (%ld)\n", mpidr, rc);

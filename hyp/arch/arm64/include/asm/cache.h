@@ -7,5 +7,7 @@
 
 void dcache_clean_inval_range(uint64_t start, uint64_t size);
 void icache_invalidate_all(void);
+/* Whole lines only, and only for memory written with the cache off (see cache.S). */
+void dcache_invalidate_range(uint64_t start, uint64_t size);
 
 #endif
