@@ -4,10 +4,12 @@
  * caches off, so whatever Punt writes into their memory must reach the point
  * of coherency first.
  */
-	.text
-/* void dcache_clean_inval_range(uint64_t start, uint64_t size) */
-	.globl	dcache_clean_inval_range
-dcache_clean_inval_range:
+
+/*
+ * Applies `dc \op` to every line of [x0, x0 + x1), from the line holding x0, then waits for
+ * it to complete. Uses x0-x3 and no stack.
+ */
+.macro dcache_by_line op
 	mrs	x3, ctr_el0
 	ubfx	x3, x3, #16, #4
 	mov	x2, #4
@@ -15,11 +17,18 @@ dcache_clean_inval_range:
 	add	x1, x0, x1
 	sub	x3, x2, #1
 	bic	x0, x0, x3
-1:	dc	civac, x0
+1:	dc	\op, x0
 	add	x0, x0, x2
 	cmp	x0, x1
 	b.lo	1b
 	dsb	sy
+.endm
+
+	.text
+/* void dcache_clean_inval_range(uint64_t start, uint64_t size) */
+	.globl	dcache_clean_inval_range
+dcache_clean_inval_range:
+	dcache_by_line civac
 	ret
 
 /*
@@ -30,16 +39,7 @@ dcache_clean_inval_range:
  */
 	.globl	dcache_invalidate_range
 dcache_invalidate_range:
-	mrs	x3, ctr_el0
-	ubfx	x3, x3, #16, #4
-	mov	x2, #4
-	lsl	x2, x2, x3		/* line size in bytes */
-	add	x1, x0, x1
-1:	dc	ivac, x0
-	add	x0, x0, x2
-	cmp	x0, x1
-	b.lo	1b
-	dsb	sy
+	dcache_by_line ivac
 	ret
 
 /* void icache_invalidate_all(void) */
