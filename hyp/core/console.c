@@ -17,10 +17,19 @@
 
 static spinlock_t out_lock = SPINLOCK_INIT;
 static bool lock_busted;
-static bool at_line_start = true;
+
+/*
+ * Who has the UART's current line: nobody (the cursor is at the start of a line), Punt or dom0.
+ * Punt and dom0 write as they go, so either may have half a line out when the other, or a
+ * guest's finished line, needs the UART: that half line is ended first, so every line starts
+ * with its writer's prefix (none for dom0) and never carries another writer's text.
+ */
+enum line_owner { LINE_NOBODY, LINE_PUNT, LINE_DOM0 };
+static enum line_owner line_owner = LINE_NOBODY;
 
 static char log_ring[CONFIG_LOG_RING_SIZE];
-static size_t log_head; /* total bytes ever logged */
+static size_t log_head;	   /* total bytes ever logged */
+static bool log_line_open; /* the log's last line has no newline yet */
 
 static char input_ring[INPUT_RING_SIZE];
 static size_t input_prod, input_cons;
@@ -57,6 +66,14 @@ static void put_raw(char c)
 	pl011_putc(c);
 }
 
+/* Ends another writer's half line before `who` writes on the UART. */
+static void take_line(enum line_owner who)
+{
+	if (line_owner != LINE_NOBODY && line_owner != who)
+		put_raw('\n');
+	line_owner = who;
+}
+
 static void log_char(char c)
 {
 	log_ring[log_head % sizeof(log_ring)] = c;
@@ -69,17 +86,20 @@ static void sink_punt(void *ctx, const char *s, size_t n)
 
 	(void)ctx;
 	for (size_t i = 0; i < n; i++) {
-		if (at_line_start) {
-			for (const char *p = prefix; *p; p++) {
-				log_char(*p);
+		if (line_owner != LINE_PUNT) {
+			take_line(LINE_PUNT);
+			for (const char *p = prefix; *p; p++)
 				put_raw(*p);
-			}
-			at_line_start = false;
 		}
+		/* The log has Punt's text only, so a line broken on the UART is whole there. */
+		if (!log_line_open)
+			for (const char *p = prefix; *p; p++)
+				log_char(*p);
 		log_char(s[i]);
+		log_line_open = s[i] != '\n';
 		put_raw(s[i]);
 		if (s[i] == '\n')
-			at_line_start = true;
+			line_owner = LINE_NOBODY;
 	}
 }
 
@@ -103,8 +123,10 @@ void console_write_guest(const char *s, size_t n)
 {
 	out_lock_take();
 	for (size_t i = 0; i < n; i++) {
+		take_line(LINE_DOM0);
 		put_raw(s[i]);
-		at_line_start = s[i] == '\n';
+		if (s[i] == '\n')
+			line_owner = LINE_NOBODY;
 	}
 	out_lock_drop();
 }
@@ -225,8 +247,7 @@ void console_write_domain(struct domain *d, enum console_dev dev, const char *s,
 		if (s[i] != '\n' && l->len < sizeof(l->buf))
 			continue;
 		out_lock_take();
-		if (!at_line_start)
-			put_raw('\n');
+		take_line(LINE_NOBODY);
 		char prefix[16];
 		fmt_snprintf(prefix, sizeof(prefix), "(d%u) ", d->id);
 		for (const char *p = prefix; *p; p++)
@@ -234,7 +255,6 @@ void console_write_domain(struct domain *d, enum console_dev dev, const char *s,
 		for (size_t k = 0; k < l->len; k++)
 			put_raw(l->buf[k]);
 		put_raw('\n');
-		at_line_start = true;
 		out_lock_drop();
 		l->len = 0;
 	}

@@ -4,7 +4,9 @@
  * a log ring and out, one "(punt) " prefix per line; dom0's console_io output
  * goes out unchanged. Input goes to the domain that has the focus, or to the
  * debug keys when Punt has it; Ctrl-a three times moves the focus on.
- * One lock serialises output so lines from different CPUs do not interleave.
+ * One lock serialises output so lines from different CPUs do not interleave,
+ * and a half line left by Punt or dom0 is ended before anyone else writes, so
+ * each line on the UART belongs to one writer (dom0 writes in 16-byte pieces).
  */
 #ifndef PUNT_CONSOLE_H
 #define PUNT_CONSOLE_H
