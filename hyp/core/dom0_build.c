@@ -387,7 +387,6 @@ int dom0_build(const struct boot_info *bi, char *err, size_t errlen)
 	for (unsigned i = 0; i < d->max_vcpus; i++)
 		sched_add_vcpu(d->vcpus[i], i % nr_pcpus);
 	arch_vcpu_init(d->vcpus[0], entry, dtb_at);
-	vcpu_set_online(d->vcpus[0], true);
 	memory_release_module(kernel);
 	if (initrd)
 		memory_release_module(initrd);

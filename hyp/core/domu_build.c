@@ -250,10 +250,10 @@ int domu_rebuild(domid_t id)
 	return 0;
 }
 
-unsigned domu_start_all(const struct boot_info *bi)
+unsigned domu_build_all(const struct boot_info *bi)
 {
 	int nodes[DOMU_MAX];
-	unsigned n = domu_find_nodes(bi->fdt, nodes, DOMU_MAX), started = 0;
+	unsigned n = domu_find_nodes(bi->fdt, nodes, DOMU_MAX), built = 0;
 	domid_t id = 1;
 
 	for (unsigned i = 0; i < n; i++, id++) {
@@ -265,14 +265,10 @@ unsigned domu_start_all(const struct boot_info *bi)
 			       err);
 			continue;
 		}
-		started++;
+		built++;
 	}
-	/* Channels first, then vCPUs: no guest runs before its static channels exist. */
 	for (domid_t i = 1; i < MAX_DOMAINS; i++)
 		if (domain_lookup(i) && configs[i].kernel.size)
 			connect_static_evtchns(domain_lookup(i), true);
-	for (domid_t i = 1; i < MAX_DOMAINS; i++)
-		if (domain_lookup(i) && configs[i].kernel.size)
-			vcpu_set_online(domain_lookup(i)->vcpus[0], true);
-	return started;
+	return built;
 }

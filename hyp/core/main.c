@@ -16,6 +16,7 @@
 #include <punt/console.h>
 #include <punt/cpu.h>
 #include <punt/dom0_build.h>
+#include <punt/domain.h>
 #include <punt/domu.h>
 #include <punt/fdt.h>
 #include <punt/irq.h>
@@ -103,6 +104,20 @@ void page_alloc_fatal(const char *why)
 	panic("page allocator: %s", why);
 }
 
+/*
+ * As on Xen, no domain runs before every boot-time domain is built: a guest's
+ * static channels exist before either end runs, and dom0's console output
+ * never interleaves with the build messages.
+ */
+static void start_boot_domains(void)
+{
+	for (domid_t id = 0; id < MAX_DOMAINS; id++) {
+		struct domain *d = domain_lookup(id);
+		if (d)
+			vcpu_set_online(d->vcpus[0], true);
+	}
+}
+
 _Noreturn void start_punt(uint64_t dtb)
 {
 	const void *fdt;
@@ -142,11 +157,12 @@ _Noreturn void start_punt(uint64_t dtb)
 	bool have_dom0 = bootinfo_module(&boot, BOOT_MOD_KERNEL) != NULL;
 	if (have_dom0 && dom0_build(&boot, boot_err, sizeof(boot_err)))
 		boot_error(boot_err);
-	unsigned domus = domu_start_all(&boot);
+	unsigned domus = domu_build_all(&boot);
 	if (!have_dom0 && !domus)
 		boot_error("nothing to run: no dom0 kernel module (multiboot,kernel) and no "
 			   "xen,domain node that could be started");
 	console_focus_first();
 	crash_test();
+	start_boot_domains();
 	sched_start();
 }

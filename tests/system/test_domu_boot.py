@@ -100,6 +100,13 @@ def test_dom0_and_two_guests_each_get_their_own_input(boot, tmp_path, smp):
     add_domain(dtb, "domU1", bootargs=SHELL_ARGS)
     add_domain(dtb, "domU2", bootargs=SHELL_ARGS)
     run = boot.start("punt", smp=smp, dtb=dtb)
+    before_start = []
+    while not before_start or "Serial input to d0" not in before_start[-1]:
+        before_start.append(run.expect(r"^.*$", 60, "the boot to hand input to dom0")[0].group(0))
+    # As on Xen, nothing runs until every boot-time domain is built.
+    assert all(line.startswith("(punt) ") for line in before_start), before_start
+    built = {line.split()[1] for line in before_start if re.match(r"\(punt\) d\d \(domU", line)}
+    assert built == {"d1", "d2"}, before_start
     reached = set()
     for _ in range(3):
         match, _ = run.expect(r"^(?:\((d\d)\) )?PUNT-INIT: reached$", BOOT_TIMEOUT,

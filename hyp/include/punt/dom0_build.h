@@ -7,7 +7,7 @@
 
 struct boot_info;
 
-/* 0 when dom0 is ready to run; -1 with a message naming what is wrong. */
+/* 0 when dom0 is built, ready to start; -1 with a message naming what is wrong. */
 int dom0_build(const struct boot_info *bi, char *err, size_t errlen);
 
 #endif

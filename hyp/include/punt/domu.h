@@ -55,8 +55,11 @@ unsigned domu_find_nodes(const void *fdt, int *nodes, unsigned max);
 /* Mark the module ranges of every xen,domain node as busy (memory_init). */
 unsigned domu_module_ranges(const void *fdt, struct boot_region *out, unsigned max);
 
-/* Build and start every domain the DT describes; returns how many started. */
-unsigned domu_start_all(const struct boot_info *bi);
+/*
+ * Build every domain the DT describes and bind their static event channels;
+ * returns how many were built. None runs until boot starts them all.
+ */
+unsigned domu_build_all(const struct boot_info *bi);
 /* Build a domain from its configuration (not started yet). */
 int domu_build(const struct domu_config *c, domid_t id, char *err, size_t errlen);
 /* Build domain id again from the configuration it was started with. */
