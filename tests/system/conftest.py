@@ -82,6 +82,21 @@ def read_markers(run, timeout=BOOT_TIMEOUT):
     return markers
 
 
+# Ctrl-a three times moves Punt's serial input to the next domain. Ctrl-a is QEMU's escape
+# under -nographic: Ctrl-a Ctrl-a sends one through.
+SWITCH = "\x01\x01" * 3
+
+
+def focus_on(run, target, tries=4):
+    """Type Ctrl-a three times until Punt says the input goes to `target` ('d1', 'Punt')."""
+    for _ in range(tries):
+        run.send(SWITCH)
+        match, _ = run.expect(r"Serial input to (d\d+|Punt) ", 30, "the input focus to move")
+        if match.group(1) == target:
+            return
+    run.fail(f"the input focus to reach {target}", f"still {match.group(1)}")
+
+
 def check_equal(run, what, expected, got):
     if expected != got:
         run.fail(f"{what} = {expected!r}", repr(got))

@@ -7,12 +7,12 @@ scenario_dtb: pairs linked by static event channels). Punt's console shows free 
 before the domains are built and after each is destroyed.
 """
 
+import re
 import sys
 
 import pytest
 
-import qemu
-from conftest import BOOT_TIMEOUT, REPO
+from conftest import BOOT_TIMEOUT, REPO, focus_on
 
 sys.path.insert(0, str(REPO / "tests" / "guests"))
 import run as guests  # noqa: E402  (the micro-guest runner: its scenario DTB builder)
@@ -46,4 +46,57 @@ def test_a_granter_that_powers_off_leaves_no_mapping_and_no_memory_behind(boot, 
     after = int(match.group(1))
     assert after == before, (f"expected every page back once both domains are gone: "
                              f"{before} free before, {after} after")
+    assert run.wait_exit(30) == 0, "expected QEMU to exit with 0 after the last domain"
+
+
+def domain_dumps(text):
+    """{domid: [lines]} from the 'd' debug key's dump in `text` (Punt's console lines)."""
+    dumps, current = {}, None
+    for line in text.splitlines():
+        if not line.startswith("(punt) "):
+            continue
+        line = line[len("(punt) "):]
+        match = re.match(r"Domain (\d+) ", line)
+        if match:
+            current = dumps.setdefault(int(match.group(1)), [])
+        elif line.startswith("  ") and current is not None:
+            current.append(line.strip())
+        else:
+            current = None
+    return dumps
+
+
+def test_the_domain_dump_shows_vcpus_channels_and_grants_in_use(boot, scenario):
+    run = boot.start("punt", smp=2, **scenario("grants_in_use_show_in_the_debug_dump", 2))
+    match, _ = run.expect(r"^\(d2\) holding handles (\d+) and (\d+) until a key is typed$",
+                          BOOT_TIMEOUT, "the mapper to hold both grants")
+    handles = match.groups()
+    focus_on(run, "Punt")
+    mark = run.line_count
+    run.send("d")
+    run.expect(r"^\(punt\) Domain 2 ", 30, "the domain dump")
+    run.wait_quiet(1, 30)
+    dumps = domain_dumps(run.text_since(mark))
+    granter, mapper = dumps.get(1, []), dumps.get(2, [])
+    for name, lines in (("d1", granter), ("d2", mapper)):
+        text = "\n".join(lines)
+        for want in (r"^vCPU 0 on CPU \d: ", r"^RAM 0x", r"^Event channels:$",
+                     r"^port +\d+: interdomain +vcpu 0 remote d[12]:\d+ ",
+                     r"^Grant table: version 1, 1 of \d+ frames$"):
+            assert re.search(want, text, re.M), f"{name}'s dump has no /{want}/:\n{text}"
+    assert "ref 10 in use: 1 mapping(s), 1 writable" in granter, granter
+    assert "ref 11 in use: 1 mapping(s), 0 writable" in granter, granter
+    assert "Maps 2 grant(s) of other domains:" in mapper, mapper
+    assert any(re.match(rf"handle {handles[0]}: d1 ref 10 at gfn 0x[0-9a-f]+$", line)
+               for line in mapper), mapper
+    assert any(re.match(rf"handle {handles[1]}: d1 ref 11 at gfn 0x[0-9a-f]+ read-only$", line)
+               for line in mapper), mapper
+    focus_on(run, "d2")
+    run.send("x")
+    verdicts = {}
+    for _ in range(2):  # either may finish first
+        match, _ = run.expect(r"^\((d\d)\) Test result: (\w+)$", BOOT_TIMEOUT,
+                              "both domains' verdicts")
+        verdicts[match.group(1)] = match.group(2)
+    assert verdicts == {"d1": "SUCCESS", "d2": "SUCCESS"}, f"{verdicts}\n{run.tail()}"
     assert run.wait_exit(30) == 0, "expected QEMU to exit with 0 after the last domain"

@@ -13,7 +13,7 @@ import pytest
 
 import dom0less
 import qemu
-from conftest import BOOT_TIMEOUT
+from conftest import BOOT_TIMEOUT, SWITCH, focus_on
 
 GUEST_ARGS = "console=ttyAMA0 rdinit=/init punt.test=poweroff"
 SHELL_ARGS = "console=ttyAMA0 rdinit=/init"
@@ -24,9 +24,6 @@ REBOOT_CYCLES = 20
 HVC_SHELL_ARGS = "console=hvc0 rdinit=/init"
 HVC_REBOOT_ARGS = "console=hvc0 rdinit=/init punt.test=reboot"
 HVC_REBOOT_CYCLES = 3
-# Ctrl-a is QEMU's escape under -nographic: Ctrl-a Ctrl-a sends one to Punt.
-SWITCH = "\x01\x01" * 3
-
 
 KERNEL_MODULE = dom0less.KERNEL_MODULE
 RAMDISK_MODULE = dom0less.RAMDISK_MODULE
@@ -114,11 +111,10 @@ def test_dom0_and_two_guests_each_get_their_own_input(boot, tmp_path, smp):
         reached.add(match.group(1) or "d0")
     assert reached == {"d0", "d1", "d2"}, f"expected init in d0, d1 and d2, got {reached}"
     run.wait_quiet(2, 30)
-    switch = SWITCH
     run.send("echo dom0-$((6*7))\r")
     run.expect(r"^dom0-42$", 30, "dom0 to answer its input")
     for target in ("d1", "d2"):
-        run.send(switch)
+        run.send(SWITCH)
         run.expect(rf"Serial input to {target} ", 30, f"the input focus to move to {target}")
         run.send(f"echo {target}-$((40+2))\r")
         run.expect(rf"^\({target}\) {target}-42$", 30, f"{target} to answer on its own console")
@@ -139,24 +135,13 @@ def test_guest_reboot_loop_leaves_the_other_guest_and_memory_alone(boot, dom0les
     assert len(set(free_after)) == 1, (f"expected the same free memory after every reboot, "
                                        f"got {free_after}")
     steady = "2" if rebooter == "1" else "1"
-    switch = "\x01\x01" * 3
     for _ in range(3):
-        run.send(switch)
+        run.send(SWITCH)
         match, _ = run.expect(r"Serial input to (d\d|Punt) ", 30, "the input focus to move")
         if match.group(1) == f"d{steady}":
             break
     run.send("echo steady-$((40+2))\r")
     run.expect(rf"^\(d{steady}\) steady-42$", 30, "the other guest to still answer")
-
-
-def focus_on(run, target, tries=4):
-    """Type Ctrl-a three times until Punt says the input goes to `target` (e.g. 'd1')."""
-    for _ in range(tries):
-        run.send(SWITCH)
-        match, _ = run.expect(r"Serial input to (d\d+|Punt) ", 30, "the input focus to move")
-        if match.group(1) == target:
-            return
-    run.fail(f"the input focus to reach {target}", f"still {match.group(1)}")
 
 
 def test_a_guest_on_hvc0_without_dom0_prints_takes_input_and_gives_its_memory_back(

@@ -16,13 +16,12 @@ import time
 
 import pytest
 
-from conftest import BOOT_TIMEOUT
+from conftest import BOOT_TIMEOUT, focus_on
 from test_domu_boot import KERNEL_MODULE, RAMDISK_MODULE, add_domain, fdtput
 
 SPIN_ARGS = "console=ttyAMA0 rdinit=/init punt.test=spin"
 SHELL_ARGS = "console=ttyAMA0 rdinit=/init"
 WINDOW_S = 30
-SWITCH = "\x01\x01" * 3
 
 
 def sched_domain(dtb, name, bootargs, weight=None, cap=None, affinity=None, raw=None):
@@ -102,11 +101,7 @@ def test_weights_2_to_1_on_one_cpu_give_2_to_1_and_a_waiting_guest_nothing(boot,
     # Both spinners are spinning once each has printed a sample.
     wait_spinning(run, heavy)
     wait_spinning(run, light)
-    run.send(SWITCH)
-    run.expect(r"Serial input to (d\d) ", 30, "the input focus to move")
-    while not re.search(r"Serial input to Punt", run.tail(3)):
-        run.send(SWITCH)
-        time.sleep(1)
+    focus_on(run, "Punt")
     before = runstate_dump(run)
     mark = run.line_count
     time.sleep(WINDOW_S)
@@ -162,8 +157,7 @@ def test_dom0_scheduling_boot_arguments_apply_and_a_bad_one_stops_the_boot(boot)
     run.expect(r"Scheduler: .*, slice 5 ms$", 60, "the slice from sched_slice_ms")
     run.expect(r"PUNT-INIT: reached$", BOOT_TIMEOUT, "dom0's init")
     run.wait_quiet(2, 30)
-    run.send(SWITCH)
-    run.expect(r"Serial input to Punt", 30, "the input focus to move to Punt")
+    focus_on(run, "Punt")
     run.send("r")
     run.expect(r"^\(punt\) CPU 0: ", 30, "the run queue dump")
     run.expect(r"^\(punt\) CPU 1: ", 30, "CPU 1's queue")

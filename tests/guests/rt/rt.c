@@ -39,6 +39,7 @@ void rt_relocate(uint64_t base)
 #define UART_DR	  0x00
 #define UART_FR	  0x18
 #define UART_TXFF (1u << 5)
+#define UART_RXFE (1u << 4)
 
 static char line[256];
 static size_t line_len;
@@ -89,6 +90,22 @@ void rt_printf(const char *fmt, ...)
 	va_end(ap);
 	for (int i = 0; i < n && i < (int)sizeof(buf) - 1; i++)
 		console_putc(buf[i]);
+}
+
+int rt_getc(unsigned ms)
+{
+	volatile uint32_t *dr = (volatile uint32_t *)(rt_plat.uart + UART_DR);
+	volatile uint32_t *fr = (volatile uint32_t *)(rt_plat.uart + UART_FR);
+
+	if (!use_uart)
+		return -1;
+	console_flush();
+	for (unsigned waited = 0; *fr & UART_RXFE; waited += 10) {
+		if (waited >= ms)
+			return -1;
+		rt_delay_ms(10);
+	}
+	return (int)(*dr & 0xff);
 }
 
 /* ---- verdicts ---- */

@@ -48,6 +48,8 @@ extern struct rt_platform rt_plat;
 void rt_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int rt_snprintf(char *buf, size_t len, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 int rt_vsnprintf(char *buf, size_t len, const char *fmt, va_list ap);
+/* A character typed on our UART within `ms`, or -1 (none came, or we have no UART). */
+int rt_getc(unsigned ms);
 
 /* Record a failed expectation; the test goes on, the verdict becomes FAILURE. */
 void rt_fail(const char *file, int line, const char *fmt, ...)
