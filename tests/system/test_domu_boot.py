@@ -135,11 +135,7 @@ def test_guest_reboot_loop_leaves_the_other_guest_and_memory_alone(boot, dom0les
     assert len(set(free_after)) == 1, (f"expected the same free memory after every reboot, "
                                        f"got {free_after}")
     steady = "2" if rebooter == "1" else "1"
-    for _ in range(3):
-        run.send(SWITCH)
-        match, _ = run.expect(r"Serial input to (d\d|Punt) ", 30, "the input focus to move")
-        if match.group(1) == f"d{steady}":
-            break
+    focus_on(run, f"d{steady}")
     run.send("echo steady-$((40+2))\r")
     run.expect(rf"^\(d{steady}\) steady-42$", 30, "the other guest to still answer")
 

@@ -56,9 +56,5 @@ static void mapper(void)
 
 void test_main(void)
 {
-	rt_scenario_init();
-	if (rt_scn.index % 2 == 0)
-		granter();
-	else
-		mapper();
+	rt_scenario_run(granter, mapper);
 }

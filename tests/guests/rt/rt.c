@@ -45,10 +45,15 @@ static char line[256];
 static size_t line_len;
 static bool use_uart;
 
+static volatile uint32_t *uart_reg(unsigned offset)
+{
+	return (volatile uint32_t *)(rt_plat.uart + offset);
+}
+
 static void uart_write(const char *s, size_t n)
 {
-	volatile uint32_t *dr = (volatile uint32_t *)(rt_plat.uart + UART_DR);
-	volatile uint32_t *fr = (volatile uint32_t *)(rt_plat.uart + UART_FR);
+	volatile uint32_t *dr = uart_reg(UART_DR);
+	volatile uint32_t *fr = uart_reg(UART_FR);
 
 	for (size_t i = 0; i < n; i++) {
 		while (*fr & UART_TXFF)
@@ -94,18 +99,15 @@ void rt_printf(const char *fmt, ...)
 
 int rt_getc(unsigned ms)
 {
-	volatile uint32_t *dr = (volatile uint32_t *)(rt_plat.uart + UART_DR);
-	volatile uint32_t *fr = (volatile uint32_t *)(rt_plat.uart + UART_FR);
-
 	if (!use_uart)
 		return -1;
 	console_flush();
-	for (unsigned waited = 0; *fr & UART_RXFE; waited += 10) {
+	for (unsigned waited = 0; *uart_reg(UART_FR) & UART_RXFE; waited += 10) {
 		if (waited >= ms)
 			return -1;
 		rt_delay_ms(10);
 	}
-	return (int)(*dr & 0xff);
+	return (int)(*uart_reg(UART_DR) & 0xff);
 }
 
 /* ---- verdicts ---- */

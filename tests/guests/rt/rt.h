@@ -213,6 +213,8 @@ struct rt_scenario {
 extern struct rt_scenario rt_scn;
 /* Read the rt.* arguments and start taking upcalls; ERROR when not part of a scenario. */
 void rt_scenario_init(void);
+/* rt_scenario_init(), then this domain's role: `even` for index 0, 2, ..., `odd` for 1, 3, ... */
+void rt_scenario_run(void (*even)(void), void (*odd)(void));
 /*
  * A 32-bit value to / from the peer over the static channels, one bit per round trip (the
  * bit's port: port0 for 0, port1 for 1). Calls must pair up: one side sends while the other

@@ -95,6 +95,15 @@ void rt_scenario_init(void)
 		sync_with_peer();
 }
 
+void rt_scenario_run(void (*even)(void), void (*odd)(void))
+{
+	rt_scenario_init();
+	if (rt_scn.index % 2 == 0)
+		even();
+	else
+		odd();
+}
+
 /*
  * Messages over the static pair. An event only sets a pending bit, so two events on one
  * channel before the peer looks at it count as one: the two sides must take turns, never

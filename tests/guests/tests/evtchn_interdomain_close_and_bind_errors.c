@@ -84,10 +84,6 @@ static void binder(void)
 
 void test_main(void)
 {
-	rt_scenario_init();
-	if (rt_scn.index % 2 == 0)
-		offerer();
-	else
-		binder();
+	rt_scenario_run(offerer, binder);
 	rt_peer_finish(); /* the binder powering off would close the channel being checked */
 }

@@ -80,9 +80,5 @@ static void second(void)
 
 void test_main(void)
 {
-	rt_scenario_init();
-	if (rt_scn.index % 2 == 0)
-		first();
-	else
-		second();
+	rt_scenario_run(first, second);
 }

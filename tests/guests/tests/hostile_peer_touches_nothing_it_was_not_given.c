@@ -186,9 +186,5 @@ static void attacker(void)
 
 void test_main(void)
 {
-	rt_scenario_init();
-	if (rt_scn.index % 2 == 0)
-		victim();
-	else
-		attacker();
+	rt_scenario_run(victim, attacker);
 }
