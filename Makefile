@@ -72,9 +72,13 @@ fuzz: deps hyp
 	@$(MAKE) -s -C tools/xenstored O=$(BUILD)/xenstored fuzz
 	@$(MAKE) -s -C tests/guests PYTHON=$(PYTHON) fuzz
 
-# Boot races between CPUs: SOAK_BOOTS boots of a two-domain scenario, three QEMUs at once.
+# Boot races between CPUs: SOAK_BOOTS boots of a two-domain scenario, three QEMUs at once;
+# then a domain rebooting itself for STORM_S seconds while its other vCPU traps, next to a canary.
+STORM_S ?= 600
 soak: hyp
 	@$(MAKE) -s -C tests/guests PYTHON=$(PYTHON) soak
+	@$(MAKE) -s -C tests/guests lifecycle
+	PUNT_STORM_S=$(STORM_S) $(PYTHON) -m pytest -q -s -p no:cacheprovider tests/system/test_domain_lifecycle.py -k rebooting
 
 check: deps
 	@scripts/check-style.sh

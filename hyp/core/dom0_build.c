@@ -390,6 +390,7 @@ int dom0_build(const struct boot_info *bi, char *err, size_t errlen)
 	memory_release_module(kernel);
 	if (initrd)
 		memory_release_module(initrd);
+	domain_publish(d);
 	printk("dom0: %u vCPU%s, entry %#lx\n", d->max_vcpus, d->max_vcpus == 1 ? "" : "s", entry);
 	return 0;
 }

@@ -15,12 +15,20 @@
 #include <punt/event_channel.h>
 #include <punt/grant_table.h>
 #include <punt/p2m.h>
+#include <punt/panic.h>
 #include <punt/page_alloc.h>
 #include <punt/pv_console.h>
 #include <punt/sched.h>
 #include <punt/string.h>
 
 struct domain *domains[MAX_DOMAINS];
+/* Every domain from its creation to its final free, published or not (teardown only). */
+static struct domain *existing[MAX_DOMAINS];
+/*
+ * Serialises the parts of teardown that look at other domains (relinquish) with
+ * the final free of any domain, and guards existing[] and the reap queue.
+ */
+static spinlock_t reap_lock = SPINLOCK_INIT;
 
 /* dom0 is the hardware domain: its end is the machine's. */
 static _Noreturn void hardware_domain_stopped(int reason, const char *what)
@@ -43,7 +51,17 @@ static const char *const shutdown_names[] = {"poweroff", "reboot",   "suspend",
 
 struct domain *domain_lookup(domid_t id)
 {
-	return id < MAX_DOMAINS ? domains[id] : NULL;
+	return id < MAX_DOMAINS ? __atomic_load_n(&domains[id], __ATOMIC_ACQUIRE) : NULL;
+}
+
+struct domain *domain_lookup_existing(domid_t id)
+{
+	return id < MAX_DOMAINS ? existing[id] : NULL;
+}
+
+void domain_publish(struct domain *d)
+{
+	__atomic_store_n(&domains[d->id], d, __ATOMIC_RELEASE);
 }
 
 struct domain *domain_from_guest_id(struct domain *caller, domid_t id)
@@ -114,11 +132,13 @@ static struct vcpu *vcpu_create(struct domain *d, unsigned id)
 	return v;
 }
 
+static void domain_free(struct domain *d);
+
 struct domain *domain_create(domid_t id, const char *name, unsigned nr_vcpus, bool privileged)
 {
 	struct domain *d;
 
-	if (id >= MAX_DOMAINS || domains[id] || nr_vcpus == 0 || nr_vcpus > CONFIG_NR_CPUS)
+	if (id >= MAX_DOMAINS || existing[id] || nr_vcpus == 0 || nr_vcpus > CONFIG_NR_CPUS)
 		return NULL;
 	d = (struct domain *)page_alloc_zeroed(page_order_for(sizeof(*d)));
 	if (!d)
@@ -142,10 +162,17 @@ struct domain *domain_create(domid_t id, const char *name, unsigned nr_vcpus, bo
 		if (!d->vcpus[i])
 			goto fail;
 	}
-	domains[id] = d;
+	spin_lock(&reap_lock);
+	bool taken = existing[id] != NULL;
+	if (!taken)
+		existing[id] = d;
+	spin_unlock(&reap_lock);
+	if (taken)
+		goto fail;
 	return d;
 fail:
-	printk("d%u: out of memory while creating the domain\n", id);
+	printk("d%u: cannot create the domain (out of memory, or the id is taken)\n", id);
+	domain_free(d);
 	return NULL;
 }
 
@@ -158,10 +185,25 @@ static void free_vcpus(struct domain *d)
 	}
 }
 
-void domain_destroy(struct domain *d)
+/*
+ * Cut every link other domains have to d: its event channels close (interdomain
+ * peers become unbound), the pins its grant mappings hold are given back, and
+ * every mapping of its pages in another domain, dying ones included, is torn
+ * down. Frees nothing: a CPU may still be inside a hypercall that found d
+ * before it was unpublished. Called with reap_lock held, d unpublished, and
+ * none of d's vCPUs on a run queue.
+ */
+static void domain_relinquish(struct domain *d)
 {
-	if (domains[d->id] == d)
-		domains[d->id] = NULL;
+	if (d->evtchn)
+		evtchn_reset(d);
+	if (d->grant)
+		grant_mappings_release(d);
+}
+
+/* Free what d owns. Nothing may refer to d any more (relinquished, grace period over). */
+static void domain_free(struct domain *d)
+{
 	evtchn_domain_destroy(d);
 	grant_table_destroy(d);
 	vpl011_destroy(d);
@@ -176,16 +218,41 @@ void domain_destroy(struct domain *d)
 	page_free((uint64_t)d, page_order_for(sizeof(*d)));
 }
 
+/* Forget d in existing[] and free it, with reap_lock held. */
+static void domain_forget_and_free(struct domain *d)
+{
+	if (existing[d->id] == d)
+		existing[d->id] = NULL;
+	domain_free(d);
+}
+
+void domain_destroy_unstarted(struct domain *d)
+{
+	BUG_ON(domain_lookup(d->id) == d);
+	spin_lock(&reap_lock);
+	domain_relinquish(d);
+	domain_forget_and_free(d);
+	spin_unlock(&reap_lock);
+}
+
 /*
- * Shutting a domain down is done in three steps, because its vCPUs may be
- * loaded on other CPUs and other CPUs may still hold pointers to it:
- * 1. mark it dying and take its vCPUs offline (here);
- * 2. once every vCPU has been dropped from its CPU, unpublish it and remember
- *    how far every CPU had got through the scheduler;
- * 3. once every other CPU has passed through the scheduler since, nothing can
- *    still be using it: free it, and rebuild it if it asked for a reboot.
- * Punt code never keeps a domain pointer across a return to a guest, so a
- * pass through the scheduler is a quiescent point.
+ * Tearing a domain down, safe by construction (docs/design/hypervisor.md,
+ * "Domain teardown"). What can still reach a dying domain d, and what ends it:
+ * - its own vCPUs, loaded on some CPU or waiting on a run queue: step 1 marks
+ *   d dying, after which none can become runnable again (sched.c set_state),
+ *   and step 2 waits until each is unloaded and takes it off its queue;
+ * - lookups by domid (domains[]): step 2 unpublishes d;
+ * - links from other domains (event channel peers, grant mappings of its
+ *   pages, pins its mappings hold): step 2 cuts them (domain_relinquish);
+ *   creating a new link checks d->dying under d's lock, so none is added after;
+ * - a CPU in the middle of a hypercall that found d before step 2: Punt code
+ *   keeps no domain pointer across a pass through the scheduler, so once every
+ *   other CPU has passed since step 2 (the grace period), none is left.
+ * 1. domain_shutdown(): mark it dying, take its vCPUs offline, kick every CPU;
+ * 2. once every vCPU is unloaded: retire the vCPUs, unpublish, relinquish, and
+ *    remember how far every CPU had got through the scheduler;
+ * 3. once every other CPU has passed the scheduler since: free it (and rebuild
+ *    it if it asked for a reboot).
  */
 struct reap_entry {
 	struct domain *d;
@@ -193,7 +260,6 @@ struct reap_entry {
 	uint64_t passes_at_unpublish[CONFIG_NR_CPUS];
 };
 
-static spinlock_t reap_lock = SPINLOCK_INIT;
 static struct reap_entry reap_queue[MAX_DOMAINS];
 static volatile unsigned reap_pending;
 static volatile uint64_t scheduler_passes[CONFIG_NR_CPUS];
@@ -211,7 +277,7 @@ void domain_shutdown(struct domain *d, int reason)
 		spin_unlock(&reap_lock);
 		return;
 	}
-	d->dying = true;
+	__atomic_store_n(&d->dying, true, __ATOMIC_RELEASE);
 	d->shutdown_reason = reason;
 	for (unsigned i = 0; i < MAX_DOMAINS; i++) {
 		if (!reap_queue[i].d) {
@@ -224,14 +290,20 @@ void domain_shutdown(struct domain *d, int reason)
 	for (unsigned i = 0; i < d->max_vcpus; i++)
 		if (d->vcpus[i])
 			vcpu_set_online(d->vcpus[i], false);
+	/* A CPU idling with one of them loaded must wake up and drop it. */
+	for (unsigned c = 0; c < nr_pcpus; c++)
+		smp_kick(c);
 }
 
-static bool all_vcpus_off_cpu(const struct domain *d)
+/* Every vCPU unloaded and off its queue for good; false while one is still loaded. */
+static bool retire_vcpus(struct domain *d)
 {
+	bool all = true;
+
 	for (unsigned i = 0; i < d->max_vcpus; i++)
-		if (d->vcpus[i] && vcpu_on_cpu(d->vcpus[i]))
-			return false;
-	return true;
+		if (d->vcpus[i] && !sched_retire_vcpu(d->vcpus[i]))
+			all = false;
+	return all;
 }
 
 static bool grace_period_over(const struct reap_entry *e)
@@ -256,12 +328,8 @@ static bool any_domain_left(void)
  * reboot): two guests stopping together are torn down on two CPUs, and the
  * machine must not power off while the other one is still being destroyed.
  */
-static void finish(struct domain *d)
+static void finish(domid_t id, int reason)
 {
-	domid_t id = d->id;
-	int reason = d->shutdown_reason;
-
-	domain_destroy(d);
 	printk("d%u destroyed: %lu pages free\n", id, page_alloc_free_pages());
 	if (reason == SHUTDOWN_reboot)
 		domu_rebuild(id);
@@ -288,7 +356,9 @@ bool domain_reap_pending(void)
 
 void domain_reaper_poll(void)
 {
-	struct domain *done = NULL;
+	bool done = false;
+	domid_t done_id = 0;
+	int done_reason = 0;
 
 	scheduler_passes[this_cpu_id()]++;
 	if (!reap_pending)
@@ -298,10 +368,9 @@ void domain_reaper_poll(void)
 		struct reap_entry *e = &reap_queue[i];
 		if (!e->d)
 			continue;
-		if (!e->unpublished && all_vcpus_off_cpu(e->d)) {
-			for (unsigned v = 0; v < e->d->max_vcpus; v++)
-				sched_remove_vcpu(e->d->vcpus[v]);
-			domains[e->d->id] = NULL;
+		if (!e->unpublished && retire_vcpus(e->d)) {
+			__atomic_store_n(&domains[e->d->id], NULL, __ATOMIC_RELEASE);
+			domain_relinquish(e->d);
 			for (unsigned c = 0; c < nr_pcpus; c++)
 				e->passes_at_unpublish[c] = scheduler_passes[c];
 			/* This CPU holds no reference any more: it counts as having passed. */
@@ -309,14 +378,19 @@ void domain_reaper_poll(void)
 			e->unpublished = true;
 			for (unsigned c = 0; c < nr_pcpus; c++)
 				smp_kick(c);
-		} else if (e->unpublished && grace_period_over(e)) {
-			done = e->d;
+		}
+		/* With no other CPU to wait for, the grace period is already over. */
+		if (e->unpublished && grace_period_over(e)) {
+			done = true;
+			done_id = e->d->id;
+			done_reason = e->d->shutdown_reason;
+			domain_forget_and_free(e->d);
 			e->d = NULL; /* still counted in reap_pending until finish() */
 		}
 	}
 	spin_unlock(&reap_lock);
 	if (done)
-		finish(done);
+		finish(done_id, done_reason);
 }
 
 static const char *state_name(enum vcpu_run_state s)

@@ -203,12 +203,13 @@ int domu_build(const struct domu_config *c, domid_t id, char *err, size_t errlen
 	for (unsigned i = 0; i < c->nr_evtchns; i++)
 		if (c->evtchn[i].peer < MAX_DOMAINS)
 			d->links |= 1UL << c->evtchn[i].peer;
+	domain_publish(d);
 	printk("d%u (%s): %lu MiB, %u vCPU%s%s%s, kernel at %#lx\n", id, c->name,
 	       c->mem_bytes >> 20, c->vcpus, c->vcpus == 1 ? "" : "s", c->vpl011 ? ", vpl011" : "",
 	       d->pvcons ? ", PV console" : "", entry);
 	return 0;
 fail:
-	domain_destroy(d);
+	domain_destroy_unstarted(d);
 	return -1;
 }
 

@@ -156,7 +156,11 @@ int evtchn_bind_interdomain(struct domain *ld, domid_t remote_dom, evtchn_port_t
 		return -XEN_EPERM;
 	domain_lock_pair(ld, rd);
 	rchn = port_of(rd, remote_port);
-	if (!rchn || rchn->state != ECS_UNBOUND || rchn->remote_dom != ld->id) {
+	/*
+	 * A dying domain's ports are about to close (on Xen they already are): a
+	 * channel bound now would escape its teardown.
+	 */
+	if (!rchn || rchn->state != ECS_UNBOUND || rchn->remote_dom != ld->id || rd->dying) {
 		rc = -XEN_EINVAL;
 		goto out;
 	}

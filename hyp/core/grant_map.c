@@ -111,7 +111,11 @@ static int map_one(struct domain *ld, struct gnttab_map_grant_ref *op)
 	if (!policy_may_communicate(ld, rd))
 		return GNTST_permission_denied;
 	domain_lock_pair(ld, rd);
-	rc = map_locked(ld, rd, op);
+	/*
+	 * Checked again under the granter's lock: once it is dying its teardown may
+	 * already have revoked every mapping of its pages, and would miss this one.
+	 */
+	rc = rd->dying ? GNTST_bad_domain : map_locked(ld, rd, op);
 	domain_unlock_pair(ld, rd);
 	return rc;
 }
@@ -228,16 +232,21 @@ static void revoke_mappings_of(struct domain *m, struct domain *d)
 	spin_unlock(&m->lock);
 }
 
-/* Give back the pins d's own mappings hold in other (live) domains. */
+/*
+ * Give back the pins d's own mappings hold in other domains. A granter found
+ * by domid here is the one d mapped: a granter that went away first revoked
+ * d's mapping (marked it) before its domid could be used again.
+ */
 static void unpin_everything_held_by(struct domain *d)
 {
 	struct grant_table *gt = d->grant;
 
+	/* No lock on d: its vCPUs are retired, and other teardown scans wait for ours. */
 	for (uint32_t h = 0; h < gt->maptrack_pages * MAPPINGS_PER_PAGE; h++) {
 		struct grant_mapping *map = mapping_of(gt, h);
 		if (!(map->flags & MAPPING_IN_USE) || (map->flags & MAPPING_REVOKED))
 			continue;
-		struct domain *rd = domain_lookup(map->dom);
+		struct domain *rd = domain_lookup_existing(map->dom);
 		if (rd && rd != d) {
 			spin_lock(&rd->lock);
 			grant_unpin(rd, map->ref, map->flags & MAPPING_READONLY);
@@ -249,15 +258,16 @@ static void unpin_everything_held_by(struct domain *d)
 }
 
 /*
- * Called when d is destroyed: it is unpublished and no CPU uses it any more,
- * so nobody can create new mappings of it. Others' mappings of its pages are
- * torn down now (Xen instead keeps a dying domain's memory until they unmap).
+ * Called from d's teardown once it is unpublished and dying (no new mapping of
+ * its pages can be made): others' mappings of its pages are torn down now, in
+ * every domain not yet freed, dying ones included (Xen instead keeps a dying
+ * domain's memory until they unmap).
  */
 void grant_mappings_release(struct domain *d)
 {
 	unpin_everything_held_by(d);
 	for (unsigned i = 0; i < MAX_DOMAINS; i++) {
-		struct domain *m = __atomic_load_n(&domains[i], __ATOMIC_ACQUIRE);
+		struct domain *m = domain_lookup_existing((domid_t)i);
 		if (m && m != d)
 			revoke_mappings_of(m, d);
 	}

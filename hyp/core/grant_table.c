@@ -65,7 +65,6 @@ void grant_table_destroy(struct domain *d)
 
 	if (!gt)
 		return;
-	grant_mappings_release(d);
 	for (unsigned i = 0; i < gt->nr_frames; i++) {
 		page_free(gt->frame_pa[i], 0);
 		page_free((uint64_t)gt->active[i], 0);

@@ -23,6 +23,7 @@
 #include <asm/vcpu.h>
 #include <asm/vgic.h>
 #include <asm/vptimer.h>
+#include <public/errno.h>
 #include <public/vm_assist.h>
 #include <punt/bootargs.h>
 #include <punt/console.h>
@@ -226,8 +227,17 @@ void sched_runstate(struct vcpu *v, struct vcpu_runstate_info *out)
 
 /* ---- state changes ---------------------------------------------------------- */
 
+/*
+ * The one place a vCPU's run state changes, under its queue lock. A vCPU of a
+ * dying domain may only go offline: domain_shutdown() sets d->dying before it
+ * takes each queue lock to take the vCPUs offline, so whoever takes the lock
+ * after that sees the flag, and nothing (CPU_ON, a wake-up, a timer) can make
+ * the vCPU runnable again. The reaper relies on it (sched_retire_vcpu()).
+ */
 static void set_state(struct cpu_sched *c, struct vcpu *v, enum vcpu_run_state s, uint64_t now)
 {
+	if (s != VCPU_OFFLINE && __atomic_load_n(&v->domain->dying, __ATOMIC_ACQUIRE))
+		return;
 	v->state = s;
 	sched_set_runnable(&c->rq, &v->sched, s == VCPU_RUNNABLE, now);
 	runstate_update(v, now);
@@ -291,12 +301,23 @@ void sched_add_vcpu(struct vcpu *v, unsigned pcpu)
 	spin_unlock(&cpu_sched[cpu].lock);
 }
 
-void sched_remove_vcpu(struct vcpu *v)
+bool sched_retire_vcpu(struct vcpu *v)
 {
 	struct cpu_sched *c = lock_vcpu(v);
+	/* domain_shutdown() takes the vCPUs offline just after queueing the domain. */
+	bool done =
+	    v->state == VCPU_OFFLINE && !__atomic_load_n(&v->sched.loaded, __ATOMIC_ACQUIRE);
 
-	runq_remove(&c->rq, &v->sched);
+	/*
+	 * Offline for good (set_state) and not loaded: no CPU can pick it any more,
+	 * and once off the queue no CPU can even see it.
+	 */
+	if (done && !v->retired) {
+		runq_remove(&c->rq, &v->sched);
+		v->retired = true;
+	}
 	spin_unlock(&c->lock);
+	return done;
 }
 
 void vcpu_kick(struct vcpu *v)
@@ -316,6 +337,27 @@ void vcpu_wake(struct vcpu *v)
 	v->wake_deadline = 0;
 	set_state(c, v, VCPU_RUNNABLE, now);
 	made_runnable(c, v, now);
+}
+
+int vcpu_power_on(struct vcpu *v, uint64_t entry, uint64_t arg)
+{
+	struct cpu_sched *c = lock_vcpu(v);
+	uint64_t now = now_ns();
+
+	if (v->domain->dying || v->state != VCPU_OFFLINE) {
+		int rc = v->domain->dying ? -XEN_ESRCH : -XEN_EEXIST;
+		spin_unlock(&c->lock);
+		return rc;
+	}
+	/*
+	 * The registers are reset by the CPU that loads it next (take_pending_start()):
+	 * it may still be loaded on another CPU, which saves its old state over
+	 * anything written here.
+	 */
+	v->start = (struct vcpu_start){.pending = true, .entry = entry, .arg = arg};
+	set_state(c, v, VCPU_RUNNABLE, now);
+	made_runnable(c, v, now);
+	return 0;
 }
 
 void vcpu_set_online(struct vcpu *v, bool online)
@@ -425,9 +467,22 @@ static struct vcpu *choose(struct cpu_sched *c, uint64_t now)
 	return vcpu_of(next);
 }
 
-static void switch_to(struct pcpu *cpu, struct vcpu *next)
+/* Under next's queue lock, just chosen: a CPU_ON waiting to reset it, taken once. */
+static struct vcpu_start take_pending_start(struct vcpu *next)
+{
+	struct vcpu_start start = next->start;
+
+	next->start.pending = false;
+	return start;
+}
+
+static void switch_to(struct pcpu *cpu, struct vcpu *next, const struct vcpu_start *start)
 {
 	struct vcpu *prev = cpu->current;
+
+	/* This CPU is the only one that may touch next's registers now (it is loaded here). */
+	if (start->pending)
+		arch_vcpu_init(next, start->entry, start->arg);
 
 	if (prev && prev != next) {
 		arch_vcpu_save(prev);
@@ -438,10 +493,19 @@ static void switch_to(struct pcpu *cpu, struct vcpu *next)
 	cpu->current = next;
 }
 
-/* A vCPU of a domain that is shutting down leaves its CPU without being saved. */
+/*
+ * A vCPU of a domain that is shutting down leaves its CPU without being saved.
+ * It goes offline here too: domain_shutdown() takes the vCPUs offline only
+ * after marking the domain dying, and a vCPU still runnable as its queue's
+ * current one would be chosen again, and entered, without being loaded.
+ */
 static void drop_dying(struct pcpu *cpu)
 {
 	struct vcpu *v = cpu->current;
+	struct cpu_sched *c = lock_vcpu(v);
+
+	set_state(c, v, VCPU_OFFLINE, now_ns());
+	spin_unlock(&c->lock);
 
 	arch_vcpu_drop(v);
 	cpu->current = NULL;
@@ -528,8 +592,9 @@ static void idle_wait(void)
  */
 static bool nothing_to_decide(const struct cpu_sched *c, const struct vcpu *v)
 {
-	return v && v->state == VCPU_RUNNABLE && !v->needs_load && !v->domain->dying &&
-	       c->rq.curr == &v->sched && !__atomic_load_n(&c->need_resched, __ATOMIC_ACQUIRE) &&
+	return v && v->state == VCPU_RUNNABLE && !v->needs_load && !v->start.pending &&
+	       !v->domain->dying && c->rq.curr == &v->sched &&
+	       !__atomic_load_n(&c->need_resched, __ATOMIC_ACQUIRE) &&
 	       (c->until || c->rq.nr_runnable <= 1) && vptimer_deadline(v) == c->armed_ptimer;
 }
 
@@ -550,13 +615,22 @@ void guest_prepare_entry(struct cpu_regs *frame)
 	for (bool again = false;; again = true) {
 		if (again)
 			domain_reaper_poll();
-		if (cpu->current && cpu->current->domain->dying)
+		if (cpu->current && cpu->current->domain->dying) {
 			drop_dying(cpu);
+			/*
+			 * This CPU holds nothing of the domain now: its teardown may go on at
+			 * once. A guest that never traps may run next, and on one CPU nothing
+			 * else would bring this CPU back to finish it.
+			 */
+			domain_reaper_poll();
+		}
 		spin_lock(&c->lock);
 		uint64_t now = now_ns();
 		uint64_t timer_wake = wake_expired_timers(c, cpu, now);
 		struct vcpu *next = choose(c, now);
-		bool switching = next && (next != cpu->current || next->needs_load);
+		struct vcpu_start start = next ? take_pending_start(next) : (struct vcpu_start){0};
+		bool switching =
+		    next && (next != cpu->current || next->needs_load || start.pending);
 		bool others_wait = next && c->rq.nr_runnable > 1;
 		uint64_t until = c->until;
 		spin_unlock(&c->lock);
@@ -571,7 +645,7 @@ void guest_prepare_entry(struct cpu_regs *frame)
 
 		if (next) {
 			if (switching) {
-				switch_to(cpu, next);
+				switch_to(cpu, next, &start);
 				if (others_wait)
 					offer_work(c, now);
 			}

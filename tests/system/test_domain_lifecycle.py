@@ -7,7 +7,9 @@ scenario_dtb: pairs linked by static event channels). Punt's console shows free 
 before the domains are built and after each is destroyed.
 """
 
+import os
 import re
+import subprocess
 import sys
 
 import pytest
@@ -100,3 +102,55 @@ def test_the_domain_dump_shows_vcpus_channels_and_grants_in_use(boot, scenario):
         verdicts[match.group(1)] = match.group(2)
     assert verdicts == {"d1": "SUCCESS", "d2": "SUCCESS"}, f"{verdicts}\n{run.tail()}"
     assert run.wait_exit(30) == 0, "expected QEMU to exit with 0 after the last domain"
+
+
+# The reboot storm's length in seconds of machine time: short in `make test`, long in
+# `make soak` (PUNT_STORM_S=600).
+STORM_S = int(os.environ.get("PUNT_STORM_S", "30"))
+CANARY_EXTRA_S = 3
+# Under icount the canary's stalls count instructions (1 ns each), whatever the host's load.
+STORM_ICOUNT = os.environ.get("PUNT_STORM_ICOUNT", "") == "1"
+CRASH = re.compile(r"Panic on CPU|Unexpected EL2 exception|all CPUs stopped|BUG at")
+
+
+def storm_dtb(scenario, seconds):
+    """The storm scenario with the rebooting domain (d1) on 2 vCPUs and the storm's end."""
+    inputs = scenario("reboot_storm_next_to_a_canary", 2)
+    dtb = inputs["dtb"]
+    guests.fdtput(dtb, "-t", "i", "/chosen/domU1", "cpus", 2)
+    extra = f" storm_until_ms={seconds * 1000} canary_extra_ms={CANARY_EXTRA_S * 1000}"
+    for node in ("/chosen/domU1", "/chosen/domU2"):
+        module = f"{node}/module@{guests.qemu.DOM0_KERNEL_ADDR:x}"
+        args = subprocess.run(["fdtget", str(dtb), module, "bootargs"], check=True,
+                              capture_output=True, text=True).stdout.strip()
+        guests.fdtput(dtb, "-t", "s", module, "bootargs", args + extra)
+    return inputs
+
+
+def test_a_domain_rebooting_while_its_other_vcpu_traps_crashes_nothing_and_leaks_nothing(
+        boot, scenario):
+    run = boot.start("punt", smp=int(os.environ.get("PUNT_STORM_SMP", "2")), icount=STORM_ICOUNT, **storm_dtb(scenario, STORM_S))
+    match, _ = run.expect(r"^\(punt\) Free memory before domains: (\d+) pages$", 60,
+                          "Punt's free memory before the domains")
+    before = int(match.group(1))
+    match, _ = run.expect(r"^\(d2\) CANARY done checks=(\d+) worst_stall_us=(\d+)$",
+                          STORM_S + CANARY_EXTRA_S + BOOT_TIMEOUT, "the canary's report")
+    worst_us = int(match.group(2))
+    run.expect(r"^\(punt\) d2 destroyed: (\d+) pages free$", 60, "the canary to be destroyed")
+    exit_code = run.wait_exit(30)
+    text = run.text_since(0)
+    crash = CRASH.search(text)
+    assert not crash, f"Punt crashed: {crash.group(0)}\n{run.tail()}"
+    verdicts = dict(re.findall(r"^\(d(\d)\) Test result: (\w+)$", text, re.MULTILINE))
+    assert verdicts == {"1": "SUCCESS", "2": "SUCCESS"}, f"{verdicts}\n{run.tail()}"
+    free = [int(n) for n in re.findall(r"^\(punt\) d1 destroyed: (\d+) pages free$", text,
+                                       re.MULTILINE)]
+    reboots = len(free) - 1
+    print(f"reboot storm: {reboots} reboots in {STORM_S} s, canary's worst stall "
+          f"{worst_us} us")
+    assert reboots >= STORM_S, f"expected at least one reboot a second, got {reboots}"
+    # The canary is there all along: every time d1 is gone, the same pages are free.
+    assert len(set(free)) == 1, f"free pages after d1's destructions differ: {sorted(set(free))}"
+    final = int(re.findall(r"^\(punt\) d2 destroyed: (\d+) pages free$", text, re.MULTILINE)[-1])
+    assert final == before, f"expected all {before} pages back at the end, got {final}"
+    assert exit_code == 0, "expected QEMU to exit with 0 after the last domain"

@@ -317,6 +317,42 @@ static void a_mapper_that_goes_away_gives_its_pins_back(void **state)
 	assert_int_equal(flags_of(granter, 31), GTF_permit_access);
 }
 
+/*
+ * Two domains going away at once: the mapper is already dying (unpublished) when the
+ * granter's teardown runs. Its mapping of the granter's page must be revoked all the
+ * same, and its own teardown must not give back a pin of a new domain with the old id.
+ */
+static void a_dying_mapper_loses_its_mappings_and_leaves_a_new_granter_alone(void **state)
+{
+	(void)state;
+	grant(granter, 32, 2, 1, GTF_permit_access);
+	assert_int_equal(map(&mapper_vcpu, 1, 32, HOLE_GFN, GNTMAP_host_map).status, GNTST_okay);
+	fake_domain_start_dying(mapper);
+	fake_domain_free(granter);
+	granter = NULL;
+	assert_int_equal(p2m_lookup(mapper, HOLE_GFN, NULL), P2M_INVALID);
+
+	granter = fake_domain(1, false);
+	granter->links = (1UL << 2) | (1UL << 3);
+	stranger->links = 1UL << 1;
+	grant(granter, 32, 3, 1, GTF_permit_access);
+	assert_int_equal(map(&stranger_vcpu, 1, 32, HOLE_GFN, GNTMAP_host_map).status, GNTST_okay);
+	fake_domain_free(mapper);
+	mapper = NULL;
+	assert_int_equal(flags_of(granter, 32), GTF_permit_access | GTF_reading | GTF_writing);
+}
+
+/* A mapping made once the granter is dying would escape its teardown: refused. */
+static void a_dying_granter_cannot_be_mapped(void **state)
+{
+	(void)state;
+	grant(granter, 33, 2, 1, GTF_permit_access);
+	granter->dying = true;
+	assert_int_equal(map(&mapper_vcpu, 1, 33, HOLE_GFN, GNTMAP_host_map).status,
+			 GNTST_bad_domain);
+	assert_int_equal(flags_of(granter, 33), GTF_permit_access);
+}
+
 static void many_mappings_get_distinct_handles_until_the_table_is_full(void **state)
 {
 	grant_handle_t seen[40];
@@ -390,6 +426,8 @@ int main(void)
 	    T(copy_refusals_carry_xens_status_codes),
 	    T(a_granter_that_goes_away_takes_its_pages_out_of_the_mapper),
 	    T(a_mapper_that_goes_away_gives_its_pins_back),
+	    T(a_dying_mapper_loses_its_mappings_and_leaves_a_new_granter_alone),
+	    T(a_dying_granter_cannot_be_mapped),
 	    T(many_mappings_get_distinct_handles_until_the_table_is_full),
 	    T(batches_are_bounded_and_unknown_commands_refused),
 	    T(a_configured_frame_limit_caps_the_table),

@@ -9,6 +9,7 @@
 #include <asm/regs.h>
 #include <asm/vcpu.h>
 #include <asm/vpsci.h>
+#include <public/errno.h>
 #include <public/sched.h>
 #include <punt/domain.h>
 #include <punt/sched.h>
@@ -34,20 +35,18 @@ static struct vcpu *vcpu_by_mpidr(struct domain *d, uint64_t mpidr)
 
 static int64_t cpu_on(struct vcpu *caller, uint64_t mpidr, uint64_t entry, uint64_t context)
 {
-	struct domain *d = caller->domain;
-	struct vcpu *v = vcpu_by_mpidr(d, mpidr);
+	struct vcpu *v = vcpu_by_mpidr(caller->domain, mpidr);
 
 	if (!v)
 		return PSCI_INVALID_PARAMETERS;
-	spin_lock(&d->lock);
-	if (v->state != VCPU_OFFLINE) {
-		spin_unlock(&d->lock);
+	switch (vcpu_power_on(v, entry, context)) {
+	case 0:
+		return PSCI_SUCCESS;
+	case -XEN_EEXIST:
 		return PSCI_ALREADY_ON;
+	default:
+		return PSCI_DENIED; /* the domain is going away */
 	}
-	arch_vcpu_init(v, entry, context);
-	spin_unlock(&d->lock);
-	vcpu_set_online(v, true);
-	return PSCI_SUCCESS;
 }
 
 static int64_t affinity_info(struct vcpu *caller, uint64_t mpidr, uint64_t level)

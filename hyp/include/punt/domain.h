@@ -40,12 +40,20 @@ enum vcpu_run_state {
 	VCPU_PAUSED,  /* domain shut down */
 };
 
+/* A PSCI CPU_ON waiting for the CPU that next loads the vCPU (sched.c). */
+struct vcpu_start {
+	bool pending;
+	uint64_t entry, arg;
+};
+
 struct vcpu {
 	struct domain *domain;
 	unsigned id;
 	unsigned pcpu; /* the physical CPU whose run queue it is on (= sched.cpu) */
 	enum vcpu_run_state state;
 	bool needs_load;	 /* registers were reset while off the CPU */
+	bool retired;		 /* dying domain: off its run queue for good (sched.c) */
+	struct vcpu_start start; /* under the run queue lock */
 	struct sched_unit sched; /* sched.loaded: its registers are on `pcpu` */
 	struct cpu_regs regs;	 /* general registers while not in the frame */
 	struct arch_vcpu arch;
@@ -100,8 +108,16 @@ struct domain {
 
 extern struct domain *domains[MAX_DOMAINS];
 
+/* A new domain, not yet visible to domain_lookup(): publish it once it is built. */
 struct domain *domain_create(domid_t id, const char *name, unsigned nr_vcpus, bool privileged);
+void domain_publish(struct domain *d);
+/* A published domain: the only way a guest's hypercall may reach another domain. */
 struct domain *domain_lookup(domid_t id);
+/*
+ * Any domain not yet freed, dying ones included: only for teardown's own
+ * scans, which run with the reaper's lock held (domain.c).
+ */
+struct domain *domain_lookup_existing(domid_t id);
 /* DOMID_SELF resolves to the caller. NULL if no such domain. */
 struct domain *domain_from_guest_id(struct domain *caller, domid_t id);
 /*
@@ -112,8 +128,8 @@ struct domain *domain_from_guest_id(struct domain *caller, domid_t id);
  */
 int domain_target(struct domain *caller, domid_t id, struct domain **out);
 void domain_shutdown(struct domain *d, int reason);
-/* Free everything a domain owns; only for a domain none of whose vCPUs is loaded. */
-void domain_destroy(struct domain *d);
+/* Free a domain whose build failed: never published, none of its vCPUs ever ran. */
+void domain_destroy_unstarted(struct domain *d);
 /* Called by every CPU at each pass through the scheduler: finishes shut-down domains. */
 void domain_reaper_poll(void);
 /* A shut-down domain is still on its way out: CPUs must keep passing, not sleep. */

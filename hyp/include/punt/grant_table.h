@@ -100,7 +100,11 @@ void grant_unpin(struct domain *rd, grant_ref_t ref, bool readonly);
 long grant_map_batch(struct vcpu *v, uint64_t uop, uint64_t count);
 long grant_unmap_batch(struct vcpu *v, uint64_t uop, uint64_t count);
 long grant_copy_batch(struct vcpu *v, uint64_t uop, uint64_t count);
-/* Release everything d maps and revoke everything others map of d (destroy). */
+/*
+ * Teardown of a dying, unpublished d: give back every pin its mappings hold and
+ * revoke every mapping of its pages in every domain not yet freed, dying ones
+ * included. Frees nothing (grant_table_destroy() does, after the grace period).
+ */
 void grant_mappings_release(struct domain *d);
 void grant_mappings_dump(struct domain *d);
 

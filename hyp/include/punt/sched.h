@@ -31,10 +31,20 @@ int sched_domain_check(uint64_t weight, uint64_t cap, const cpumask_t *affinity,
 /* Set a domain's (checked) parameters before its vCPUs are added. */
 void sched_domain_apply(struct domain *d, uint64_t weight, uint64_t cap, const cpumask_t *affinity);
 void sched_add_vcpu(struct vcpu *v, unsigned pcpu);
-void sched_remove_vcpu(struct vcpu *v);
-/* Blocked or offline -> runnable; makes its physical CPU look again. */
+/*
+ * Take an offline vCPU of a dying domain off its run queue for good. False while
+ * a CPU still has it loaded (try again on a later pass); true once no CPU can
+ * pick it, load it or find it on a queue again.
+ */
+bool sched_retire_vcpu(struct vcpu *v);
+/* Blocked -> runnable; makes its physical CPU look again. */
 void vcpu_wake(struct vcpu *v);
-/* PSCI CPU_ON / CPU_OFF and domain start. */
+/*
+ * PSCI CPU_ON: an offline vCPU starts at `entry` with x0 = arg. -XEN_EEXIST
+ * when it is not offline, -XEN_ESRCH when its domain is dying.
+ */
+int vcpu_power_on(struct vcpu *v, uint64_t entry, uint64_t arg);
+/* Domain start (registers already set by the builder) and PSCI CPU_OFF. */
 void vcpu_set_online(struct vcpu *v, bool online);
 /* Make v's physical CPU notice new pending interrupts for v. */
 void vcpu_kick(struct vcpu *v);

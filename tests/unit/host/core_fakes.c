@@ -14,10 +14,16 @@
 #include <string.h>
 
 struct domain *domains[MAX_DOMAINS];
+struct domain *existing_domains[MAX_DOMAINS];
 
 struct domain *domain_lookup(domid_t id)
 {
 	return id < MAX_DOMAINS ? domains[id] : NULL;
+}
+
+struct domain *domain_lookup_existing(domid_t id)
+{
+	return id < MAX_DOMAINS ? existing_domains[id] : NULL;
 }
 
 struct domain *domain_from_guest_id(struct domain *caller, domid_t id)

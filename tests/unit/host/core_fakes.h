@@ -8,6 +8,8 @@
 #include <punt/page_alloc.h>
 
 extern struct domain *domains[MAX_DOMAINS];
+/* Created and not yet freed, dying ones included (domain_lookup_existing()). */
+extern struct domain *existing_domains[MAX_DOMAINS];
 
 void printk(const char *fmt, ...);
 /* How many times printk was called, and the last message. */

@@ -89,13 +89,22 @@ struct domain *fake_domain(domid_t id, bool privileged)
 	if (grant_table_init(d))
 		abort();
 	domains[id] = d;
+	existing_domains[id] = d;
 	return d;
+}
+
+void fake_domain_start_dying(struct domain *d)
+{
+	d->dying = true;
+	domains[d->id] = NULL;
 }
 
 void fake_domain_free(struct domain *d)
 {
-	/* As domain_destroy: unpublished first, then its grant state goes. */
-	domains[d->id] = NULL;
+	/* As domain.c's reaper: unpublished and relinquished first, then freed. */
+	fake_domain_start_dying(d);
+	grant_mappings_release(d);
+	existing_domains[d->id] = NULL;
 	grant_table_destroy(d);
 	for (unsigned i = 0; i < FAKE_RAM_PAGES; i++)
 		page_free((uint64_t)(uintptr_t)ram[d->id][i], 0);

@@ -14,6 +14,9 @@
 
 /* A domain with FAKE_RAM_PAGES pages of RAM mapped at FAKE_RAM_GFN, and a grant table. */
 struct domain *fake_domain(domid_t id, bool privileged);
+/* Dying and unpublished (domain.c step 2, before it relinquishes), not yet freed. */
+void fake_domain_start_dying(struct domain *d);
+/* Relinquish (grant_mappings_release) and free, as the reaper does. */
 void fake_domain_free(struct domain *d);
 /* Host pointer to page i of d's RAM. */
 uint8_t *fake_ram(struct domain *d, unsigned i);
