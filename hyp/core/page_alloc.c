@@ -8,36 +8,48 @@
 #include "punt/spinlock.h"
 #include "punt/string.h"
 
-#define NR_ORDERS	 (PAGE_MAX_ORDER + 1)
-#define BITS_PER_WORD	 64u
-#define INLINE_MAP_WORDS (PAGE_ALLOC_INLINE_MAP_PAGES / BITS_PER_WORD)
-/* "PUNTFREE": marks the header at the start of every free block. */
-#define FREE_BLOCK_MAGIC 0x50554e5446524545ull
+#define NR_ORDERS     (PAGE_MAX_ORDER + 1)
+#define BITS_PER_WORD 64u
+#define NO_PAGE	      UINT32_MAX /* end of a free list */
+/* Page indexes are 32 bits; larger ranges are registered in pieces of this many pages. */
+#define MAX_RANGE_PAGES (1ull << 31)
 
 _Static_assert(PAGE_SIZE == 1UL << PAGE_SHIFT, "PAGE_SIZE and PAGE_SHIFT disagree");
-_Static_assert(PAGE_ALLOC_INLINE_MAP_PAGES % 64 == 0, "inline map must be whole words");
+_Static_assert(PAGE_ALLOC_INLINE_META_PAGES % BITS_PER_WORD == 0, "inline map: whole words");
+_Static_assert(MAX_RANGE_PAGES % (1ull << PAGE_MAX_ORDER) == 0, "pieces: whole largest blocks");
+_Static_assert(MAX_RANGE_PAGES < NO_PAGE, "page indexes must not reach NO_PAGE");
+_Static_assert(NR_ORDERS <= 32, "orders_listed has one bit per order");
 
-struct free_block {
-	uint64_t magic;
-	uint32_t order;
-	uint32_t reserved;
-	struct free_block *next;
-	struct free_block *prev;
+/* Neighbours, by page index in the same range, of a free block in its order's list. */
+struct free_link {
+	uint32_t next;
+	uint32_t prev;
 };
 
+/*
+ * A range's metadata, indexed by page (page i is at base + i pages). Only the bitmap says
+ * whether a page starts a free block; links[i] and order[i] mean something only while it does.
+ */
 struct page_range {
-	uint64_t span_start; /* first page registered, including the bitmap pages */
-	uint64_t base;	     /* first page the allocator hands out */
-	uint64_t end;	     /* one past the last page */
-	uint64_t *free_map;  /* bit i set: the page at base + i pages starts a free block */
-	uint64_t inline_map[INLINE_MAP_WORDS];
+	uint64_t span_start;	 /* first page registered, including the metadata pages */
+	uint64_t base;		 /* first page the allocator hands out */
+	uint64_t end;		 /* one past the last page */
+	uint64_t *free_map;	 /* bit i set: page i starts a free block */
+	struct free_link *links; /* list links of the free block starting at page i */
+	uint8_t *order;		 /* order of the free block starting at page i */
+	uint32_t heads[NR_ORDERS];
+	uint32_t orders_listed; /* bit k set: heads[k] is a block */
+	struct {
+		uint64_t free_map[PAGE_ALLOC_INLINE_META_PAGES / BITS_PER_WORD];
+		struct free_link links[PAGE_ALLOC_INLINE_META_PAGES];
+		uint8_t order[PAGE_ALLOC_INLINE_META_PAGES];
+	} inline_meta;
 };
 
 static struct {
 	spinlock_t lock;
 	unsigned nr_ranges;
 	struct page_range ranges[PAGE_ALLOC_MAX_RANGES];
-	struct free_block *free_lists[NR_ORDERS];
 	uint64_t free_blocks[NR_ORDERS];
 	uint64_t free_pages;
 	uint64_t total_pages;
@@ -46,16 +58,6 @@ static struct {
 static uint64_t block_bytes(unsigned order)
 {
 	return PAGE_SIZE << order;
-}
-
-static struct free_block *block_at(uint64_t pa)
-{
-	return (struct free_block *)(uintptr_t)pa;
-}
-
-static uint64_t address_of(const struct free_block *b)
-{
-	return (uint64_t)(uintptr_t)b;
 }
 
 /* Range holding all of [pa, pa + bytes), or NULL. */
@@ -72,29 +74,28 @@ static struct page_range *range_holding(uint64_t pa, uint64_t bytes)
 	return NULL;
 }
 
-static uint64_t page_index(const struct page_range *r, uint64_t pa)
+static uint32_t page_index(const struct page_range *r, uint64_t pa)
 {
-	return (pa - r->base) >> PAGE_SHIFT;
+	return (uint32_t)((pa - r->base) >> PAGE_SHIFT);
 }
 
-static bool map_test(const struct page_range *r, uint64_t pa)
+static uint64_t page_address(const struct page_range *r, uint32_t i)
 {
-	uint64_t i = page_index(r, pa);
+	return r->base + ((uint64_t)i << PAGE_SHIFT);
+}
 
+static bool map_test(const struct page_range *r, uint32_t i)
+{
 	return (r->free_map[i / BITS_PER_WORD] >> (i % BITS_PER_WORD)) & 1u;
 }
 
-static void map_set(struct page_range *r, uint64_t pa)
+static void map_set(struct page_range *r, uint32_t i)
 {
-	uint64_t i = page_index(r, pa);
-
 	r->free_map[i / BITS_PER_WORD] |= 1ull << (i % BITS_PER_WORD);
 }
 
-static void map_clear(struct page_range *r, uint64_t pa)
+static void map_clear(struct page_range *r, uint32_t i)
 {
-	uint64_t i = page_index(r, pa);
-
 	r->free_map[i / BITS_PER_WORD] &= ~(1ull << (i % BITS_PER_WORD));
 }
 
@@ -119,67 +120,55 @@ static bool map_any(const struct page_range *r, uint64_t first, uint64_t count)
 	return false;
 }
 
-static void list_push(unsigned order, struct free_block *b)
+static void list_push(struct page_range *r, unsigned order, uint32_t i)
 {
-	struct free_block *head = pa_state.free_lists[order];
+	uint32_t head = r->heads[order];
 
-	b->prev = NULL;
-	b->next = head;
-	if (head != NULL)
-		head->prev = b;
-	pa_state.free_lists[order] = b;
+	r->links[i].prev = NO_PAGE;
+	r->links[i].next = head;
+	if (head != NO_PAGE)
+		r->links[head].prev = i;
+	r->heads[order] = i;
+	r->orders_listed |= 1u << order;
 }
 
-static void list_remove(unsigned order, struct free_block *b)
+static void list_remove(struct page_range *r, unsigned order, uint32_t i)
 {
-	if (b->prev != NULL)
-		b->prev->next = b->next;
+	struct free_link l = r->links[i];
+
+	if (l.prev != NO_PAGE)
+		r->links[l.prev].next = l.next;
 	else
-		pa_state.free_lists[order] = b->next;
-	if (b->next != NULL)
-		b->next->prev = b->prev;
-	b->next = NULL;
-	b->prev = NULL;
+		r->heads[order] = l.next;
+	if (l.next != NO_PAGE)
+		r->links[l.next].prev = l.prev;
+	if (r->heads[order] == NO_PAGE)
+		r->orders_listed &= ~(1u << order);
 }
 
-static void insert_free(struct page_range *r, uint64_t pa, unsigned order)
+static void insert_free(struct page_range *r, uint32_t i, unsigned order)
 {
-	struct free_block *b = block_at(pa);
-
-	b->magic = FREE_BLOCK_MAGIC;
-	b->order = order;
-	b->reserved = 0;
-	list_push(order, b);
-	map_set(r, pa);
+	r->order[i] = (uint8_t)order;
+	list_push(r, order, i);
+	map_set(r, i);
 	pa_state.free_blocks[order]++;
 	pa_state.free_pages += 1ull << order;
 }
 
-static void take_free(struct page_range *r, uint64_t pa, unsigned order)
+static void take_free(struct page_range *r, uint32_t i, unsigned order)
 {
-	struct free_block *b = block_at(pa);
-
-	list_remove(order, b);
-	/* Wipe the magic so a stale header is never mistaken for a live one. */
-	b->magic = 0;
-	map_clear(r, pa);
+	list_remove(r, order, i);
+	map_clear(r, i);
 	pa_state.free_blocks[order]--;
 	pa_state.free_pages -= 1ull << order;
 }
 
-/* Order of the free block starting at pa, or -1 if none starts there; *why set on corruption. */
-static int free_order_at(const struct page_range *r, uint64_t pa, const char **why)
+/* Order of the free block starting at pa, or -1 if none starts there. */
+static int free_order_at(const struct page_range *r, uint64_t pa)
 {
-	const struct free_block *b;
+	uint32_t i = page_index(r, pa);
 
-	if (!map_test(r, pa))
-		return -1;
-	b = block_at(pa);
-	if (b->magic != FREE_BLOCK_MAGIC || b->order > PAGE_MAX_ORDER) {
-		*why = "page_alloc: corrupted free block header";
-		return -1;
-	}
-	return (int)b->order;
+	return map_test(r, i) ? (int)r->order[i] : -1;
 }
 
 /*
@@ -187,7 +176,7 @@ static int free_order_at(const struct page_range *r, uint64_t pa, const char **w
  * one that starts at or below pa starts at pa rounded down to its own order; one that starts
  * inside the block shows in the bitmap.
  */
-static bool overlaps_free(const struct page_range *r, uint64_t pa, unsigned order, const char **why)
+static bool overlaps_free(const struct page_range *r, uint64_t pa, unsigned order)
 {
 	unsigned k;
 
@@ -197,45 +186,55 @@ static bool overlaps_free(const struct page_range *r, uint64_t pa, unsigned orde
 
 		if (head < r->base)
 			break;
-		m = free_order_at(r, head, why);
+		m = free_order_at(r, head);
 		if (m >= 0 && head + block_bytes((unsigned)m) > pa)
 			return true;
 	}
 	return map_any(r, page_index(r, pa), 1ull << order);
 }
 
+/* Lowest order >= order with a free block in r, or NR_ORDERS if none. */
+static unsigned smallest_listed(const struct page_range *r, unsigned order)
+{
+	uint32_t usable = r->orders_listed & ~((1u << order) - 1);
+
+	return usable ? (unsigned)__builtin_ctz(usable) : NR_ORDERS;
+}
+
 static uint64_t alloc_locked(unsigned order, const char **why)
 {
-	unsigned k;
+	struct page_range *best = NULL;
+	unsigned k = NR_ORDERS;
+	unsigned i;
+	uint32_t page;
 
-	for (k = order; k <= PAGE_MAX_ORDER; k++) {
-		struct free_block *b = pa_state.free_lists[k];
-		struct page_range *r;
-		uint64_t pa;
+	/* Best fit over every range: split the smallest block that is large enough. */
+	for (i = 0; i < pa_state.nr_ranges; i++) {
+		unsigned m = smallest_listed(&pa_state.ranges[i], order);
 
-		if (b == NULL)
-			continue;
-		pa = address_of(b);
-		r = range_holding(pa, block_bytes(k));
-		if (r == NULL || b->magic != FREE_BLOCK_MAGIC || b->order != k ||
-		    !map_test(r, pa)) {
-			*why = "page_alloc: corrupted free list";
-			return 0;
+		if (m < k) {
+			k = m;
+			best = &pa_state.ranges[i];
 		}
-		take_free(r, pa, k);
-		/* Split: keep the lower half, give the upper halves back one order at a time. */
-		while (k > order) {
-			k--;
-			insert_free(r, pa + block_bytes(k), k);
-		}
-		return pa;
 	}
-	return 0;
+	if (best == NULL)
+		return 0;
+	page = best->heads[k];
+	if (!map_test(best, page) || best->order[page] != k) {
+		*why = "page_alloc: free list and bitmap disagree";
+		return 0;
+	}
+	take_free(best, page, k);
+	/* Split: keep the lower half, give the upper halves back one order at a time. */
+	while (k > order) {
+		k--;
+		insert_free(best, page + (1u << k), k);
+	}
+	return page_address(best, page);
 }
 
 static const char *free_locked(uint64_t pa, unsigned order)
 {
-	const char *why = NULL;
 	struct page_range *r;
 
 	if (order > PAGE_MAX_ORDER)
@@ -245,24 +244,20 @@ static const char *free_locked(uint64_t pa, unsigned order)
 	r = range_holding(pa, block_bytes(order));
 	if (r == NULL)
 		return "page_free: block outside every registered range";
-	if (overlaps_free(r, pa, order, &why))
+	if (overlaps_free(r, pa, order))
 		return "page_free: double free (block overlaps free memory)";
-	if (why != NULL)
-		return why;
 	while (order < PAGE_MAX_ORDER) {
 		uint64_t buddy = pa ^ block_bytes(order);
 
 		if (buddy < r->base || block_bytes(order) > r->end - buddy)
 			break;
-		if (free_order_at(r, buddy, &why) != (int)order)
+		if (free_order_at(r, buddy) != (int)order)
 			break;
-		take_free(r, buddy, order);
+		take_free(r, page_index(r, buddy), order);
 		pa &= ~block_bytes(order);
 		order++;
 	}
-	if (why != NULL)
-		return why;
-	insert_free(r, pa, order);
+	insert_free(r, page_index(r, pa), order);
 	return NULL;
 }
 
@@ -296,39 +291,44 @@ static bool overlaps_registered(uint64_t start, uint64_t end)
 	return false;
 }
 
-/* Sets up the bitmap of a range of npages pages at start; returns the first allocatable page. */
-static uint64_t place_map(struct page_range *r, uint64_t start, uint64_t npages)
+static uint64_t map_bytes_for(uint64_t npages)
 {
-	uint64_t map_bytes;
-	uint64_t map_pages;
-
-	if (npages <= PAGE_ALLOC_INLINE_MAP_PAGES) {
-		r->free_map = r->inline_map;
-		memset(r->inline_map, 0, sizeof(r->inline_map));
-		return start;
-	}
-	map_bytes = (npages + BITS_PER_WORD - 1) / BITS_PER_WORD * sizeof(uint64_t);
-	map_pages = (map_bytes + PAGE_SIZE - 1) >> PAGE_SHIFT;
-	r->free_map = (uint64_t *)(uintptr_t)start;
-	memset(r->free_map, 0, (size_t)map_bytes);
-	return start + (map_pages << PAGE_SHIFT);
+	return (npages + BITS_PER_WORD - 1) / BITS_PER_WORD * sizeof(uint64_t);
 }
 
-static const char *add_range_locked(uint64_t base, uint64_t size)
+/*
+ * Places the metadata of a range of npages pages at start (bitmap, then links, then orders, so
+ * each array is naturally aligned) and returns the first page handed out. Small ranges keep it
+ * in their descriptor, so a range of one page is still one usable page.
+ */
+static uint64_t place_meta(struct page_range *r, uint64_t start, uint64_t npages)
 {
-	uint64_t last = size > UINT64_MAX - base ? UINT64_MAX : base + size;
-	uint64_t end = last & ~(PAGE_SIZE - 1);
-	uint64_t start;
+	uint64_t map_bytes = map_bytes_for(npages);
+	uint64_t links_bytes = npages * sizeof(struct free_link);
+	uint64_t meta_bytes = map_bytes + links_bytes + npages;
+
+	if (npages <= PAGE_ALLOC_INLINE_META_PAGES) {
+		r->free_map = r->inline_meta.free_map;
+		r->links = r->inline_meta.links;
+		r->order = r->inline_meta.order;
+		memset(&r->inline_meta, 0, sizeof(r->inline_meta));
+		return start;
+	}
+	r->free_map = (uint64_t *)(uintptr_t)start;
+	r->links = (struct free_link *)(uintptr_t)(start + map_bytes);
+	r->order = (uint8_t *)(uintptr_t)(start + map_bytes + links_bytes);
+	/* Only the bitmap must start clear: links and orders are written before they are read. */
+	memset(r->free_map, 0, (size_t)map_bytes);
+	return start + (((meta_bytes + PAGE_SIZE - 1) >> PAGE_SHIFT) << PAGE_SHIFT);
+}
+
+/* Registers [start, end), whole pages, at most MAX_RANGE_PAGES of them. */
+static const char *add_piece_locked(uint64_t start, uint64_t end)
+{
 	struct page_range *r;
+	unsigned k;
 	uint64_t pa;
 
-	if (base > end)
-		return NULL; /* no whole page, and rounding base up could wrap */
-	start = (base + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1);
-	if (start == 0)
-		start = PAGE_SIZE; /* 0 is the failure value: never hand it out */
-	if (start >= end)
-		return NULL;
 	if (overlaps_registered(start, end))
 		return "page_alloc: range overlaps a registered range";
 	if (pa_state.nr_ranges == PAGE_ALLOC_MAX_RANGES)
@@ -336,16 +336,47 @@ static const char *add_range_locked(uint64_t base, uint64_t size)
 	r = &pa_state.ranges[pa_state.nr_ranges];
 	r->span_start = start;
 	r->end = end;
-	r->base = place_map(r, start, (end - start) >> PAGE_SHIFT);
+	r->base = place_meta(r, start, (end - start) >> PAGE_SHIFT);
 	if (r->base >= end)
 		return NULL;
+	for (k = 0; k < NR_ORDERS; k++)
+		r->heads[k] = NO_PAGE;
+	r->orders_listed = 0;
 	pa_state.nr_ranges++;
 	pa_state.total_pages += (end - r->base) >> PAGE_SHIFT;
 	for (pa = r->base; pa < end;) {
 		unsigned order = largest_fit(pa, end);
 
-		insert_free(r, pa, order);
+		insert_free(r, page_index(r, pa), order);
 		pa += block_bytes(order);
+	}
+	return NULL;
+}
+
+static const char *add_range_locked(uint64_t base, uint64_t size)
+{
+	uint64_t last = size > UINT64_MAX - base ? UINT64_MAX : base + size;
+	uint64_t end = last & ~(PAGE_SIZE - 1);
+	uint64_t start;
+
+	if (base > end)
+		return NULL; /* no whole page, and rounding base up could wrap */
+	start = (base + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1);
+	if (start == 0)
+		start = PAGE_SIZE; /* 0 is the failure value: never hand it out */
+	while (start < end) {
+		uint64_t stop = end;
+		const char *why;
+
+		/* Cut at a largest-block boundary, so the cut splits no block that could exist. */
+		if ((end - start) >> PAGE_SHIFT > MAX_RANGE_PAGES)
+			stop = (start + (MAX_RANGE_PAGES << PAGE_SHIFT)) &
+			       ~(block_bytes(PAGE_MAX_ORDER) - 1);
+		why = add_piece_locked(start, stop);
+
+		if (why != NULL)
+			return why;
+		start = stop;
 	}
 	return NULL;
 }

@@ -91,17 +91,17 @@ static void assert_blocks_equal(const uint64_t want[PAGE_MAX_ORDER + 1])
 
 static void aligned_range_becomes_one_block(void **state)
 {
-	uint64_t base = new_arena(1 * MIB, 1 * MIB);
+	uint64_t base = new_arena(256 * KIB, 256 * KIB);
 
 	(void)state;
-	page_alloc_add_range(base, 1 * MIB);
-	assert_int_equal(page_alloc_total_pages(), 256);
-	assert_int_equal(page_alloc_free_pages(), 256);
-	assert_int_equal(page_alloc_free_blocks(8), 1);
+	page_alloc_add_range(base, 256 * KIB);
+	assert_int_equal(page_alloc_total_pages(), 64);
+	assert_int_equal(page_alloc_free_pages(), 64);
+	assert_int_equal(page_alloc_free_blocks(6), 1);
 	for (unsigned o = 0; o <= PAGE_MAX_ORDER; o++)
-		if (o != 8)
+		if (o != 6)
 			assert_int_equal(page_alloc_free_blocks(o), 0);
-	assert_int_equal(page_alloc(8), base);
+	assert_int_equal(page_alloc(6), base);
 	assert_int_equal(fatal_calls, 0);
 }
 
@@ -134,18 +134,32 @@ static void range_without_a_whole_page_adds_nothing(void **state)
 	assert_int_equal(fatal_calls, 0);
 }
 
-static void large_range_keeps_its_bitmap_in_its_first_page(void **state)
+static void large_range_keeps_its_metadata_in_its_first_pages(void **state)
 {
 	uint64_t base = new_arena(4 * MIB, 4 * MIB);
 	uint64_t pa;
 
 	(void)state;
 	page_alloc_add_range(base, 4 * MIB);
-	/* 1024 pages need a 128-byte bitmap: one page is kept for it. */
-	assert_int_equal(page_alloc_total_pages(), 1023);
+	/* 1024 pages x 9.125 bytes of metadata (bitmap bit, order byte, two links) = 3 pages. */
+	assert_int_equal(page_alloc_total_pages(), 1021);
 	while ((pa = page_alloc(0)) != 0)
-		assert_true(pa >= base + PAGE_SIZE && pa < base + 4 * MIB);
+		assert_true(pa >= base + 3 * PAGE_SIZE && pa < base + 4 * MIB);
 	assert_int_equal(page_alloc_free_pages(), 0);
+}
+
+static void small_range_keeps_its_metadata_in_its_descriptor(void **state)
+{
+	uint64_t inline_bytes = PAGE_ALLOC_INLINE_META_PAGES * PAGE_SIZE;
+	uint64_t base = new_arena(4 * inline_bytes, 4 * inline_bytes);
+
+	(void)state;
+	page_alloc_add_range(base, inline_bytes);
+	assert_int_equal(page_alloc_total_pages(), PAGE_ALLOC_INLINE_META_PAGES);
+	/* One page more no longer fits the descriptor: the range gives up its first page. */
+	page_alloc_add_range(base + inline_bytes, inline_bytes + PAGE_SIZE);
+	assert_int_equal(page_alloc_total_pages(), 2 * PAGE_ALLOC_INLINE_META_PAGES);
+	assert_int_equal(fatal_calls, 0);
 }
 
 static void exhaust_and_refill_restores_original_blocks(void **state)
@@ -204,14 +218,14 @@ static void every_block_is_naturally_aligned(void **state)
 
 static void alloc_fails_when_no_block_is_large_enough(void **state)
 {
-	uint64_t base = new_arena(1 * MIB, 1 * MIB);
+	uint64_t base = new_arena(256 * KIB, 256 * KIB);
 
 	(void)state;
-	page_alloc_add_range(base, 1 * MIB);
-	assert_int_equal(page_alloc(9), 0);
+	page_alloc_add_range(base, 256 * KIB);
+	assert_int_equal(page_alloc(7), 0);
 	assert_int_equal(page_alloc(PAGE_MAX_ORDER + 1), 0);
-	assert_int_equal(page_alloc_free_pages(), 256);
-	assert_int_equal(page_alloc(8), base);
+	assert_int_equal(page_alloc_free_pages(), 64);
+	assert_int_equal(page_alloc(6), base);
 	assert_int_equal(page_alloc(0), 0);
 }
 
@@ -334,15 +348,231 @@ static void random_storm_never_overlaps_and_coalesces_back(void **state)
 	assert_blocks_equal(before);
 }
 
+/*
+ * A hostile guest that kept a mapping of pages after they were freed writes whatever it likes
+ * into them while the allocator hands them out and takes them back.
+ */
+enum { HOSTILE_ARENA = 4 * 1024 * 1024, HOSTILE_PAGES = HOSTILE_ARENA / 4096, HOSTILE_LIVE = 256 };
+
+static struct {
+	uint64_t base;
+	bool allocatable[HOSTILE_PAGES]; /* the pages the allocator hands out */
+	uint32_t owner[HOSTILE_PAGES];	 /* tag of the live block holding each page, 0 if free */
+	struct live_block live[HOSTILE_LIVE];
+	unsigned nr_live;
+	uint32_t next_tag;
+	uint64_t total;
+} hostile;
+
+static uint64_t hostile_page(uint64_t pa)
+{
+	return (pa - hostile.base) / PAGE_SIZE;
+}
+
+/* Registers a range with ragged edges and learns which pages it hands out by taking them all. */
+static void hostile_setup(void)
+{
+	uint64_t pa;
+	uint64_t n = 0;
+
+	memset(&hostile, 0, sizeof(hostile));
+	hostile.base = new_arena(HOSTILE_ARENA, 1 * MIB);
+	hostile.next_tag = 1;
+	rng_state = 0x9e3779b97f4a7c15ull;
+	page_alloc_add_range(hostile.base + 123, HOSTILE_ARENA - 123 - 77);
+	hostile.total = page_alloc_total_pages();
+	while ((pa = page_alloc(0)) != 0) {
+		hostile.allocatable[hostile_page(pa)] = true;
+		n++;
+	}
+	assert_int_equal(n, hostile.total);
+	for (uint64_t i = 0; i < HOSTILE_PAGES; i++)
+		if (hostile.allocatable[i])
+			page_free(hostile.base + i * PAGE_SIZE, 0);
+	assert_int_equal(page_alloc_free_pages(), hostile.total);
+	assert_int_equal(fatal_calls, 0);
+}
+
+static void hostile_no_fatal(int step, const char *op)
+{
+	if (fatal_calls != 0)
+		fail_msg("step %d, %s: page_alloc_fatal(\"%s\"): the allocator read guest-written "
+			 "data as its own",
+			 step, op, last_fatal);
+}
+
+static void hostile_alloc(int step)
+{
+	struct live_block b = {.order = (unsigned)(rng_next() % 7), .tag = hostile.next_tag++};
+	uint64_t first;
+
+	b.pa = page_alloc(b.order);
+	hostile_no_fatal(step, "page_alloc");
+	if (b.pa == 0)
+		return;
+	assert_true(b.pa % (PAGE_SIZE << b.order) == 0);
+	first = hostile_page(b.pa);
+	for (uint64_t i = first; i < first + (1ull << b.order); i++) {
+		if (i >= HOSTILE_PAGES || !hostile.allocatable[i])
+			fail_msg("step %d: page %#llx is not one the allocator hands out", step,
+				 (unsigned long long)(hostile.base + i * PAGE_SIZE));
+		if (hostile.owner[i] != 0)
+			fail_msg("step %d: page %llu handed out twice (tags %u, %u)", step,
+				 (unsigned long long)i, hostile.owner[i], b.tag);
+		hostile.owner[i] = b.tag;
+	}
+	stamp(&b);
+	hostile.live[hostile.nr_live++] = b;
+}
+
+static void hostile_free(int step, unsigned k)
+{
+	struct live_block b = hostile.live[k];
+	uint64_t first = hostile_page(b.pa);
+
+	check_stamp(&b);
+	for (uint64_t i = first; i < first + (1ull << b.order); i++)
+		hostile.owner[i] = 0;
+	page_free(b.pa, b.order);
+	hostile_no_fatal(step, "page_free");
+	hostile.live[k] = hostile.live[--hostile.nr_live];
+}
+
+static void hostile_storm(int steps)
+{
+	for (int step = 0; step < steps; step++) {
+		bool do_alloc = hostile.nr_live == 0 ||
+				(hostile.nr_live < HOSTILE_LIVE && rng_next() % 100 < 55);
+
+		if (do_alloc)
+			hostile_alloc(step);
+		else
+			hostile_free(step, (unsigned)(rng_next() % hostile.nr_live));
+	}
+}
+
+static void hostile_free_all(void)
+{
+	while (hostile.nr_live > 0)
+		hostile_free(-1, hostile.nr_live - 1);
+}
+
+static bool hostile_page_is_free(uint64_t i)
+{
+	return hostile.allocatable[i] && hostile.owner[i] == 0;
+}
+
+static void spray_garbage_over_free_pages(void)
+{
+	for (uint64_t i = 0; i < HOSTILE_PAGES; i++) {
+		uint64_t *page = (uint64_t *)(uintptr_t)(hostile.base + i * PAGE_SIZE);
+
+		if (!hostile_page_is_free(i))
+			continue;
+		for (size_t w = 0; w < PAGE_SIZE / sizeof(uint64_t); w++)
+			page[w] = rng_next();
+	}
+}
+
+/* Every page the allocator hands out is handed out exactly once when it is drained. */
+static void drain_hands_out_each_page_once(void)
+{
+	uint64_t n = 0;
+	uint64_t pa;
+
+	while ((pa = page_alloc(0)) != 0) {
+		uint64_t i = hostile_page(pa);
+
+		hostile_no_fatal(-1, "draining page_alloc");
+		if (i >= HOSTILE_PAGES || !hostile.allocatable[i] || hostile.owner[i] != 0)
+			fail_msg("drain: page %#llx is not a free page of the range",
+				 (unsigned long long)pa);
+		hostile.owner[i] = UINT32_MAX;
+		n++;
+	}
+	hostile_no_fatal(-1, "draining page_alloc");
+	assert_int_equal(n, hostile.total);
+}
+
+static void garbage_over_every_free_page_leaves_the_allocator_consistent(void **state)
+{
+	uint64_t before[PAGE_MAX_ORDER + 1];
+	uint64_t during[PAGE_MAX_ORDER + 1];
+
+	(void)state;
+	hostile_setup();
+	snapshot_blocks(before);
+	hostile_storm(3000);
+	for (int round = 0; round < 20; round++) {
+		uint64_t free_pages = page_alloc_free_pages();
+
+		snapshot_blocks(during);
+		spray_garbage_over_free_pages();
+		assert_int_equal(page_alloc_free_pages(), free_pages);
+		assert_blocks_equal(during);
+		hostile_storm(1000);
+	}
+	hostile_free_all();
+	spray_garbage_over_free_pages();
+	assert_int_equal(fatal_calls, 0);
+	assert_int_equal(page_alloc_free_pages(), hostile.total);
+	assert_blocks_equal(before);
+	drain_hands_out_each_page_once();
+}
+
+/*
+ * The guest reads its stale mapping and points every word that looks like an address in RAM at
+ * a victim buffer of the hypervisor's: an allocator that kept its list links in free pages would
+ * write through them.
+ */
+static void redirected_words_in_free_pages_are_never_followed(void **state)
+{
+	static unsigned char victim[PAGE_SIZE];
+	unsigned char pristine[PAGE_SIZE];
+	uint64_t redirected = 0;
+
+	(void)state;
+	memset(victim, 0x5a, PAGE_SIZE);
+	memcpy(pristine, victim, PAGE_SIZE);
+	hostile_setup();
+	hostile_storm(3000);
+	for (uint64_t i = 0; i < HOSTILE_PAGES; i++) {
+		uint64_t *page = (uint64_t *)(uintptr_t)(hostile.base + i * PAGE_SIZE);
+
+		if (!hostile_page_is_free(i))
+			continue;
+		for (size_t w = 0; w < PAGE_SIZE / sizeof(uint64_t); w++) {
+			if (page[w] >= hostile.base && page[w] < hostile.base + HOSTILE_ARENA) {
+				page[w] = (uint64_t)(uintptr_t)victim;
+				redirected++;
+			}
+		}
+	}
+	for (int step = 0; step < 2000; step++) {
+		hostile_storm(1);
+		if (memcmp(victim, pristine, PAGE_SIZE) != 0) {
+			size_t at = 0;
+
+			while (victim[at] == pristine[at])
+				at++;
+			fail_msg("step %d: the allocator wrote to the victim at offset %zu "
+				 "(%llu words redirected)",
+				 step, at, (unsigned long long)redirected);
+		}
+	}
+	hostile_free_all();
+	assert_int_equal(page_alloc_free_pages(), hostile.total);
+}
+
 static void double_free_is_fatal_and_changes_nothing(void **state)
 {
-	uint64_t base = new_arena(1 * MIB, 1 * MIB);
+	uint64_t base = new_arena(256 * KIB, 256 * KIB);
 	uint64_t blocks[PAGE_MAX_ORDER + 1];
 	uint64_t pa;
 	uint64_t spare;
 
 	(void)state;
-	page_alloc_add_range(base, 1 * MIB);
+	page_alloc_add_range(base, 256 * KIB);
 	pa = page_alloc(0);
 	spare = page_alloc(0); /* keeps pa's buddy allocated so pa stays an order-0 block */
 	assert_int_not_equal(spare, 0);
@@ -351,39 +581,39 @@ static void double_free_is_fatal_and_changes_nothing(void **state)
 	page_free(pa, 0);
 	expect_fatal(0, "second free of the same page");
 	assert_blocks_equal(blocks);
-	assert_int_equal(page_alloc_free_pages(), 255);
+	assert_int_equal(page_alloc_free_pages(), 63);
 }
 
 static void freeing_part_of_a_merged_free_block_is_fatal(void **state)
 {
-	uint64_t base = new_arena(1 * MIB, 1 * MIB);
+	uint64_t base = new_arena(256 * KIB, 256 * KIB);
 	uint64_t pa;
 
 	(void)state;
-	page_alloc_add_range(base, 1 * MIB);
+	page_alloc_add_range(base, 256 * KIB);
 	pa = page_alloc(3);
-	page_free(pa, 3); /* merges back into the single order-8 block */
-	assert_int_equal(page_alloc_free_blocks(8), 1);
+	page_free(pa, 3); /* merges back into the single order-6 block */
+	assert_int_equal(page_alloc_free_blocks(6), 1);
 	page_free(pa + 5 * PAGE_SIZE, 0);
 	expect_fatal(0, "page inside a larger free block");
 	page_free(pa, 2);
 	expect_fatal(1, "block inside a larger free block");
-	assert_int_equal(page_alloc_free_pages(), 256);
-	assert_int_equal(page_alloc_free_blocks(8), 1);
+	assert_int_equal(page_alloc_free_pages(), 64);
+	assert_int_equal(page_alloc_free_blocks(6), 1);
 }
 
 static void freeing_a_block_that_contains_free_pages_is_fatal(void **state)
 {
-	uint64_t base = new_arena(1 * MIB, 1 * MIB);
+	uint64_t base = new_arena(256 * KIB, 256 * KIB);
 	uint64_t pa;
 
 	(void)state;
-	page_alloc_add_range(base, 1 * MIB);
+	page_alloc_add_range(base, 256 * KIB);
 	pa = page_alloc(2);
 	page_free(pa + 3 * PAGE_SIZE, 0); /* return the last page of the block on its own */
 	page_free(pa, 2);
 	expect_fatal(0, "block whose last page is already free");
-	assert_int_equal(page_alloc_free_pages(), 256 - 4 + 1);
+	assert_int_equal(page_alloc_free_pages(), 64 - 4 + 1);
 }
 
 static void freeing_outside_registered_ranges_is_fatal(void **state)
@@ -404,11 +634,11 @@ static void freeing_outside_registered_ranges_is_fatal(void **state)
 
 static void misaligned_or_oversized_free_is_fatal(void **state)
 {
-	uint64_t base = new_arena(1 * MIB, 1 * MIB);
+	uint64_t base = new_arena(256 * KIB, 256 * KIB);
 	uint64_t pa;
 
 	(void)state;
-	page_alloc_add_range(base, 1 * MIB);
+	page_alloc_add_range(base, 256 * KIB);
 	pa = page_alloc(2);
 	page_free(pa + PAGE_SIZE, 2);
 	expect_fatal(0, "order-2 free at an odd page");
@@ -418,7 +648,7 @@ static void misaligned_or_oversized_free_is_fatal(void **state)
 	expect_fatal(2, "order above the maximum");
 	page_free(pa, 2);
 	assert_int_equal(fatal_calls, 3);
-	assert_int_equal(page_alloc_free_pages(), 256);
+	assert_int_equal(page_alloc_free_pages(), 64);
 }
 
 static void forged_header_in_an_allocated_page_is_not_trusted(void **state)
@@ -527,7 +757,9 @@ int main(void)
 					    teardown),
 	    cmocka_unit_test_setup_teardown(range_without_a_whole_page_adds_nothing, setup,
 					    teardown),
-	    cmocka_unit_test_setup_teardown(large_range_keeps_its_bitmap_in_its_first_page, setup,
+	    cmocka_unit_test_setup_teardown(large_range_keeps_its_metadata_in_its_first_pages,
+					    setup, teardown),
+	    cmocka_unit_test_setup_teardown(small_range_keeps_its_metadata_in_its_descriptor, setup,
 					    teardown),
 	    cmocka_unit_test_setup_teardown(exhaust_and_refill_restores_original_blocks, setup,
 					    teardown),
@@ -537,6 +769,10 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(zeroed_alloc_clears_the_whole_block, setup, teardown),
 	    cmocka_unit_test_setup_teardown(random_storm_never_overlaps_and_coalesces_back, setup,
 					    teardown),
+	    cmocka_unit_test_setup_teardown(
+		garbage_over_every_free_page_leaves_the_allocator_consistent, setup, teardown),
+	    cmocka_unit_test_setup_teardown(redirected_words_in_free_pages_are_never_followed,
+					    setup, teardown),
 	    cmocka_unit_test_setup_teardown(double_free_is_fatal_and_changes_nothing, setup,
 					    teardown),
 	    cmocka_unit_test_setup_teardown(freeing_part_of_a_merged_free_block_is_fatal, setup,

@@ -6,7 +6,9 @@
  */
 #include <asm/mmu.h>
 #include <asm/sysreg.h>
+#include <punt/console.h>
 #include <punt/domain.h>
+#include <punt/id_alloc.h>
 #include <punt/p2m.h>
 #include <punt/page_alloc.h>
 #include <punt/panic.h>
@@ -23,10 +25,19 @@
 #define S2_SW_GRANT   (1UL << 55) /* software bit: a grant mapping of a foreign page */
 #define S2_ADDR_MASK  0x0000fffffffff000UL
 #define S2_ATTR_MASK  (~S2_ADDR_MASK & ~3UL)
+#define VTCR_VS	      (1UL << 19) /* VMIDs are 16 bits (Arm ARM, VTCR_EL2.VS) */
 
 static unsigned ipa_bits;
 static uint64_t vtcr;
-static uint16_t next_vmid = 1;
+
+/*
+ * VMIDs tag TLB entries: two live domains must never share one. VMID 0 is never handed out,
+ * so a domain's vmid is 0 exactly when it holds none.
+ */
+static spinlock_t vmid_lock = SPINLOCK_INIT;
+static uint64_t vmid_map[ID_ALLOC_WORDS(1u << 16)];
+static struct id_alloc vmids;
+static unsigned vmid_bits;
 
 unsigned p2m_ipa_bits(void)
 {
@@ -54,7 +65,38 @@ static uint64_t vtcr_value(void)
 		break;
 	}
 	return (64 - ipa_bits) | (2UL << 6) /* SL0: level 0 */ | (1UL << 8) | (1UL << 10) |
-	       (3UL << 12) | ((uint64_t)ps << 16) | (1UL << 31);
+	       (3UL << 12) | ((uint64_t)ps << 16) | (vmid_bits == 16 ? VTCR_VS : 0) | (1UL << 31);
+}
+
+/* ID_AA64MMFR1_EL1.VMIDBits, bits [7:4]: 0b0010 means 16-bit VMIDs are supported, else 8. */
+static unsigned hw_vmid_bits(void)
+{
+	return ((read_sysreg(id_aa64mmfr1_el1) >> 4) & 0xf) == 2 ? 16 : 8;
+}
+
+static int vmid_take(struct domain *d)
+{
+	int64_t id;
+
+	spin_lock(&vmid_lock);
+	id = id_alloc_get(&vmids);
+	spin_unlock(&vmid_lock);
+	if (id < 0) {
+		printk("d%u: no free VMID (all %u in use): domain not created\n", d->id,
+		       (1u << vmid_bits) - 1);
+		return -1;
+	}
+	d->arch.vmid = (uint16_t)id;
+	return 0;
+}
+
+/* Only once no CPU holds a TLB entry tagged with it: see p2m_destroy. */
+static void vmid_release(struct domain *d)
+{
+	spin_lock(&vmid_lock);
+	id_alloc_put(&vmids, d->arch.vmid);
+	spin_unlock(&vmid_lock);
+	d->arch.vmid = 0;
 }
 
 static uint64_t leaf_attrs(enum p2m_type t)
@@ -105,14 +147,22 @@ int p2m_init(struct domain *d)
 	static bool vtcr_done;
 
 	if (!vtcr_done) {
+		vmid_bits = hw_vmid_bits();
+		id_alloc_init(&vmids, vmid_map, 1, 1u << vmid_bits);
 		vtcr = vtcr_value();
+		printk("P2M: %u-bit IPA, %u-bit VMIDs\n", ipa_bits, vmid_bits);
 		vtcr_done = true;
 	}
-	d->arch.p2m_root = (uint64_t *)page_alloc_zeroed(0);
-	if (!d->arch.p2m_root)
+	if (vmid_take(d))
 		return -1;
-	d->arch.vmid = next_vmid++;
+	d->arch.p2m_root = (uint64_t *)page_alloc_zeroed(0);
+	if (!d->arch.p2m_root) {
+		vmid_release(d);
+		return -1;
+	}
 	d->arch.p2m_lock = (spinlock_t)SPINLOCK_INIT;
+	/* The VMID may have been a destroyed domain's: no entry tagged with it may survive. */
+	flush_domain_tlb(d);
 	return 0;
 }
 
@@ -132,9 +182,11 @@ void p2m_destroy(struct domain *d)
 {
 	if (!d->arch.p2m_root)
 		return;
+	/* A broadcast TLBI, then DSB ISH: no CPU keeps an entry of d's, so its VMID may go. */
 	flush_domain_tlb(d);
 	free_tables(d->arch.p2m_root, 0);
 	d->arch.p2m_root = NULL;
+	vmid_release(d);
 }
 
 void p2m_load(struct domain *d)

@@ -7,12 +7,15 @@
  * registers. The hypervisor identity-maps RAM, so every physical address it hands out is also
  * a usable pointer.
  *
- * Metadata lives in the memory it describes: each free block starts with a header (magic,
- * order, list links) and each range carries a bitmap, one bit per page, set where a free block
- * begins. The bitmap is authoritative (a guest that was given a page and writes a fake header
- * into it cannot make the allocator believe that page is free); the header gives the order.
- * Ranges of more than PAGE_ALLOC_INLINE_MAP_PAGES pages keep their bitmap in their own first
- * pages, which are then not available for allocation.
+ * No metadata lives in the memory it describes: a page the allocator hands out may be mapped
+ * by a guest, and a guest that keeps a stale mapping of a freed page may write anything into
+ * it. Each range reserves its own first pages (or, for ranges of at most
+ * PAGE_ALLOC_INLINE_META_PAGES pages, space in its descriptor) for three arrays indexed by
+ * page: a bitmap, set where a free block begins, which is the authority on what is free; the
+ * order of each free block; and the links of the per-range, per-order free lists, which name
+ * pages by index. Cost: 9.125 bytes per page (0.22% of RAM); allocation and free are O(order)
+ * list operations plus a scan of the (at most PAGE_ALLOC_MAX_RANGES) ranges, and a free also
+ * scans the block's bits in the bitmap (64 pages per word) to refuse double frees.
  *
  * Blocks are naturally aligned: a block of order n starts at a multiple of PAGE_SIZE << n.
  * Physical page 0 is never handed out, because 0 means failure.
@@ -30,8 +33,8 @@
 #define PAGE_SIZE	      4096UL
 #define PAGE_MAX_ORDER	      18 /* 1 GiB blocks */
 #define PAGE_ALLOC_MAX_RANGES 16
-/* Ranges up to this many pages keep their bitmap in the range descriptor instead of RAM. */
-#define PAGE_ALLOC_INLINE_MAP_PAGES 256
+/* Ranges up to this many pages keep their metadata in the range descriptor instead of RAM. */
+#define PAGE_ALLOC_INLINE_META_PAGES 64
 
 /* Forgets every range and block; for boot (and between host unit tests). */
 void page_alloc_init(void);
