@@ -133,7 +133,8 @@ def test_a_domain_rebooting_while_its_other_vcpu_traps_crashes_nothing_and_leaks
     match, _ = run.expect(r"^\(punt\) Free memory before domains: (\d+) pages$", 60,
                           "Punt's free memory before the domains")
     before = int(match.group(1))
-    match, _ = run.expect(r"^\(d2\) CANARY done checks=(\d+) worst_stall_us=(\d+)$",
+    match, _ = run.expect(r"^\(d2\) CANARY done checks=(\d+) worst_stall_us=(\d+) "
+                          r"grant_ok=(\d+) grant_refused=(\d+)$",
                           STORM_S + CANARY_EXTRA_S + BOOT_TIMEOUT, "the canary's report")
     worst_us = int(match.group(2))
     run.expect(r"^\(punt\) d2 destroyed: (\d+) pages free$", 60, "the canary to be destroyed")
@@ -147,7 +148,7 @@ def test_a_domain_rebooting_while_its_other_vcpu_traps_crashes_nothing_and_leaks
                                        re.MULTILINE)]
     reboots = len(free) - 1
     print(f"reboot storm: {reboots} reboots in {STORM_S} s, canary's worst stall "
-          f"{worst_us} us")
+          f"{worst_us} us, grant uses {match.group(3)} ok / {match.group(4)} refused")
     assert reboots >= STORM_S, f"expected at least one reboot a second, got {reboots}"
     # The canary is there all along: every time d1 is gone, the same pages are free.
     assert len(set(free)) == 1, f"free pages after d1's destructions differ: {sorted(set(free))}"
