@@ -4,8 +4,8 @@
 
 Each run boots build/guests/fuzz/fuzz.Image three times as a dom0less scenario (run.py's
 scenario DTB): d1 and d2 (rt.index 0 and 1, linked by static event channels, 2-4 vCPUs each)
-fuzz on every vCPU at once, share grants and channels and reboot again and again until the
-machine's counter passes `end_ms`; d3 (rt.index 2) is the canary, which checks that nothing
+fuzz on every vCPU at once, share grants and channels and reboot again and again until their
+time is up; d3 (rt.index 2) is the canary, which checks that nothing
 reaches it and how long it was kept off its CPU. Every boot is followed to its end: a crash
 report, a "FUZZ FAIL" or "FAIL" line, a failed verdict, a domain that does not come back
 from a reboot, a console or a canary that falls silent, domains that do not power off or
@@ -37,7 +37,6 @@ CRASH_MARKS = {"punt": ("Panic on CPU", "Unexpected EL2 exception", "all CPUs st
                "xen": ("Panic on CPU", "Xen call trace", "FATAL TRAP", "Assertion '")}
 DOMAIN_CRASH = {"punt": re.compile(r"^\(punt\) d\d+ .*shut down: (crash|watchdog)"),
                 "xen": re.compile(r"crashed|Domain crash")}
-PUNT_LINE = re.compile(r"^\(punt\) ")
 REBOOT_LINE = re.compile(r"^\(punt\) d(\d+) \(.*\) shut down: reboot")
 ALL_STOPPED = "All domains have stopped"
 BOOT_LINE = re.compile(r"^FUZZ boot seed=(0x[0-9a-f]+|0) .* with (\d+) vCPUs")
@@ -258,9 +257,11 @@ def watch_qemu(argv, watch, limit_s):
             note = f"the domains were not torn down within {POWEROFF_S}s of the last verdict"
         elif watch.hyp == "punt" and not exited:
             note = f"QEMU did not exit within {POWEROFF_S}s of the last verdict"
-    elif not note and watch.crash is None and verdicts_at is None:
+    elif note or watch.crash is not None:
+        pass  # the reason is known; after a crash report QEMU was stopped
+    elif verdicts_at is None:
         note = "QEMU exited before every domain gave its verdict"
-    elif not note and watch.hyp == "punt" and not watch.all_stopped:
+    elif watch.hyp == "punt" and not watch.all_stopped:
         note = "QEMU exited without Punt's 'All domains have stopped'"
     return note
 

@@ -97,6 +97,20 @@ static uint32_t unbound_port_for(domid_t remote)
 	return au.port;
 }
 
+static uint16_t may_change(unsigned ref)
+{
+	switch (ref) {
+	case REF_RO_A:
+	case REF_RO_B:
+		return GTF_reading;
+	case REF_RW_A:
+	case REF_RW_B:
+		return GTF_reading | GTF_writing;
+	default:
+		return 0;
+	}
+}
+
 static void setup(void)
 {
 	uint64_t a = 0, b = 0, pa = 0, pb = 0;
@@ -121,8 +135,10 @@ static void setup(void)
 	rt_grant(REF_RO_B, hostile[1], page_ro[1], GTF_permit_access | GTF_readonly);
 	rt_grant(REF_RW_B, hostile[1], page_rw[1], GTF_permit_access);
 	volatile struct grant_entry_v1 *g = rt_gnttab();
+	/* Without the in-use bits: a hostile domain may be using a grant already. */
 	for (unsigned i = 0; i < GRANT_ENTRIES_V1_PER_FRAME; i++)
-		gnt_before[i] = (struct grant_entry_v1){g[i].flags, g[i].domid, g[i].frame};
+		gnt_before[i] = (struct grant_entry_v1){(uint16_t)(g[i].flags & ~may_change(i)),
+							g[i].domid, g[i].frame};
 	their_port[2] = unbound_port_for(hostile[0]);
 	their_port[3] = unbound_port_for(hostile[1]);
 	own_port = unbound_port_for(rt_scn.self);
@@ -132,20 +148,6 @@ static void setup(void)
 		  hostile[0], REF_RO_A, REF_RW_A, hostile[1], REF_RO_B, REF_RW_B, REF_OTHER,
 		  hostile[0], their_port[0], their_port[2], hostile[1], their_port[1],
 		  their_port[3], own_port, stall_bound / hz_ms);
-}
-
-static uint16_t may_change(unsigned ref)
-{
-	switch (ref) {
-	case REF_RO_A:
-	case REF_RO_B:
-		return GTF_reading;
-	case REF_RW_A:
-	case REF_RW_B:
-		return GTF_reading | GTF_writing;
-	default:
-		return 0;
-	}
 }
 
 static void check_grants(void)

@@ -379,7 +379,7 @@ void fz_burst(void)
 static void storm_loop(struct fz_cpu *c)
 {
 	/* Mostly what item 1 names: CPU_ON of vCPU0 (or another sibling) and xen_version. */
-	const unsigned kinds[] = {1, 1, 1, 0, 0, 2, 3, 4, 5, 6, TRAP_KINDS};
+	const unsigned kinds[] = {1, 1, 1, 1, 1, 1, 0, 0, 0, 2, 3, 4, 5, 6, TRAP_KINDS};
 	unsigned kind = FZ_PICK(kinds), target = (unsigned)fz_below(fz.nr_cpus);
 	uint64_t until = rt_cntvct() + rt_cntfrq() / 1000 * (REBOOT_WAIT_MS + 1000);
 	struct fz_op *op = fz_log_begin('B', 0x100 + kind);
