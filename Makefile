@@ -49,7 +49,8 @@ test-xenstored: deps
 test-guests: hyp initramfs
 	@$(MAKE) -s -C tests/guests conformance
 
-# The hostile-guest fuzzer against Punt: a fixed seed list, about a minute.
+# The hostile-guest fuzzer against Punt: three fixed 25 s runs of two rebooting hostile
+# domains next to a canary, about a minute and a half.
 test-fuzz: hyp
 	@$(MAKE) -s -C tests/guests PYTHON=$(PYTHON) fuzz-short
 
@@ -67,7 +68,8 @@ bench: hyp initramfs
 	@$(MAKE) -s -C tests/guests PYTHON=$(PYTHON) bench
 	@$(MAKE) -s -C tools/xenstored O=$(BUILD)/xenstored bench
 
-# Long runs: xenstored's fuzzer, then the hostile guest (FUZZ_SEEDS seeds, FUZZ_TIME seconds).
+# Long runs: xenstored's fuzzer, then the hostile guests (FUZZ_RUN-second runs for FUZZ_TIME
+# seconds in all; docs/fuzzing.md).
 fuzz: deps hyp
 	@$(MAKE) -s -C tools/xenstored O=$(BUILD)/xenstored fuzz
 	@$(MAKE) -s -C tests/guests PYTHON=$(PYTHON) fuzz

@@ -29,7 +29,7 @@ static void wr32(uint64_t a, uint32_t v)
  */
 void fz_wake_guard(void)
 {
-	uint64_t r = fz.gicr; /* one vCPU: the first redistributor is ours */
+	uint64_t r = fz_me()->gicr;
 
 	wr32(fz.gicd + GICD_CTLR, (1u << 4) | (1u << 1)); /* ARE_NS, EnableGrp1A */
 	wr32(r + GICR_WAKER, 0);
@@ -61,7 +61,10 @@ void fz_wake_done(void)
 /* ---- PSCI and SMCCC ---- */
 uint64_t fz_smccc_smc(uint64_t id, uint64_t a1, uint64_t a2, uint64_t a3);
 
-/* Calls that would end the run: CPU_OFF, CPU_FREEZE, SYSTEM_OFF/RESET/SUSPEND/RESET2/OFF2. */
+/*
+ * Calls that end the run or take this vCPU away: CPU_OFF, CPU_FREEZE, SYSTEM_OFF/RESET/
+ * SUSPEND/RESET2/OFF2. The lifecycle operations (life.c) make them on purpose.
+ */
 static bool psci_fatal(uint64_t id)
 {
 	const uint32_t fatal[] = {0x84000002, 0x84000008, 0x84000009, 0x8400000b,
@@ -113,6 +116,27 @@ static uint64_t mpidr(void)
 	return fz_chance(1, 4) ? fz_rand() : FZ_PICK(fixed);
 }
 
+/*
+ * A CPU_ON that could start one of our own vCPUs gets that vCPU's real entry point and
+ * context: a vCPU started at a random address would only crash the fuzzer.
+ */
+static void keep_siblings_sane(uint64_t id, uint64_t *a1, uint64_t *a2, uint64_t *a3)
+{
+	uint32_t fn = (uint32_t)id;
+	uint64_t m = fn & 0x40000000u ? *a1 : (uint32_t)*a1;
+	extern char fz_entry[];
+	extern uint64_t fz_entry_ctx[];
+
+	if ((fn & ~0x40000000u) != 0x84000003u)
+		return;
+	int sibling = fz_sibling_of_mpidr(m);
+	if (sibling < 0)
+		return;
+	*a1 = fz.mpidr[sibling];
+	*a2 = (uint64_t)fz_entry;
+	*a3 = fz_entry_ctx[sibling];
+}
+
 void fz_psci(void)
 {
 	uint64_t id = psci_id();
@@ -120,6 +144,8 @@ void fz_psci(void)
 	uint64_t a2 = fz_chance(1, 2) ? fz_ptr() : fz_any(), a3 = fz_any();
 	bool smc = fz_chance(1, 4);
 	struct fz_op *op = fz_log_begin('P', (uint32_t)id);
+
+	keep_siblings_sane(id, &a1, &a2, &a3);
 
 	op->a[0] = id;
 	op->a[1] = a1;
@@ -133,7 +159,6 @@ void fz_psci(void)
 }
 
 /* ---- system registers and odd exception-generating instructions, through fz_dyn ---- */
-extern uint32_t fz_dyn[];
 #define R  1u
 #define W  2u
 #define RW (R | W)
@@ -248,11 +273,11 @@ void fz_sysreg(void)
 	if ((insn & 0xffe0001f) == 0xd4000003u)
 		x0 = 0x84000000; /* SMC with any immediate may still mean PSCI: ask the version */
 	struct fz_op *op = fz_log_begin('S', insn);
+	uint32_t *dyn = fz_me()->dyn;
 	op->a[0] = x0;
-	fz_dyn[0] = insn;
-	__asm__ volatile("dc cvau, %0; dsb ish; ic ivau, %0; dsb ish; isb" ::"r"(fz_dyn)
-			 : "memory");
-	uint64_t (*fn)(uint64_t) = (uint64_t(*)(uint64_t))(void *)fz_dyn;
+	dyn[0] = insn;
+	__asm__ volatile("dc cvau, %0; dsb ish; ic ivau, %0; dsb ish; isb" ::"r"(dyn) : "memory");
+	uint64_t (*fn)(uint64_t) = (uint64_t(*)(uint64_t))(void *)dyn;
 	fz_log_end(op, (long)fn(x0));
 }
 

@@ -11,27 +11,28 @@ struct call {
 	uint64_t nr, a[5];
 };
 
-/* ---- the argument arena: scratch [0, 128 KiB), reset for each operation ---- */
-static uint64_t arena_used;
+/* ---- the argument arena: this vCPU's scratch [0, 128 KiB), reset for each operation ---- */
+static uint64_t arena_used[FZ_MAX_CPUS];
 
 static void arena_reset(void)
 {
-	arena_used = 0;
+	arena_used[fz_me()->id] = 0;
 }
 
 /* `size` random bytes in scratch, 8-aligned (or, rarely, deliberately misaligned). */
 static void *arena(uint64_t size)
 {
-	uint64_t at = (arena_used + 7) & ~7ull;
+	uint64_t *used = &arena_used[fz_me()->id];
+	uint64_t at = (*used + 7) & ~7ull;
 
 	if (at + size + 8 > 0x20000)
 		at = 0;
-	uint8_t *p = fz.scratch + at;
+	uint8_t *p = fz_me()->scratch + at;
 	for (uint64_t i = 0; i < size; i += 8) {
 		uint64_t r = fz_rand();
 		memcpy(p + i, &r, size - i < 8 ? size - i : 8);
 	}
-	arena_used = at + size;
+	*used = at + size;
 	return p;
 }
 

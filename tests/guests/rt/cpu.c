@@ -48,3 +48,20 @@ long rt_cpu_on(unsigned cpu, void (*fn)(void *), void *arg)
 	return (long)rt_smccc(PSCI_CPU_ON_64, rt_plat.cpu_mpidr[cpu], (uint64_t)secondary_entry,
 			      (uint64_t)&secondary);
 }
+
+uint64_t rt_secondary_context(void *stack, size_t size, void (*fn)(void *), void *arg)
+{
+	uint64_t top = ((uint64_t)stack + size - sizeof(struct rt_secondary)) & ~15ul;
+	struct rt_secondary *s = (struct rt_secondary *)top;
+
+	s->stack_top = top;
+	s->fn = fn;
+	s->arg = arg;
+	/* Read with the MMU off by secondary_entry and rt_secondary_main: put it in memory. */
+	for (uint64_t a = (uint64_t)stack & ~63ul; a < (uint64_t)stack + size; a += 64)
+		__asm__ volatile("dc civac, %0" ::"r"(a) : "memory");
+	for (uint64_t a = (uint64_t)&rt_mmu & ~63ul; a < (uint64_t)(&rt_mmu + 1); a += 64)
+		__asm__ volatile("dc civac, %0" ::"r"(a) : "memory");
+	__asm__ volatile("dsb sy");
+	return top;
+}

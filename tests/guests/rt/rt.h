@@ -195,6 +195,13 @@ extern volatile uint64_t rt_irq_entry_ticks;
 
 /* Start vCPU `cpu` (index into rt_plat.cpu_mpidr) running fn(arg) with the MMU on. */
 long rt_cpu_on(unsigned cpu, void (*fn)(void *), void *arg);
+/*
+ * For several vCPUs at once, each on its own stack: prepare `stack` and return the context
+ * (x0) of a PSCI CPU_ON at secondary_entry that runs fn(arg) on it with the MMU on. The
+ * caller makes the call itself (HVC or SMC, either width) as often as it likes.
+ */
+uint64_t rt_secondary_context(void *stack, size_t size, void (*fn)(void *), void *arg);
+extern char secondary_entry[];
 
 /*
  * ---- scenarios: several micro-guests booted together as dom0less domains ----
