@@ -3,6 +3,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "punt/arch/page.h"
 #include "punt/format.h"
 #include "punt/page_alloc.h"
 #include "punt/spinlock.h"
@@ -412,7 +413,7 @@ uint64_t page_alloc_zeroed(unsigned order)
 	uint64_t pa = page_alloc(order);
 
 	if (pa != 0)
-		memset((void *)(uintptr_t)pa, 0, (size_t)block_bytes(order));
+		arch_zero_pages(pa, block_bytes(order));
 	return pa;
 }
 

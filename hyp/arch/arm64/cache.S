@@ -49,3 +49,27 @@ icache_invalidate_all:
 	dsb	ish
 	isb
 	ret
+
+/*
+ * void arch_zero_pages(uint64_t pa, uint64_t bytes): pa and bytes are multiples of 4 KiB.
+ * DC ZVA zeroes one block of DCZID_EL0.BS words per instruction (Arm ARM, DC ZVA); EL2
+ * may always use it (DCZID_EL0.DZP only forbids it at EL0/EL1 as configured), but check
+ * DZP anyway and fall back to stores. The block is at most 2 KiB, so a page is whole blocks.
+ */
+	.globl	arch_zero_pages
+arch_zero_pages:
+	add	x1, x0, x1
+	mrs	x2, dczid_el0
+	tbnz	x2, #4, 2f		/* DZP: DC ZVA prohibited */
+	and	x2, x2, #0xf
+	mov	x3, #4
+	lsl	x3, x3, x2		/* block size in bytes */
+1:	dc	zva, x0
+	add	x0, x0, x3
+	cmp	x0, x1
+	b.lo	1b
+	ret
+2:	stp	xzr, xzr, [x0], #16
+	cmp	x0, x1
+	b.lo	2b
+	ret
