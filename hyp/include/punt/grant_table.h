@@ -99,7 +99,13 @@ void grant_unpin(struct domain *rd, grant_ref_t ref, bool readonly);
 
 long grant_map_batch(struct vcpu *v, uint64_t uop, uint64_t count);
 long grant_unmap_batch(struct vcpu *v, uint64_t uop, uint64_t count);
+long grant_unmap_and_replace_batch(struct vcpu *v, uint64_t uop, uint64_t count);
 long grant_copy_batch(struct vcpu *v, uint64_t uop, uint64_t count);
+/*
+ * d maps machine frame mfn through a grant of entry from_ref or above (GNTTABOP_cache_flush);
+ * *writable says whether one such mapping is writable. Called with d->lock held.
+ */
+bool grant_mapping_of_frame(struct domain *d, uint64_t mfn, grant_ref_t from_ref, bool *writable);
 /* Release everything d maps and revoke everything others map of d (destroy). */
 void grant_mappings_release(struct domain *d);
 void grant_mappings_dump(struct domain *d);
