@@ -35,13 +35,14 @@ static long copy_string_out(uint64_t arg, const char *s, size_t field)
 	return copy_to_guest(arg, buf, field) ? -XEN_EFAULT : 0;
 }
 
+/* Xen takes the command as an int (xen/include/hypercall-defs.c): x0's upper half is ignored. */
 long do_xen_version(struct vcpu *v, uint64_t cmd, uint64_t arg, uint64_t a2, uint64_t a3,
 		    uint64_t a4)
 {
 	(void)a2;
 	(void)a3;
 	(void)a4;
-	switch (cmd) {
+	switch ((int)cmd) {
 	case XENVER_version:
 		return (PUNT_XEN_MAJOR << 16) | PUNT_XEN_MINOR;
 	case XENVER_extraversion:
@@ -75,7 +76,8 @@ long do_xen_version(struct vcpu *v, uint64_t cmd, uint64_t arg, uint64_t a2, uin
 		return copy_to_guest(arg, &fi, sizeof(fi)) ? -XEN_EFAULT : 0;
 	}
 	case XENVER_pagesize:
-		return 4096;
+		/* No argument is taken: one given is a mistake (Xen public/version.h). */
+		return arg ? -XEN_EINVAL : 4096;
 	case XENVER_guest_handle: {
 		uint8_t handle[XEN_GUEST_HANDLE_LEN] = {0};
 		return copy_to_guest(arg, handle, sizeof(handle)) ? -XEN_EFAULT : 0;
