@@ -618,13 +618,24 @@ static long reset(struct vcpu *v, uint64_t arg)
 	return rc ? rc : evtchn_reset(td);
 }
 
-/* Xen takes the command as an int (xen/include/hypercall-defs.c): x0's upper half is ignored. */
-long do_event_channel_op(struct vcpu *v, uint64_t cmd_reg, uint64_t arg)
+/*
+ * Xen takes the command as an int (xen/include/hypercall-defs.c): x0's upper half is ignored.
+ * Every command is non-negative, so the low half compared unsigned gives the same answers.
+ */
+static long send(struct vcpu *v, uint64_t arg)
+{
+	struct evtchn_send op;
+
+	COPY_IN(op);
+	return evtchn_send(v->domain, op.port);
+}
+
+static long other_op(struct vcpu *v, uint32_t cmd, uint64_t arg)
 {
 	struct domain *d = v->domain;
 	int rc;
 
-	switch ((int)cmd_reg) {
+	switch (cmd) {
 	case EVTCHNOP_alloc_unbound: {
 		struct evtchn_alloc_unbound op;
 		COPY_IN(op);
@@ -668,11 +679,6 @@ long do_event_channel_op(struct vcpu *v, uint64_t cmd_reg, uint64_t arg)
 		COPY_IN(op);
 		return evtchn_close(d, op.port);
 	}
-	case EVTCHNOP_send: {
-		struct evtchn_send op;
-		COPY_IN(op);
-		return evtchn_send(d, op.port);
-	}
 	case EVTCHNOP_status: {
 		struct evtchn_status op;
 		COPY_IN(op);
@@ -713,6 +719,14 @@ long do_event_channel_op(struct vcpu *v, uint64_t cmd_reg, uint64_t arg)
 		/* The FIFO ABI is not provided: Linux falls back to 2-level. */
 		return -XEN_ENOSYS;
 	}
+}
+
+long do_event_channel_op(struct vcpu *v, uint64_t cmd_reg, uint64_t arg)
+{
+	/* The hot operation has a path of its own. */
+	if ((uint32_t)cmd_reg == EVTCHNOP_send)
+		return send(v, arg);
+	return other_op(v, (uint32_t)cmd_reg, arg);
 }
 
 void evtchn_dump(struct domain *d)

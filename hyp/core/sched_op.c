@@ -47,13 +47,16 @@ static long poll(struct vcpu *v, uint64_t arg)
 	return 0;
 }
 
-/* Xen takes the command as an int (xen/include/hypercall-defs.c): x0's upper half is ignored. */
+/*
+ * Xen takes the command as an int (xen/include/hypercall-defs.c): x0's upper half is ignored.
+ * Every command is non-negative, so the low half compared unsigned gives the same answers.
+ */
 long do_sched_op(struct vcpu *v, uint64_t cmd, uint64_t arg, uint64_t a2, uint64_t a3, uint64_t a4)
 {
 	(void)a2;
 	(void)a3;
 	(void)a4;
-	switch ((int)cmd) {
+	switch ((uint32_t)cmd) {
 	case SCHEDOP_yield:
 		sched_yield_current();
 		return 0;

@@ -59,7 +59,7 @@ static long register_runstate(struct vcpu *v, uint64_t arg)
 
 /*
  * vcpu_op(int cmd, unsigned int vcpuid, void *arg) in Xen: the upper halves of x0 and x1 are
- * ignored.
+ * ignored (the commands are non-negative, so cmd's low half compared unsigned is the same).
  */
 long do_vcpu_op(struct vcpu *caller, uint64_t cmd, uint64_t vcpuid_reg, uint64_t arg, uint64_t a3,
 		uint64_t a4)
@@ -72,7 +72,7 @@ long do_vcpu_op(struct vcpu *caller, uint64_t cmd, uint64_t vcpuid_reg, uint64_t
 	(void)a4;
 	if (vcpuid >= d->max_vcpus || !(v = d->vcpus[vcpuid]))
 		return -XEN_ENOENT;
-	switch ((int)cmd) {
+	switch ((uint32_t)cmd) {
 	case VCPUOP_register_vcpu_info:
 		return register_vcpu_info(caller, v, arg);
 	case VCPUOP_register_runstate_memory_area:

@@ -35,14 +35,17 @@ static long copy_string_out(uint64_t arg, const char *s, size_t field)
 	return copy_to_guest(arg, buf, field) ? -XEN_EFAULT : 0;
 }
 
-/* Xen takes the command as an int (xen/include/hypercall-defs.c): x0's upper half is ignored. */
+/*
+ * Xen takes the command as an int (xen/include/hypercall-defs.c): x0's upper half is ignored.
+ * Every command is non-negative, so the low half compared unsigned gives the same answers.
+ */
 long do_xen_version(struct vcpu *v, uint64_t cmd, uint64_t arg, uint64_t a2, uint64_t a3,
 		    uint64_t a4)
 {
 	(void)a2;
 	(void)a3;
 	(void)a4;
-	switch ((int)cmd) {
+	switch ((uint32_t)cmd) {
 	case XENVER_version:
 		return (PUNT_XEN_MAJOR << 16) | PUNT_XEN_MINOR;
 	case XENVER_extraversion:
