@@ -52,7 +52,10 @@ long do_console_io(struct vcpu *v, uint64_t cmd, uint64_t count, uint64_t buf, u
 {
 	(void)a3;
 	(void)a4;
-	/* As Xen's release builds: only the control domain may use the console. */
+	/*
+	 * Only the control domain may: a boot-time domU prints through its UART or PV console
+	 * (Xen accepts dom0less domains' writes but never prints them on a release build).
+	 */
 	if (!v->domain->privileged)
 		return -XEN_EPERM;
 	/* console_io(unsigned int cmd, unsigned int count, ...) in Xen: upper halves ignored. */

@@ -291,11 +291,6 @@ static bool virq_is_per_vcpu(uint32_t virq)
 	       virq == VIRQ_XENPMU;
 }
 
-static bool virq_is_global(uint32_t virq)
-{
-	return !virq_is_per_vcpu(virq) && virq != VIRQ_ARGO;
-}
-
 int evtchn_bind_virq(struct domain *d, uint32_t virq, uint32_t vcpu, evtchn_port_t *port)
 {
 	struct vcpu *v;
@@ -307,9 +302,10 @@ int evtchn_bind_virq(struct domain *d, uint32_t virq, uint32_t vcpu, evtchn_port
 		return -XEN_EINVAL;
 	if (vcpu >= d->max_vcpus || !(v = d->vcpus[vcpu]))
 		return -XEN_ENOENT;
-	/* Global VIRQs go to their handler domain: the hardware domain (dom0). */
-	if (virq_is_global(virq) && !d->privileged)
-		return -XEN_EBUSY;
+	/*
+	 * Global VIRQs are raised in the hardware domain (dom0) only; another domain may bind
+	 * one, as on Xen 4.17, and it simply never fires there.
+	 */
 	spin_lock(&d->lock);
 	if (v->virq_to_port[virq]) {
 		rc = -XEN_EEXIST;

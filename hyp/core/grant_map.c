@@ -83,8 +83,7 @@ static int map_locked(struct domain *ld, struct domain *rd, struct gnttab_map_gr
 	*mapping_of(lgt, handle) = (struct grant_mapping){
 	    .ref = op->ref,
 	    .dom = rd->id,
-	    .flags = (uint16_t)(MAPPING_IN_USE | (readonly ? MAPPING_READONLY : 0) |
-				(op->flags & GNTMAP_device_map ? MAPPING_DEVICE : 0)),
+	    .flags = (uint16_t)(MAPPING_IN_USE | (readonly ? MAPPING_READONLY : 0)),
 	    .gfn = gfn,
 	    .mfn = mfn,
 	};
@@ -103,8 +102,11 @@ static int map_one(struct domain *ld, struct gnttab_map_grant_ref *op)
 
 	if (!(op->flags & (GNTMAP_host_map | GNTMAP_device_map)))
 		return GNTST_bad_gntref;
-	/* Arm has no PV page tables: mappings through PTEs or for applications do not exist. */
-	if (op->flags & (GNTMAP_contains_pte | GNTMAP_application_map))
+	/*
+	 * A translated (Arm) domain has no PV page tables and no device mappings apart from its
+	 * stage-2: only host mappings exist (Xen 4.17's map_grant_ref refuses the others).
+	 */
+	if (op->flags & (GNTMAP_device_map | GNTMAP_contains_pte | GNTMAP_application_map))
 		return GNTST_general_error;
 	rd = domain_lookup(op->dom);
 	if (!rd || rd->dying)
@@ -141,9 +143,6 @@ static int unmap_locked(struct domain *ld, struct domain *rd, struct grant_mappi
 	if (!(m->flags & MAPPING_REVOKED)) {
 		if (op->host_addr >> 12 != m->gfn)
 			return GNTST_general_error;
-		if ((m->flags & MAPPING_DEVICE) && op->dev_bus_addr &&
-		    op->dev_bus_addr >> 12 != m->mfn)
-			return GNTST_bad_dev_addr;
 		/* The guest may have put something else there since: leave that alone. */
 		if (is_grant_type(p2m_lookup(ld, m->gfn, &mfn)) && mfn == m->mfn)
 			p2m_unmap(ld, m->gfn, 1);

@@ -78,13 +78,14 @@ long do_sched_op(struct vcpu *v, uint64_t cmd, uint64_t arg, uint64_t a2, uint64
 	case SCHEDOP_remote_shutdown: {
 		struct sched_remote_shutdown s;
 		struct domain *d;
-		if (!v->domain->privileged)
-			return -XEN_EPERM;
+		/* Xen's order: the argument, the domain (by id: DOMID_SELF is none), the right. */
 		if (copy_from_guest(&s, arg, sizeof(s)))
 			return -XEN_EFAULT;
 		d = domain_lookup(s.domid);
 		if (!d)
 			return -XEN_ESRCH;
+		if (!v->domain->privileged)
+			return -XEN_EPERM;
 		if (s.reason > SHUTDOWN_soft_reset)
 			return -XEN_EINVAL;
 		domain_shutdown(d, (int)s.reason);

@@ -9,6 +9,9 @@
 #include <punt/main.h>
 #include <punt/string.h>
 
+/* What Xen gives a domain for information it may not see (xen_deny()). */
+#define DENIED "<denied>"
+
 #define PUNT_XEN_MAJOR 4
 #define PUNT_XEN_MINOR 17
 
@@ -86,9 +89,9 @@ long do_xen_version(struct vcpu *v, uint64_t cmd, uint64_t arg, uint64_t a2, uin
 		return copy_to_guest(arg, handle, sizeof(handle)) ? -XEN_EFAULT : 0;
 	}
 	case XENVER_commandline:
-		/* The hypervisor's command line, for the control domain only. */
+		/* The hypervisor's command line is the control domain's; others read "<denied>". */
 		if (!v->domain->privileged)
-			return -XEN_EPERM;
+			return copy_to_guest(arg, DENIED, sizeof(DENIED)) ? -XEN_EFAULT : 0;
 		return copy_string_out(arg, punt_command_line(), XEN_COMMANDLINE_LEN);
 	case XENVER_build_id:
 		/* Punt is linked without a GNU build ID note: nothing to report. */

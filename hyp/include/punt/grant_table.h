@@ -51,7 +51,6 @@ struct grant_mapping {
 
 #define MAPPING_IN_USE	 (1u << 0)
 #define MAPPING_READONLY (1u << 1)
-#define MAPPING_DEVICE	 (1u << 2) /* GNTMAP_device_map was asked for */
 #define MAPPING_REVOKED	 (1u << 3) /* granter went away; the handle waits for unmap */
 
 #define MAPPINGS_PER_PAGE (4096 / sizeof(struct grant_mapping))
