@@ -18,7 +18,7 @@ void console_input_notify(void)
 		evtchn_send_global_virq(dom0, VIRQ_CONSOLE);
 }
 
-static long console_write(uint64_t count, uint64_t buf)
+static long console_write(uint32_t count, uint64_t buf)
 {
 	char chunk[CHUNK];
 
@@ -33,9 +33,13 @@ static long console_write(uint64_t count, uint64_t buf)
 	return 0;
 }
 
-static long console_read(uint64_t count, uint64_t buf)
+static long console_read(uint32_t count, uint64_t buf)
 {
 	char chunk[CHUNK];
+
+	/* The result is a count or an error: more than INT_MAX could be neither. */
+	if (count > INT32_MAX)
+		return -XEN_E2BIG;
 	size_t n = console_take_input(chunk, count < CHUNK ? count : CHUNK);
 
 	if (n && copy_to_guest(buf, chunk, n))
@@ -48,14 +52,18 @@ long do_console_io(struct vcpu *v, uint64_t cmd, uint64_t count, uint64_t buf, u
 {
 	(void)a3;
 	(void)a4;
-	/* As Xen's release builds: only the control domain may use the console. */
+	/*
+	 * Only the control domain may: a boot-time domU prints through its UART or PV console
+	 * (Xen accepts dom0less domains' writes but never prints them on a release build).
+	 */
 	if (!v->domain->privileged)
 		return -XEN_EPERM;
-	switch (cmd) {
+	/* console_io(unsigned int cmd, unsigned int count, ...) in Xen: upper halves ignored. */
+	switch ((uint32_t)cmd) {
 	case CONSOLEIO_write:
-		return console_write(count, buf);
+		return console_write((uint32_t)count, buf);
 	case CONSOLEIO_read:
-		return console_read(count, buf);
+		return console_read((uint32_t)count, buf);
 	default:
 		return -XEN_ENOSYS;
 	}

@@ -127,9 +127,11 @@ int evtchn_alloc_unbound(struct domain *d, domid_t remote, evtchn_port_t *port)
 
 	if (remote == DOMID_SELF)
 		remote = d->id;
-	/* A remote that does not exist yet cannot be judged; bind_interdomain checks again. */
+	/* The remote must exist to be judged (as Xen's default policy on Arm, XSM SILO). */
 	const struct domain *rd = domain_lookup(remote);
-	if (rd && !policy_may_communicate(d, rd))
+	if (!rd)
+		return -XEN_ESRCH;
+	if (!policy_may_communicate(d, rd))
 		return -XEN_EPERM;
 	spin_lock(&d->lock);
 	p = get_free_port(d);
@@ -293,11 +295,6 @@ static bool virq_is_per_vcpu(uint32_t virq)
 	       virq == VIRQ_XENPMU;
 }
 
-static bool virq_is_global(uint32_t virq)
-{
-	return !virq_is_per_vcpu(virq) && virq != VIRQ_ARGO;
-}
-
 int evtchn_bind_virq(struct domain *d, uint32_t virq, uint32_t vcpu, evtchn_port_t *port)
 {
 	struct vcpu *v;
@@ -309,9 +306,10 @@ int evtchn_bind_virq(struct domain *d, uint32_t virq, uint32_t vcpu, evtchn_port
 		return -XEN_EINVAL;
 	if (vcpu >= d->max_vcpus || !(v = d->vcpus[vcpu]))
 		return -XEN_ENOENT;
-	/* Global VIRQs go to their handler domain: the hardware domain (dom0). */
-	if (virq_is_global(virq) && !d->privileged)
-		return -XEN_EBUSY;
+	/*
+	 * Global VIRQs are raised in the hardware domain (dom0) only; another domain may bind
+	 * one, as on Xen 4.17, and it simply never fires there.
+	 */
 	spin_lock(&d->lock);
 	if (v->virq_to_port[virq]) {
 		rc = -XEN_EEXIST;
@@ -329,6 +327,22 @@ int evtchn_bind_virq(struct domain *d, uint32_t virq, uint32_t vcpu, evtchn_port
 out:
 	spin_unlock(&d->lock);
 	return rc;
+}
+
+int evtchn_bind_ipi(struct domain *d, uint32_t vcpu, evtchn_port_t *port)
+{
+	int p;
+
+	if (vcpu >= d->max_vcpus || !d->vcpus[vcpu])
+		return -XEN_ENOENT;
+	spin_lock(&d->lock);
+	p = get_free_port(d);
+	if (p > 0) {
+		d->evtchn[p] = (struct evtchn){.state = ECS_IPI, .notify_vcpu = (uint16_t)vcpu};
+		*port = (evtchn_port_t)p;
+	}
+	spin_unlock(&d->lock);
+	return p < 0 ? p : 0;
 }
 
 /* Called with d's lock (and the peer's, if any) held. */
@@ -413,8 +427,13 @@ int evtchn_send(struct domain *d, evtchn_port_t port)
 		return 0;
 	}
 	if (chn->state != ECS_INTERDOMAIN) {
+		int rc = -XEN_EINVAL;
+		if (chn->state == ECS_IPI) {
+			set_pending(d, port);
+			rc = 0;
+		}
 		spin_unlock(&d->lock);
-		return -XEN_EINVAL;
+		return rc;
 	}
 	rd = domain_lookup(chn->remote_dom);
 	rport = chn->remote_port;
@@ -465,6 +484,9 @@ int evtchn_status(struct domain *d, struct evtchn_status *st)
 		st->status = EVTCHNSTAT_interdomain;
 		st->u.interdomain.dom = DOMID_XEN;
 		break;
+	case ECS_IPI:
+		st->status = EVTCHNSTAT_ipi;
+		break;
 	default:
 		st->status = EVTCHNSTAT_virq;
 		st->u.virq = chn->virq;
@@ -485,7 +507,9 @@ int evtchn_bind_vcpu(struct domain *d, evtchn_port_t port, uint32_t vcpu)
 	chn = port_of(d, port);
 	if (!chn || chn->state == ECS_FREE) {
 		rc = -XEN_EINVAL;
-	} else if (chn->state == ECS_VIRQ && virq_is_per_vcpu(chn->virq)) {
+	} else if ((chn->state == ECS_VIRQ && virq_is_per_vcpu(chn->virq)) ||
+		   chn->state == ECS_IPI) {
+		/* Per-vCPU VIRQs and IPIs name their vCPU when bound; it does not change. */
 		rc = -XEN_EINVAL;
 	} else {
 		if (chn->state == ECS_VIRQ) {
@@ -564,7 +588,49 @@ void evtchn_send_global_virq(struct domain *d, uint32_t virq)
 			return -XEN_EFAULT;                                                        \
 	} while (0)
 
-long do_event_channel_op(struct vcpu *v, uint64_t cmd, uint64_t arg)
+/* Arm binds no physical IRQ to a port (Xen on Arm: 1024 IRQs, none with pirq state). */
+#define NR_PIRQS 1024
+
+static long bind_pirq(uint64_t arg)
+{
+	struct evtchn_bind_pirq op;
+
+	COPY_IN(op);
+	return op.pirq >= NR_PIRQS ? -XEN_EINVAL : -XEN_ENOMEM;
+}
+
+/* FIFO ABI priorities: with the 2-level ABI a valid port has none to set. */
+static long set_priority(struct domain *d, uint64_t arg)
+{
+	struct evtchn_set_priority op;
+
+	COPY_IN(op);
+	return op.port < d->max_evtchns ? -XEN_ENOSYS : -XEN_EINVAL;
+}
+
+static long reset(struct vcpu *v, uint64_t arg)
+{
+	struct evtchn_reset op;
+	struct domain *td;
+
+	COPY_IN(op);
+	int rc = domain_target(v->domain, op.dom, &td);
+	return rc ? rc : evtchn_reset(td);
+}
+
+/*
+ * Xen takes the command as an int (xen/include/hypercall-defs.c): x0's upper half is ignored.
+ * Every command is non-negative, so the low half compared unsigned gives the same answers.
+ */
+static long send(struct vcpu *v, uint64_t arg)
+{
+	struct evtchn_send op;
+
+	COPY_IN(op);
+	return evtchn_send(v->domain, op.port);
+}
+
+static long other_op(struct vcpu *v, uint32_t cmd, uint64_t arg)
 {
 	struct domain *d = v->domain;
 	int rc;
@@ -600,15 +666,18 @@ long do_event_channel_op(struct vcpu *v, uint64_t cmd, uint64_t arg)
 			COPY_OUT(op);
 		return rc;
 	}
+	case EVTCHNOP_bind_ipi: {
+		struct evtchn_bind_ipi op;
+		COPY_IN(op);
+		rc = evtchn_bind_ipi(d, op.vcpu, &op.port);
+		if (!rc)
+			COPY_OUT(op);
+		return rc;
+	}
 	case EVTCHNOP_close: {
 		struct evtchn_close op;
 		COPY_IN(op);
 		return evtchn_close(d, op.port);
-	}
-	case EVTCHNOP_send: {
-		struct evtchn_send op;
-		COPY_IN(op);
-		return evtchn_send(d, op.port);
 	}
 	case EVTCHNOP_status: {
 		struct evtchn_status op;
@@ -632,27 +701,38 @@ long do_event_channel_op(struct vcpu *v, uint64_t cmd, uint64_t arg)
 		COPY_IN(op);
 		return evtchn_unmask(d, op.port);
 	}
-	case EVTCHNOP_reset: {
-		struct evtchn_reset op;
-		COPY_IN(op);
-		struct domain *td;
-		rc = domain_target(v->domain, op.dom, &td);
-		return rc ? rc : evtchn_reset(td);
-	}
+	case EVTCHNOP_reset:
+	case EVTCHNOP_reset_cont:
+		/* Punt resets in one go, so a continuation is just another reset. */
+		return reset(v, arg);
 	case EVTCHNOP_bind_pirq:
-	case EVTCHNOP_bind_ipi:
-	case EVTCHNOP_init_control:
-	case EVTCHNOP_expand_array:
+		return bind_pirq(arg);
+	case EVTCHNOP_expand_array: {
+		struct evtchn_expand_array op;
+		COPY_IN(op);
+		return -XEN_EOPNOTSUPP; /* the FIFO ABI is not in use */
+	}
 	case EVTCHNOP_set_priority:
+		return set_priority(d, arg);
+	case EVTCHNOP_init_control:
 	default:
-		/* FIFO ABI and x86-only operations: not provided, Linux falls back to 2-level. */
+		/* The FIFO ABI is not provided: Linux falls back to 2-level. */
 		return -XEN_ENOSYS;
 	}
 }
 
+long do_event_channel_op(struct vcpu *v, uint64_t cmd_reg, uint64_t arg)
+{
+	/* The hot operation has a path of its own. */
+	if ((uint32_t)cmd_reg == EVTCHNOP_send)
+		return send(v, arg);
+	return other_op(v, (uint32_t)cmd_reg, arg);
+}
+
 void evtchn_dump(struct domain *d)
 {
-	static const char *const names[] = {"free", "unbound", "interdomain", "virq", "hypervisor"};
+	static const char *const names[] = {"free", "unbound",	  "interdomain",
+					    "virq", "hypervisor", "ipi"};
 
 	printk("  Event channels:\n");
 	for (evtchn_port_t p = 1; p < d->max_evtchns; p++) {

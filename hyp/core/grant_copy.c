@@ -22,12 +22,17 @@ struct copy_side {
 	uint64_t mfn;
 };
 
+/*
+ * A frame named by number is one of the caller's own pages: whatever it maps as its own
+ * memory (RAM, and the grant-table and shared_info frames Punt shares with it, as Xen's
+ * pages owned by the domain), never a grant mapping or a device.
+ */
 static int claim_own_page(struct domain *d, uint64_t gfn, bool write, struct copy_side *s)
 {
 	enum p2m_type t = p2m_lookup(d, gfn, &s->mfn);
 
 	s->granter = NULL;
-	if (!domain_is_ram(d, gfn) || !(t == P2M_RAM_RW || (!write && t == P2M_RAM_RO)))
+	if (!(t == P2M_RAM_RW || (!write && t == P2M_RAM_RO)))
 		return GNTST_bad_page;
 	return GNTST_okay;
 }
@@ -58,16 +63,22 @@ static void release(struct copy_side *s)
 	s->granter = NULL;
 }
 
-/* Which domain a side names: for a grant ref its granter, for a frame only the caller. */
-static int side_domain(struct domain *caller, const struct gnttab_copy_ptr *p, bool is_gref,
-		       struct domain **out)
+/* The domain a side names: the granter of a grant ref, DOMID_SELF for the caller. */
+static int side_domain(struct domain *caller, const struct gnttab_copy_ptr *p, struct domain **out)
+{
+	*out = domain_from_guest_id(caller, p->domid);
+	if (!*out || (*out)->dying)
+		return GNTST_bad_domain;
+	return GNTST_okay;
+}
+
+/* Only the caller's own frames may be named by number, and only as DOMID_SELF. */
+static int side_allowed(struct domain *caller, const struct gnttab_copy_ptr *p, bool is_gref,
+			struct domain *d)
 {
 	if (!is_gref && p->domid != DOMID_SELF)
 		return GNTST_permission_denied;
-	*out = p->domid == DOMID_SELF ? caller : domain_lookup(p->domid);
-	if (!*out || (*out)->dying)
-		return GNTST_bad_domain;
-	if (!policy_may_communicate(caller, *out))
+	if (!policy_may_communicate(caller, d))
 		return GNTST_permission_denied;
 	return GNTST_okay;
 }
@@ -87,13 +98,18 @@ static int copy_one(struct domain *caller, const struct gnttab_copy *op)
 	struct domain *sd, *dd;
 	int rc;
 
-	/* Both sides are checked for who they name before anything is claimed. */
-	if ((!src_gref && op->source.domid != DOMID_SELF) ||
-	    (!dst_gref && op->dest.domid != DOMID_SELF))
-		return GNTST_permission_denied;
-	rc = side_domain(caller, &op->source, src_gref, &sd);
+	/*
+	 * Both sides are checked for whom they name before anything is claimed: first that
+	 * both domains exist, then what may be named (Xen 4.17.7 as observed, see
+	 * tests/guests/tests/probe_gnttab_copy_errors.c).
+	 */
+	rc = side_domain(caller, &op->source, &sd);
 	if (!rc)
-		rc = side_domain(caller, &op->dest, dst_gref, &dd);
+		rc = side_domain(caller, &op->dest, &dd);
+	if (!rc)
+		rc = side_allowed(caller, &op->source, src_gref, sd);
+	if (!rc)
+		rc = side_allowed(caller, &op->dest, dst_gref, dd);
 	if (!rc)
 		rc = claim(caller, sd, &op->source, src_gref, false, &src);
 	if (!rc)

@@ -13,6 +13,7 @@
 #include <punt/p2m.h>
 #include <punt/page_alloc.h>
 #include <punt/policy.h>
+#include <stddef.h>
 
 static struct grant_mapping *mapping_of(struct grant_table *gt, uint32_t handle)
 {
@@ -82,8 +83,7 @@ static int map_locked(struct domain *ld, struct domain *rd, struct gnttab_map_gr
 	*mapping_of(lgt, handle) = (struct grant_mapping){
 	    .ref = op->ref,
 	    .dom = rd->id,
-	    .flags = (uint16_t)(MAPPING_IN_USE | (readonly ? MAPPING_READONLY : 0) |
-				(op->flags & GNTMAP_device_map ? MAPPING_DEVICE : 0)),
+	    .flags = (uint16_t)(MAPPING_IN_USE | (readonly ? MAPPING_READONLY : 0)),
 	    .gfn = gfn,
 	    .mfn = mfn,
 	};
@@ -102,8 +102,11 @@ static int map_one(struct domain *ld, struct gnttab_map_grant_ref *op)
 
 	if (!(op->flags & (GNTMAP_host_map | GNTMAP_device_map)))
 		return GNTST_bad_gntref;
-	/* Arm has no PV page tables: mappings through PTEs or for applications do not exist. */
-	if (op->flags & (GNTMAP_contains_pte | GNTMAP_application_map))
+	/*
+	 * A translated (Arm) domain has no PV page tables and no device mappings apart from its
+	 * stage-2: only host mappings exist (Xen 4.17's map_grant_ref refuses the others).
+	 */
+	if (op->flags & (GNTMAP_device_map | GNTMAP_contains_pte | GNTMAP_application_map))
 		return GNTST_general_error;
 	rd = domain_lookup(op->dom);
 	if (!rd || rd->dying)
@@ -144,9 +147,6 @@ static int unmap_locked(struct domain *ld, struct domain *rd, struct grant_mappi
 	if (!(m->flags & MAPPING_REVOKED)) {
 		if (op->host_addr >> 12 != m->gfn)
 			return GNTST_general_error;
-		if ((m->flags & MAPPING_DEVICE) && op->dev_bus_addr &&
-		    op->dev_bus_addr >> 12 != m->mfn)
-			return GNTST_bad_dev_addr;
 		/* The guest may have put something else there since: leave that alone. */
 		if (is_grant_type(p2m_lookup(ld, m->gfn, &mfn)) && mfn == m->mfn)
 			p2m_unmap(ld, m->gfn, 1);
@@ -209,6 +209,65 @@ long grant_unmap_batch(struct vcpu *v, uint64_t uop, uint64_t count)
 			return -XEN_EFAULT;
 	}
 	return 0;
+}
+
+/* A handle of d's that holds a mapping (revoked or not). */
+static bool handle_in_use(struct domain *d, grant_handle_t handle)
+{
+	spin_lock(&d->lock);
+	struct grant_mapping *m = mapping_of(d->grant, handle);
+	bool in_use = m && (m->flags & MAPPING_IN_USE);
+	spin_unlock(&d->lock);
+	return in_use;
+}
+
+/*
+ * GNTTABOP_unmap_and_replace: on Arm nothing can take a grant mapping's place, so a
+ * non-zero new_addr fails the unmap (GNTST_general_error, after the handle's own check, as
+ * Xen's replace_grant_host_mapping does); with new_addr 0 it is an unmap.
+ */
+static int unmap_and_replace_one(struct domain *ld, const struct gnttab_unmap_and_replace *op)
+{
+	struct gnttab_unmap_grant_ref unmap = {.host_addr = op->host_addr, .handle = op->handle};
+
+	if (!handle_in_use(ld, op->handle))
+		return GNTST_bad_handle;
+	if (op->host_addr && op->new_addr)
+		return GNTST_general_error;
+	return unmap_one(ld, &unmap);
+}
+
+long grant_unmap_and_replace_batch(struct vcpu *v, uint64_t uop, uint64_t count)
+{
+	for (uint64_t i = 0; i < count; i++) {
+		uint64_t at = uop + i * sizeof(struct gnttab_unmap_and_replace);
+		struct gnttab_unmap_and_replace op;
+		if (copy_from_guest(&op, at, sizeof(op)))
+			return -XEN_EFAULT;
+		int16_t status = (int16_t)unmap_and_replace_one(v->domain, &op);
+		if (copy_to_guest(at + offsetof(struct gnttab_unmap_and_replace, status), &status,
+				  sizeof(status)))
+			return -XEN_EFAULT;
+	}
+	return 0;
+}
+
+bool grant_mapping_of_frame(struct domain *d, uint64_t mfn, grant_ref_t from_ref, bool *writable)
+{
+	struct grant_table *gt = d->grant;
+	bool found = false;
+
+	*writable = false;
+	for (uint32_t h = 0; h < gt->maptrack_pages * MAPPINGS_PER_PAGE; h++) {
+		const struct grant_mapping *m = mapping_of(gt, h);
+		if (!(m->flags & MAPPING_IN_USE) || (m->flags & MAPPING_REVOKED) || m->mfn != mfn ||
+		    m->ref < from_ref)
+			continue;
+		found = true;
+		if (!(m->flags & MAPPING_READONLY))
+			*writable = true;
+	}
+	return found;
 }
 
 /* ---- teardown ---------------------------------------------------------------- */

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
+#include <asm/cache.h>
 #include <public/errno.h>
 #include <public/grant_table.h>
 #include <public/xen.h>
@@ -7,8 +8,10 @@
 #include <punt/grant_table.h>
 #include <punt/guest_access.h>
 #include <punt/hypercall.h>
+#include <punt/memory.h>
 #include <punt/p2m.h>
 #include <punt/page_alloc.h>
+#include <stddef.h>
 
 #define INVALID_GFN (~0UL)
 /* A guest rewriting its entry while we pin it gets this many tries, as on Xen. */
@@ -260,6 +263,12 @@ static long query_size(struct vcpu *v, uint64_t uop)
 	return copy_to_guest(uop, &op, sizeof(op)) ? -XEN_EFAULT : 0;
 }
 
+/* Only the status goes back to the guest, as on Xen (Xen public/grant_table.h). */
+static long put_status(uint64_t uop, size_t offset, int16_t status)
+{
+	return copy_to_guest(uop + offset, &status, sizeof(status)) ? -XEN_EFAULT : 0;
+}
+
 static long setup_table(struct vcpu *v, uint64_t uop)
 {
 	struct gnttab_setup_table op;
@@ -286,7 +295,23 @@ static long setup_table(struct vcpu *v, uint64_t uop)
 			}
 		}
 	}
-	return copy_to_guest(uop, &op, sizeof(op)) ? -XEN_EFAULT : 0;
+	return put_status(uop, offsetof(struct gnttab_setup_table, status), op.status);
+}
+
+/* Version 1 has no status frames: any asked for are more than the table has. */
+static long get_status_frames(struct vcpu *v, uint64_t uop)
+{
+	struct gnttab_get_status_frames op;
+	struct domain *d;
+
+	if (copy_from_guest(&op, uop, sizeof(op)))
+		return -XEN_EFAULT;
+	int rc = domain_target(v->domain, op.dom, &d);
+	if (rc)
+		op.status = rc == -XEN_EPERM ? GNTST_permission_denied : GNTST_bad_domain;
+	else
+		op.status = op.nr_frames ? GNTST_general_error : GNTST_okay;
+	return put_status(uop, offsetof(struct gnttab_get_status_frames, status), op.status);
 }
 
 static long set_version(struct vcpu *v, uint64_t uop)
@@ -321,39 +346,209 @@ static long get_version(struct vcpu *v, uint64_t uop)
 	return copy_to_guest(uop, &op, sizeof(op)) ? -XEN_EFAULT : 0;
 }
 
-long do_grant_table_op(struct vcpu *v, uint64_t cmd, uint64_t uop, uint64_t count, uint64_t a3,
-		       uint64_t a4)
+/* ---- swap_grant_ref ---------------------------------------------------------- */
+
+/* Exchange two entries of d's own table (Xen public/grant_table.h, GNTTABOP_swap_grant_ref). */
+static int16_t swap_entries(struct domain *d, grant_ref_t a, grant_ref_t b)
 {
-	long rc = 0;
+	int16_t rc = GNTST_okay;
+
+	spin_lock(&d->lock);
+	uint64_t *ea = (uint64_t *)(void *)grant_entry(d, a);
+	uint64_t *eb = (uint64_t *)(void *)grant_entry(d, b);
+	if (!ea || !eb) {
+		rc = GNTST_bad_gntref;
+	} else if (a != b) {
+		/* An entry in use (mapped, or being copied) stays where its users expect it. */
+		if (active_of(d, a)->pins || active_of(d, b)->pins) {
+			rc = GNTST_eagain;
+		} else {
+			uint64_t old_a = __atomic_load_n(ea, __ATOMIC_RELAXED);
+			__atomic_store_n(ea, __atomic_load_n(eb, __ATOMIC_RELAXED),
+					 __ATOMIC_RELAXED);
+			__atomic_store_n(eb, old_a, __ATOMIC_RELEASE);
+		}
+	}
+	spin_unlock(&d->lock);
+	return rc;
+}
+
+static long swap_grant_ref_batch(struct vcpu *v, uint64_t uop, uint32_t count)
+{
+	for (uint32_t i = 0; i < count; i++) {
+		uint64_t at = uop + (uint64_t)i * sizeof(struct gnttab_swap_grant_ref);
+		struct gnttab_swap_grant_ref op;
+		if (copy_from_guest(&op, at, sizeof(op)))
+			return -XEN_EFAULT;
+		long rc = put_status(at, offsetof(struct gnttab_swap_grant_ref, status),
+				     swap_entries(v->domain, op.ref_a, op.ref_b));
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
+/* ---- cache_flush ------------------------------------------------------------- */
+
+/* The machine frame is memory d owns (its RAM), whichever GFN maps it. */
+static bool domain_owns_frame(struct domain *d, uint64_t mfn)
+{
+	uint64_t pa = mfn << 12;
+
+	if (d->direct_mapped)
+		return domain_is_ram(d, mfn);
+	for (unsigned i = 0; i < d->nr_extents; i++) {
+		if (pa >= d->extents[i].base && pa - d->extents[i].base < d->extents[i].size)
+			return true;
+	}
+	return false;
+}
+
+/*
+ * Any domain owns the frame? A domain found here stays allocated for the rest of the
+ * hypercall: destruction waits until every CPU has left the hypervisor once.
+ */
+static bool frame_has_owner(uint64_t mfn)
+{
+	for (unsigned i = 0; i < MAX_DOMAINS; i++) {
+		struct domain *d = __atomic_load_n(&domains[i], __ATOMIC_ACQUIRE);
+		if (d && domain_owns_frame(d, mfn))
+			return true;
+	}
+	return false;
+}
+
+#define CACHE_OPS (GNTTAB_CACHE_CLEAN | GNTTAB_CACHE_INVAL)
+
+static bool cache_range_valid(const struct gnttab_cache_flush *f)
+{
+	return f->offset < XEN_PAGE_SIZE && f->length <= XEN_PAGE_SIZE &&
+	       f->offset + f->length <= XEN_PAGE_SIZE && !(f->op & ~CACHE_OPS);
+}
+
+static void cache_maintain(uint64_t va, uint32_t length, uint32_t op, bool may_discard)
+{
+	if (op == GNTTAB_CACHE_CLEAN)
+		dcache_clean_range(va, length);
+	else if (op == GNTTAB_CACHE_INVAL && may_discard)
+		dcache_invalidate_keep_edges(va, length);
+	else
+		dcache_clean_inval_range(va, length);
+}
+
+/*
+ * One GNTTABOP_cache_flush: on a frame the caller owns, or one it maps through a grant
+ * (Xen public/grant_table.h; xen/common/grant_table.c, _cache_flush, gives the checks and
+ * their errors). from_ref is the continuation Xen keeps in the command's upper bits: the
+ * first grant ref its search may look at.
+ */
+static long cache_flush_one(struct domain *d, const struct gnttab_cache_flush *f, uint32_t from_ref)
+{
+	uint64_t mfn = f->a.dev_bus_addr >> 12;
+	bool writable = true;
+
+	if (!cache_range_valid(f))
+		return -XEN_EINVAL;
+	if (!f->length || !f->op)
+		return from_ref ? -XEN_EILSEQ : 0;
+	if (!memory_is_ram(mfn << 12, XEN_PAGE_SIZE))
+		return -XEN_EINVAL;
+	if (!domain_owns_frame(d, mfn)) {
+		if (!frame_has_owner(mfn))
+			return -XEN_EPERM;
+		spin_lock(&d->lock);
+		bool mapped = grant_mapping_of_frame(d, mfn, from_ref, &writable);
+		spin_unlock(&d->lock);
+		if (!mapped)
+			return -XEN_EINVAL;
+	}
+	/*
+	 * Invalidating discards what the cache holds: only where the caller may write. Through
+	 * a read-only grant the lines are cleaned first, so nothing of the granter's is lost.
+	 */
+	cache_maintain((mfn << 12) + f->offset, f->length, f->op, writable);
+	return 0;
+}
+
+static long cache_flush_batch(struct vcpu *v, uint64_t uop, uint32_t count, uint32_t from_ref)
+{
+	for (uint32_t i = 0; i < count; i++) {
+		struct gnttab_cache_flush op;
+		if (copy_from_guest(&op, uop + (uint64_t)i * sizeof(op), sizeof(op)))
+			return -XEN_EFAULT;
+		long rc = cache_flush_one(v->domain, &op, from_ref);
+		if (rc)
+			return rc;
+		from_ref = 0; /* a continuation only ever resumes the first operation */
+	}
+	return 0;
+}
+
+/* ---- the hypercall ------------------------------------------------------------ */
+
+/*
+ * Bits 12 and up of the command carry a continuation, which only cache_flush accepts from
+ * a guest (Xen's GNTTABOP_CONTINUATION_ARG_SHIFT).
+ */
+#define GNTTABOP_CMD_MASK 0xfffu
+
+static bool is_batch_op(unsigned cmd)
+{
+	return cmd == GNTTABOP_map_grant_ref || cmd == GNTTABOP_unmap_grant_ref ||
+	       cmd == GNTTABOP_unmap_and_replace || cmd == GNTTABOP_copy ||
+	       cmd == GNTTABOP_swap_grant_ref || cmd == GNTTABOP_cache_flush;
+}
+
+/*
+ * Xen takes the command and the count as unsigned int (xen/include/hypercall-defs.c): the
+ * upper halves of the registers are not looked at, and a count that is negative as an int
+ * is refused.
+ */
+long do_grant_table_op(struct vcpu *v, uint64_t cmd_reg, uint64_t uop, uint64_t count_reg,
+		       uint64_t a3, uint64_t a4)
+{
+	uint32_t cmd = (uint32_t)cmd_reg & GNTTABOP_CMD_MASK;
+	uint32_t continuation = (uint32_t)cmd_reg & ~GNTTABOP_CMD_MASK;
+	uint32_t count = (uint32_t)count_reg;
 
 	(void)a3;
 	(void)a4;
-	if (count > GRANT_BATCH_MAX)
+	if ((int32_t)count < 0)
+		return -XEN_EINVAL;
+	if (continuation && cmd != GNTTABOP_cache_flush)
+		return -XEN_EINVAL;
+	/* Punt completes a batch in one go, so it bounds the length of one. */
+	if (is_batch_op(cmd) && count > GRANT_BATCH_MAX)
 		return -XEN_EINVAL;
 	switch (cmd) {
 	case GNTTABOP_map_grant_ref:
 		return grant_map_batch(v, uop, count);
 	case GNTTABOP_unmap_grant_ref:
 		return grant_unmap_batch(v, uop, count);
+	case GNTTABOP_unmap_and_replace:
+		return grant_unmap_and_replace_batch(v, uop, count);
 #ifdef CONFIG_GRANT_COPY
 	case GNTTABOP_copy:
 		return grant_copy_batch(v, uop, count);
 #endif
 	case GNTTABOP_query_size:
-		for (uint64_t i = 0; i < count && !rc; i++)
-			rc = query_size(v, uop + i * sizeof(struct gnttab_query_size));
-		return rc;
+		return count == 1 ? query_size(v, uop) : -XEN_EINVAL;
 	case GNTTABOP_setup_table:
-		for (uint64_t i = 0; i < count && !rc; i++)
-			rc = setup_table(v, uop + i * sizeof(struct gnttab_setup_table));
-		return rc;
+		return count == 1 ? setup_table(v, uop) : -XEN_EINVAL;
+	case GNTTABOP_get_status_frames:
+		return count == 1 ? get_status_frames(v, uop) : -XEN_EINVAL;
 	case GNTTABOP_set_version:
-		return count == 1 ? set_version(v, uop) : -XEN_EINVAL;
+		return set_version(v, uop);
 	case GNTTABOP_get_version:
-		return count == 1 ? get_version(v, uop) : -XEN_EINVAL;
+		return get_version(v, uop);
+	case GNTTABOP_swap_grant_ref:
+		return swap_grant_ref_batch(v, uop, count);
+	case GNTTABOP_cache_flush:
+		return cache_flush_batch(v, uop, count, continuation);
+	case GNTTABOP_transfer:
+		/* Page transfer is for PV guests; Xen on Arm is built without it. */
+		return -XEN_EOPNOTSUPP;
 	default:
-		/* unmap_and_replace (x86 PV only), v2 status frames and cache_flush are not
-		 * offered. */
 		return -XEN_ENOSYS;
 	}
 }

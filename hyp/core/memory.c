@@ -14,6 +14,17 @@ static struct boot_region ram[BOOT_MAX_MEM];
 static const void *boot_fdt; /* for the boot-time domains' module ranges */
 static unsigned nr_ram;
 
+uint64_t memory_max_page(void)
+{
+	uint64_t top = 0;
+
+	for (unsigned i = 0; i < nr_ram; i++) {
+		if (ram[i].base + ram[i].size > top)
+			top = ram[i].base + ram[i].size;
+	}
+	return top >> 12;
+}
+
 int memory_is_ram(uint64_t pa, size_t len)
 {
 	for (unsigned i = 0; i < nr_ram; i++) {

@@ -4,6 +4,11 @@
  * Direct-mapped domains (dom0) keep their RAM: a page given back with
  * decrease_reservation is only unmapped, and populate_physmap maps the
  * same frame again, because IPA must stay equal to PA.
+ *
+ * Arguments and errors follow Xen 4.17 (xen/common/memory.c, do_memory_op):
+ * the command is an unsigned long whose bits 6 and up carry a continuation's
+ * start extent, and the reservation ops answer any bad argument with the
+ * number of extents done so far rather than an error code.
  */
 #include <public/errno.h>
 #include <public/memory.h>
@@ -11,10 +16,26 @@
 #include <punt/grant_table.h>
 #include <punt/guest_access.h>
 #include <punt/hypercall.h>
+#include <punt/memory.h>
 #include <punt/p2m.h>
+#include <stddef.h>
 
-#define MEMOP_CMD_MASK	     0x3f
+/* Punt completes a reservation call in one go, so it bounds the extents of one. */
 #define MAX_EXTENTS_PER_CALL (1UL << 20)
+/* More extents than a continuation's start could count (Xen: UINT_MAX >> MEMOP_EXTENT_SHIFT). */
+#define MAX_EXTENTS_ENCODABLE (0xffffffffUL >> MEMOP_EXTENT_SHIFT)
+/* Largest extent order: Xen on Arm's MAX_ORDER for the control domain, 9 for others. */
+#define MAX_ORDER_CONTROL 18
+#define MAX_ORDER_DOMU	  9
+/* Punt has no NUMA: node 0 is the only node (Xen's MAX_NUMNODES). */
+#define NR_NUMA_NODES 1
+#define NUMA_NO_NODE  0xffu
+#define PAGE_SHIFT    12
+
+static unsigned max_order(const struct domain *d)
+{
+	return d->privileged ? MAX_ORDER_CONTROL : MAX_ORDER_DOMU;
+}
 
 static long map_shared_info(struct domain *d, uint64_t idx, uint64_t gfn)
 {
@@ -44,18 +65,23 @@ static long add_to_physmap(struct vcpu *v, uint64_t arg)
 
 	if (copy_from_guest(&op, arg, sizeof(op)))
 		return -XEN_EFAULT;
+	/* Foreign pages are mapped with add_to_physmap_batch only. */
+	if (op.space == XENMAPSPACE_gmfn_foreign)
+		return -XEN_ENOSYS;
 	rc = domain_target(v->domain, op.domid, &d);
 	if (rc)
 		return rc;
-	if (op.gpfn >> (p2m_ipa_bits() - 12))
-		return -XEN_EINVAL;
 	switch (op.space) {
 	case XENMAPSPACE_shared_info:
+		if (op.gpfn >> (p2m_ipa_bits() - 12))
+			return -XEN_EINVAL;
 		return map_shared_info(d, op.idx, op.gpfn);
 	case XENMAPSPACE_grant_table:
+		if (op.gpfn >> (p2m_ipa_bits() - 12))
+			return -XEN_EINVAL;
 		return grant_table_map_frame(d, op.idx, op.gpfn);
 	default:
-		/* gmfn, gmfn_range, dev_mmio: not offered; gmfn_foreign is batch-only. */
+		/* gmfn, gmfn_range, dev_mmio: not offered. */
 		return -XEN_ENOSYS;
 	}
 }
@@ -72,16 +98,17 @@ static long remove_from_physmap(struct vcpu *v, uint64_t arg)
 	if (rc)
 		return rc;
 	if (op.gpfn >> (p2m_ipa_bits() - 12))
-		return -XEN_EINVAL;
+		return -XEN_ENOENT;
 	spin_lock(&d->lock);
+	/*
+	 * Only the domain's own memory is removed here: a device mapping is no page of the
+	 * domain's (Xen: -ENOENT), and a grant mapping goes with GNTTABOP_unmap_grant_ref,
+	 * which also gives its pin back.
+	 */
 	enum p2m_type t = p2m_lookup(d, op.gpfn, NULL);
-	if (t == P2M_INVALID) {
+	if (t != P2M_RAM_RW && t != P2M_RAM_RO) {
 		spin_unlock(&d->lock);
 		return -XEN_ENOENT;
-	}
-	if (t == P2M_GRANT_RW || t == P2M_GRANT_RO) {
-		spin_unlock(&d->lock);
-		return -XEN_EINVAL; /* a grant mapping goes with GNTTABOP_unmap_grant_ref */
 	}
 	p2m_unmap(d, op.gpfn, 1);
 	if (d->shared_info_gfn == op.gpfn)
@@ -91,32 +118,47 @@ static long remove_from_physmap(struct vcpu *v, uint64_t arg)
 	return 0;
 }
 
-/* Returns the number of extents done; stops at the first that fails. */
-static long reservation(struct vcpu *v, uint64_t arg, bool populate)
+/*
+ * The NUMA node in mem_flags (Xen's propagate_node): any node for the control domain must
+ * exist; others may not insist on one.
+ */
+static bool node_valid(const struct domain *caller, uint32_t flags)
 {
-	struct xen_memory_reservation r;
-	struct domain *d;
-	long rc;
-	uint64_t done;
+	uint32_t node = XENMEMF_get_node(flags);
 
-	if (copy_from_guest(&r, arg, sizeof(r)))
-		return -XEN_EFAULT;
-	rc = domain_target(v->domain, r.domid, &d);
-	if (rc)
-		return rc;
-	if (r.extent_order > 9)
-		return -XEN_EINVAL;
-	if (!d->direct_mapped)
-		return -XEN_ENOSYS;
-	if (r.nr_extents > MAX_EXTENTS_PER_CALL)
-		return -XEN_EINVAL;
-	uint64_t pages = 1UL << r.extent_order;
-	for (done = 0; done < r.nr_extents; done++) {
+	if (node == NUMA_NO_NODE)
+		return true;
+	if (caller->privileged)
+		return node < NR_NUMA_NODES;
+	return !(flags & XENMEMF_exact_node_request);
+}
+
+/* Xen's construct_memop_from_reservation: an address limit below one page is nonsense. */
+static bool mem_flags_valid(const struct domain *caller, uint32_t flags)
+{
+	uint32_t address_bits = XENMEMF_get_address_bits(flags);
+
+	if (address_bits && address_bits <= PAGE_SHIFT)
+		return false;
+	/* No domain has virtual NUMA nodes, so a vnode request names no node at all. */
+	return (flags & XENMEMF_vnode) || node_valid(caller, flags);
+}
+
+/*
+ * From extent `done` on: returns the number of extents done, stopping at the first that
+ * fails, as Xen's decrease_reservation and populate_physmap do for a 1:1 domain. An extent
+ * need not be aligned to its order.
+ */
+static uint64_t change_extents(struct domain *d, const struct xen_memory_reservation *r,
+			       uint64_t done, bool populate)
+{
+	uint64_t pages = 1UL << r->extent_order;
+
+	for (; done < r->nr_extents; done++) {
 		uint64_t gfn;
-		if (copy_from_guest(&gfn, r.extent_start_gva + 8 * done, sizeof(gfn)))
-			return done ? (long)done : -XEN_EFAULT;
-		if (gfn & (pages - 1) || !domain_is_ram(d, gfn) ||
-		    !domain_is_ram(d, gfn + pages - 1))
+		if (copy_from_guest(&gfn, r->extent_start_gva + 8 * done, sizeof(gfn)))
+			break;
+		if (!domain_is_ram(d, gfn) || !domain_is_ram(d, gfn + pages - 1))
 			break;
 		if (populate) {
 			if (p2m_map(d, gfn, gfn, pages, P2M_RAM_RW))
@@ -127,27 +169,168 @@ static long reservation(struct vcpu *v, uint64_t arg, bool populate)
 			p2m_unmap(d, gfn, pages);
 		}
 	}
-	return (long)done;
+	return done;
 }
+
+/*
+ * increase/decrease_reservation and populate_physmap from extent `start` (a continuation's).
+ * Returns the extents done: `start` when the arguments are bad, as on Xen.
+ */
+static long reservation(struct vcpu *v, uint64_t arg, unsigned op, uint64_t start)
+{
+	struct xen_memory_reservation r;
+	struct domain *d;
+
+	if (copy_from_guest(&r, arg, sizeof(r)))
+		return (long)start;
+	if (r.nr_extents > MAX_EXTENTS_ENCODABLE || start >= r.nr_extents)
+		return (long)start;
+	if (domain_target(v->domain, r.domid, &d) || !mem_flags_valid(v->domain, r.mem_flags))
+		return (long)start;
+	/* Punt gives a domain no memory beyond what it was built with. */
+	if (op == XENMEM_increase_reservation)
+		return (long)start;
+	if (r.extent_order > max_order(v->domain))
+		return (long)start;
+	/* Arm has no populate-on-demand (Xen: not on oneself, and not on Arm at all). */
+	if (op == XENMEM_populate_physmap && (r.mem_flags & XENMEMF_populate_on_demand))
+		return (long)start;
+	if (!d->direct_mapped)
+		return -XEN_ENOSYS;
+	if (r.nr_extents > MAX_EXTENTS_PER_CALL)
+		return -XEN_EINVAL;
+	return (long)change_extents(d, &r, start, op == XENMEM_populate_physmap);
+}
+
+/* current_reservation, maximum_reservation: a domain has what it was built with, no more. */
+static long domain_pages(struct vcpu *v, uint64_t arg)
+{
+	struct xen_memory_domain md;
+	struct domain *d;
+
+	if (copy_from_guest(&md, arg, sizeof(md)))
+		return -XEN_EFAULT;
+	long rc = domain_target(v->domain, md.domid, &d);
+	return rc ? rc : (long)d->tot_pages;
+}
+
+/* Xen's order of checks for XENMEM_exchange (memory_exchange), up to the domain lookup. */
+static long exchange_check(struct vcpu *v, const struct xen_memory_exchange *x)
+{
+	const struct xen_memory_reservation *in = &x->in, *out = &x->out;
+
+	if (in->extent_order > max_order(v->domain) || out->extent_order > max_order(v->domain))
+		return -XEN_EPERM;
+	if (x->nr_exchanged > in->nr_extents || in->domid != out->domid ||
+	    (~0UL >> in->extent_order) < in->nr_extents ||
+	    (~0UL >> out->extent_order) < out->nr_extents ||
+	    in->nr_extents << in->extent_order != out->nr_extents << out->extent_order)
+		return -XEN_EINVAL;
+	return 0;
+}
+
+/*
+ * XENMEM_exchange: as on Xen on Arm, which cannot take a page away from a domain
+ * (steal_page is -EOPNOTSUPP there), the first extent to exchange fails; nothing is
+ * exchanged and nr_exchanged goes back unchanged.
+ */
+static long exchange(struct vcpu *v, uint64_t arg)
+{
+	struct xen_memory_exchange x;
+	struct domain *d;
+	uint64_t gfn, first;
+	long rc;
+
+	if (copy_from_guest(&x, arg, sizeof(x)))
+		return -XEN_EFAULT;
+	rc = exchange_check(v, &x);
+	if (!rc && x.nr_exchanged == x.in.nr_extents)
+		return 0;
+	if (!rc && !node_valid(v->domain, x.out.mem_flags))
+		rc = -XEN_EINVAL;
+	if (!rc)
+		rc = domain_target(v->domain, x.in.domid, &d);
+	if (!rc) {
+		/* The first input extent of the chunk the exchange would resume at. */
+		unsigned chunk = x.in.extent_order < x.out.extent_order
+				     ? x.out.extent_order - x.in.extent_order
+				     : 0;
+		first = x.nr_exchanged >> chunk << chunk;
+		x.nr_exchanged = first;
+		rc = copy_from_guest(&gfn, x.in.extent_start_gva + 8 * first, sizeof(gfn))
+			 ? -XEN_EFAULT
+			 : -XEN_EOPNOTSUPP;
+	}
+	if (copy_to_guest(arg + offsetof(struct xen_memory_exchange, nr_exchanged), &x.nr_exchanged,
+			  sizeof(x.nr_exchanged)))
+		return -XEN_EFAULT;
+	return rc;
+}
+
+/* No domain has a virtual NUMA layout. */
+static long vnuma_info(struct vcpu *v, uint64_t arg)
+{
+	struct xen_vnuma_topology_info t;
+	struct domain *d;
+
+	if (copy_from_guest(&t, arg, sizeof(t)))
+		return -XEN_EFAULT;
+	if (t.pad)
+		return -XEN_EINVAL;
+	long rc = domain_target(v->domain, t.domid, &d);
+	return rc ? rc : -XEN_EOPNOTSUPP;
+}
+
+/*
+ * Commands Xen leaves to the architecture get the whole command as an int (Arm's
+ * arch_memory_op): only page sharing's two counters are known there, and Arm shares nothing.
+ */
+static long arch_memory_op(uint64_t cmd)
+{
+	int op = (int)cmd;
+
+	if (op == XENMEM_get_sharing_freed_pages || op == XENMEM_get_sharing_shared_pages)
+		return 0;
+	return -XEN_ENOSYS;
+}
+
+/* add_to_physmap's start extent is checked against its 16-bit size field. */
+#define ADD_TO_PHYSMAP_MAX_START 0xffffUL
 
 long do_memory_op(struct vcpu *v, uint64_t cmd, uint64_t arg, uint64_t a2, uint64_t a3, uint64_t a4)
 {
+	uint64_t start = cmd >> MEMOP_EXTENT_SHIFT;
+	unsigned op = (unsigned)(cmd & MEMOP_CMD_MASK);
+
 	(void)a2;
 	(void)a3;
 	(void)a4;
-	/* The upper bits would carry a continuation; Punt completes calls in one go. */
-	if (cmd >> 6)
-		return -XEN_EINVAL;
-	switch (cmd & MEMOP_CMD_MASK) {
-	case XENMEM_add_to_physmap:
-		return add_to_physmap(v, arg);
-	case XENMEM_remove_from_physmap:
-		return remove_from_physmap(v, arg);
+	switch (op) {
+	case XENMEM_increase_reservation:
 	case XENMEM_decrease_reservation:
-		return reservation(v, arg, false);
 	case XENMEM_populate_physmap:
-		return reservation(v, arg, true);
-	default:
+		return reservation(v, arg, op, start);
+	case XENMEM_add_to_physmap:
+		/* A start extent only means something for gmfn_range, which Punt does not offer. */
+		return start > ADD_TO_PHYSMAP_MAX_START ? -XEN_EDOM : add_to_physmap(v, arg);
+	case XENMEM_exchange:
+		return start ? -XEN_EINVAL : exchange(v, arg);
+	case XENMEM_maximum_ram_page:
+		return start ? -XEN_EINVAL : (long)memory_max_page();
+	case XENMEM_current_reservation:
+	case XENMEM_maximum_reservation:
+		return start ? -XEN_EINVAL : domain_pages(v, arg);
+	case XENMEM_remove_from_physmap:
+		return start ? -XEN_EINVAL : remove_from_physmap(v, arg);
+	case XENMEM_get_vnumainfo:
+		return start ? -XEN_EINVAL : vnuma_info(v, arg);
+	case XENMEM_maximum_gpfn:
+	case XENMEM_add_to_physmap_batch:
+	case XENMEM_claim_pages:
+	case XENMEM_acquire_resource:
+		/* Not offered yet (foreign mappings, claims, the p2m's extent). */
 		return -XEN_ENOSYS;
+	default:
+		return arch_memory_op(cmd);
 	}
 }

@@ -8,6 +8,8 @@
 #include <punt/hypercall.h>
 #include <punt/wallclock.h>
 
+/* vm_assist(unsigned int cmd, unsigned int type) in Xen: the registers' upper halves are ignored.
+ */
 long do_vm_assist(struct vcpu *v, uint64_t cmd, uint64_t type, uint64_t a2, uint64_t a3,
 		  uint64_t a4)
 {
@@ -15,14 +17,14 @@ long do_vm_assist(struct vcpu *v, uint64_t cmd, uint64_t type, uint64_t a2, uint
 	(void)a3;
 	(void)a4;
 	/* Arm offers only the runstate update flag. */
-	if (type != VMASST_TYPE_runstate_update_flag)
+	if ((uint32_t)type != VMASST_TYPE_runstate_update_flag)
 		return -XEN_EINVAL;
-	switch (cmd) {
+	switch ((uint32_t)cmd) {
 	case VMASST_CMD_enable:
-		v->domain->vm_assist |= 1u << type;
+		v->domain->vm_assist |= 1u << VMASST_TYPE_runstate_update_flag;
 		return 0;
 	case VMASST_CMD_disable:
-		v->domain->vm_assist &= ~(1u << type);
+		v->domain->vm_assist &= ~(1u << VMASST_TYPE_runstate_update_flag);
 		return 0;
 	default:
 		return -XEN_ENOSYS;

@@ -47,15 +47,40 @@ static long poll(struct vcpu *v, uint64_t arg)
 	return 0;
 }
 
+/* Xen's order of checks: the argument, the domain (by id: DOMID_SELF is none), the right. */
+static long remote_shutdown(struct vcpu *v, uint64_t arg)
+{
+	struct sched_remote_shutdown s;
+	struct domain *d;
+
+	if (copy_from_guest(&s, arg, sizeof(s)))
+		return -XEN_EFAULT;
+	d = domain_lookup(s.domid);
+	if (!d)
+		return -XEN_ESRCH;
+	if (!v->domain->privileged)
+		return -XEN_EPERM;
+	if (s.reason > SHUTDOWN_soft_reset)
+		return -XEN_EINVAL;
+	domain_shutdown(d, (int)s.reason);
+	return 0;
+}
+
+/*
+ * Xen takes the command as an int (xen/include/hypercall-defs.c): x0's upper half is ignored.
+ * Every command is non-negative, so the low half compared unsigned gives the same answers.
+ */
 long do_sched_op(struct vcpu *v, uint64_t cmd, uint64_t arg, uint64_t a2, uint64_t a3, uint64_t a4)
 {
 	(void)a2;
 	(void)a3;
 	(void)a4;
-	switch (cmd) {
-	case SCHEDOP_yield:
+	/* The hot operation has a path of its own. */
+	if ((uint32_t)cmd == SCHEDOP_yield) {
 		sched_yield_current();
 		return 0;
+	}
+	switch ((uint32_t)cmd) {
 	case SCHEDOP_block:
 		v->wake_deadline = 0;
 		vcpu_block_current();
@@ -71,21 +96,8 @@ long do_sched_op(struct vcpu *v, uint64_t cmd, uint64_t arg, uint64_t a2, uint64
 	}
 	case SCHEDOP_poll:
 		return poll(v, arg);
-	case SCHEDOP_remote_shutdown: {
-		struct sched_remote_shutdown s;
-		struct domain *d;
-		if (!v->domain->privileged)
-			return -XEN_EPERM;
-		if (copy_from_guest(&s, arg, sizeof(s)))
-			return -XEN_EFAULT;
-		d = domain_lookup(s.domid);
-		if (!d)
-			return -XEN_ESRCH;
-		if (s.reason > SHUTDOWN_soft_reset)
-			return -XEN_EINVAL;
-		domain_shutdown(d, (int)s.reason);
-		return 0;
-	}
+	case SCHEDOP_remote_shutdown:
+		return remote_shutdown(v, arg);
 	case SCHEDOP_shutdown_code: {
 		struct sched_shutdown s;
 		if (copy_from_guest(&s, arg, sizeof(s)))

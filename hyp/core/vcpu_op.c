@@ -18,11 +18,13 @@ static long register_vcpu_info(struct vcpu *caller, struct vcpu *v, uint64_t arg
 	uint64_t mfn;
 	long rc = 0;
 
-	(void)caller;
 	if (copy_from_guest(&info, arg, sizeof(info)))
 		return -XEN_EFAULT;
 	if ((info.offset & 7) || info.offset > 4096 - sizeof(struct vcpu_info))
 		return -XEN_ENXIO;
+	/* A vCPU registers its own, or another while that one is offline (Xen: map_vcpu_info). */
+	if (v != caller && __atomic_load_n(&v->state, __ATOMIC_ACQUIRE) != VCPU_OFFLINE)
+		return -XEN_EINVAL;
 	if (p2m_lookup(d, info.mfn, &mfn) != P2M_RAM_RW || !phys_is_ram(mfn << 12, 4096))
 		return -XEN_EINVAL;
 	spin_lock(&d->lock);
@@ -55,17 +57,22 @@ static long register_runstate(struct vcpu *v, uint64_t arg)
 	return 0;
 }
 
-long do_vcpu_op(struct vcpu *caller, uint64_t cmd, uint64_t vcpuid, uint64_t arg, uint64_t a3,
+/*
+ * vcpu_op(int cmd, unsigned int vcpuid, void *arg) in Xen: the upper halves of x0 and x1 are
+ * ignored (the commands are non-negative, so cmd's low half compared unsigned is the same).
+ */
+long do_vcpu_op(struct vcpu *caller, uint64_t cmd, uint64_t vcpuid_reg, uint64_t arg, uint64_t a3,
 		uint64_t a4)
 {
 	struct domain *d = caller->domain;
+	uint32_t vcpuid = (uint32_t)vcpuid_reg;
 	struct vcpu *v;
 
 	(void)a3;
 	(void)a4;
 	if (vcpuid >= d->max_vcpus || !(v = d->vcpus[vcpuid]))
 		return -XEN_ENOENT;
-	switch (cmd) {
+	switch ((uint32_t)cmd) {
 	case VCPUOP_register_vcpu_info:
 		return register_vcpu_info(caller, v, arg);
 	case VCPUOP_register_runstate_memory_area:

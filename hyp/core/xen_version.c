@@ -9,6 +9,9 @@
 #include <punt/main.h>
 #include <punt/string.h>
 
+/* What Xen gives a domain for information it may not see (xen_deny()). */
+#define DENIED "<denied>"
+
 #define PUNT_XEN_MAJOR 4
 #define PUNT_XEN_MINOR 17
 
@@ -35,13 +38,17 @@ static long copy_string_out(uint64_t arg, const char *s, size_t field)
 	return copy_to_guest(arg, buf, field) ? -XEN_EFAULT : 0;
 }
 
+/*
+ * Xen takes the command as an int (xen/include/hypercall-defs.c): x0's upper half is ignored.
+ * Every command is non-negative, so the low half compared unsigned gives the same answers.
+ */
 long do_xen_version(struct vcpu *v, uint64_t cmd, uint64_t arg, uint64_t a2, uint64_t a3,
 		    uint64_t a4)
 {
 	(void)a2;
 	(void)a3;
 	(void)a4;
-	switch (cmd) {
+	switch ((uint32_t)cmd) {
 	case XENVER_version:
 		return (PUNT_XEN_MAJOR << 16) | PUNT_XEN_MINOR;
 	case XENVER_extraversion:
@@ -75,15 +82,16 @@ long do_xen_version(struct vcpu *v, uint64_t cmd, uint64_t arg, uint64_t a2, uin
 		return copy_to_guest(arg, &fi, sizeof(fi)) ? -XEN_EFAULT : 0;
 	}
 	case XENVER_pagesize:
-		return 4096;
+		/* No argument is taken: one given is a mistake (Xen public/version.h). */
+		return arg ? -XEN_EINVAL : 4096;
 	case XENVER_guest_handle: {
 		uint8_t handle[XEN_GUEST_HANDLE_LEN] = {0};
 		return copy_to_guest(arg, handle, sizeof(handle)) ? -XEN_EFAULT : 0;
 	}
 	case XENVER_commandline:
-		/* The hypervisor's command line, for the control domain only. */
+		/* The hypervisor's command line is the control domain's; others read "<denied>". */
 		if (!v->domain->privileged)
-			return -XEN_EPERM;
+			return copy_to_guest(arg, DENIED, sizeof(DENIED)) ? -XEN_EFAULT : 0;
 		return copy_string_out(arg, punt_command_line(), XEN_COMMANDLINE_LEN);
 	case XENVER_build_id:
 		/* Punt is linked without a GNU build ID note: nothing to report. */

@@ -8,6 +8,9 @@ FAILURE|ERROR" (or CRASH from its exception vectors); no verdict at all counts a
 Differences between the two must be listed, with a reason, in docs/conformance.md; the run
 fails on any unlisted difference and on any test that is not SUCCESS/SKIP on Punt unless listed.
 
+A class guest (tests/probe_*.c) also prints one "PROBE name got=V expect=X ok|FAIL" line per
+check; every probe counts as a test and is compared value by value (compare_probes()).
+
 A test with a line "// domains: N" is a scenario: it boots without dom0 as N dom0less domains
 (/chosen xen,domain nodes, see scenario_dtb()), each running the same image with boot
 arguments that give its place; its verdict is the worst of the N domains' verdicts, read from
@@ -303,6 +306,86 @@ def classify(name, results, known):
     return "FAIL"
 
 
+# ---- probes: value-by-value comparison inside class guests (docs/conformance.md, "Probes") ----
+PROBE_LINE = re.compile(r"PROBE (\S+) got=(-?\d+) expect=(-?\d+) (ok|FAIL)")
+# What rt_fail() prints: "FAIL file:line: what"; rt_probe()'s own failure says "probe NAME:".
+CHECK_FAIL = re.compile(r"^FAIL \S+:\d+: (?:probe (\S+):)?")
+DOMU_PREFIX = re.compile(r"^(?:\(d\d+\) |\(XEN\) DOM\d+: )")
+INVALID_INPUT = "bad_"
+
+
+def probe_log(log_path):
+    """(probes, failed_checks): {name: value got} and the names of the failed checks in a
+    boot log, a failed CHECK that is not a probe counted under "" (console prefixes of
+    scenario domains are dropped)."""
+    probes, failed = {}, []
+    if not log_path.is_file():
+        return probes, failed
+    for line in log_path.read_text(errors="replace").splitlines():
+        line = DOMU_PREFIX.sub("", line)
+        m = PROBE_LINE.search(line)
+        if m:
+            probes[m.group(1)] = int(m.group(2))
+            continue
+        m = CHECK_FAIL.match(line)
+        if m:
+            failed.append(m.group(1) or "")
+    return probes, failed
+
+
+def classify_probe(key, got, known):
+    """agree / known / FAIL for one probe from {hypervisor: value or None}."""
+    if len(got) == 1:
+        return "agree" if None not in got.values() else "FAIL"
+    punt, xen = got["punt"], got["xen"]
+    if punt is not None and punt == xen:
+        return "agree"
+    entry = known.get(key)
+    if entry and entry[0] in (str(punt), "*") and entry[1] in (str(xen), "*"):
+        return "known"
+    return "FAIL"
+
+
+def compare_probes(names, wanted, logs, known, results):
+    """Compare every probe of every guest between the hypervisors.
+
+    A probe is listed in docs/conformance.md as "guest:probe" with the two values. With one
+    hypervisor only, a probe agrees when it gave what Xen 4.17 gave (its "ok"). A guest whose
+    only failed checks are probes that are known differences counts as SUCCESS on that
+    hypervisor (results is updated in place): the probe rows account for the difference.
+    Returns (counts, invalid_input_probes, lines to print)."""
+    counts = {"agree": 0, "known": 0, "FAIL": 0}
+    invalid, out = 0, []
+    for name in names:
+        logged = {h: probe_log(logs / f"{name}.{h}.log") for h in wanted}
+        probes = sorted(set().union(*(p for p, _ in logged.values())))
+        cls_of = {}
+        for probe in probes:
+            key = f"{name}:{probe}"
+            if len(wanted) == 1:
+                got = {wanted[0]: logged[wanted[0]][0].get(probe)}
+                ok = probe not in logged[wanted[0]][1] and None not in got.values()
+                cls = "agree" if ok else "FAIL"
+            else:
+                got = {h: logged[h][0].get(probe) for h in wanted}
+                cls = classify_probe(key, got, known)
+            cls_of[probe] = cls
+            counts[cls] += 1
+            invalid += probe.startswith(INVALID_INPUT)
+            if cls != "agree":
+                values = "  ".join(f"{h}={got[h]}" for h in wanted)
+                label = "known difference" if cls == "known" else "FAIL"
+                out.append(f"  {key}: {values}  {label}")
+        for h in wanted:
+            verdict, secs, note = results[(name, h)]
+            failed = logged[h][1]
+            if verdict == "FAILURE" and failed and \
+                    all(f and cls_of.get(f) == "known" for f in failed):
+                results[(name, h)] = ("SUCCESS", secs,
+                                      "; ".join(filter(None, [note, "failed only known probes"])))
+    return counts, invalid, out
+
+
 def failure_lines(log_path, limit=6):
     lines = log_path.read_text(errors="replace").splitlines()
     marks = ("FAIL ", "error:", "skipped:", "setup failed", "unexpected exception", "Panic",
@@ -360,6 +443,8 @@ def main(argv=None):
     results = {k: f.result() for k, f in jobs.items()}
 
     known = load_known(CONFORMANCE_DOC)
+    probe_counts, invalid_probes, probe_lines = compare_probes(names, wanted, logs, known,
+                                                               results)
     width = max(len(n) for n in names)
     print(f"{'test':<{width}}  " + "  ".join(f"{h:<8}" for h in wanted) + "  result")
     counts = {"agree": 0, "known": 0, "FAIL": 0}
@@ -384,7 +469,7 @@ def main(argv=None):
             print(f"  {h}: {verdict} in {secs:.1f}s{' (' + note + ')' if note else ''}; log {log}")
             for line in failure_lines(log):
                 print(f"    {line}")
-    stale = [] if args.only else sorted(set(known) - set(names))
+    stale = [] if args.only else sorted(n for n in set(known) - set(names) if ":" not in n)
     for name in stale:
         print(f"note: docs/conformance.md lists {name}, which is not built")
     if len(wanted) == 2:
@@ -393,9 +478,16 @@ def main(argv=None):
             if name in known and classify(name, verdicts, known) == "agree":
                 print(f"note: docs/conformance.md lists {name} as a difference, but both "
                       f"hypervisors now agree: remove the row")
+    if probe_lines:
+        print("\nprobes that differ:")
+        print("\n".join(probe_lines))
+    nr_probes = sum(probe_counts.values())
+    for k in counts:
+        counts[k] += probe_counts[k]
     print(f"\n{len(names)} tests on {', '.join(wanted)} in {time.monotonic() - started:.0f}s")
-    print(f"conformance: {len(names)} tests, {counts['agree']} agree, {counts['known']} known "
-          f"differences, {counts['FAIL']} failures")
+    print(f"conformance: {len(names) + nr_probes} tests ({len(names)} guests, {nr_probes} probes), "
+          f"{counts['agree']} agree, {counts['known']} known differences, {counts['FAIL']} "
+          f"failures; {invalid_probes} invalid-input probes")
     return 1 if counts["FAIL"] else 0
 
 

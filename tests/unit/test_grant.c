@@ -383,9 +383,7 @@ static void batches_are_bounded_and_unknown_commands_refused(void **state)
 			 -XEN_EINVAL);
 	assert_int_equal(do_grant_table_op(&mapper_vcpu, GNTTABOP_map_grant_ref, 0, 1, 0, 0),
 			 -XEN_EFAULT);
-	assert_int_equal(
-	    do_grant_table_op(&mapper_vcpu, GNTTABOP_unmap_and_replace, (uint64_t)&op, 1, 0, 0),
-	    -XEN_ENOSYS);
+	assert_int_equal(do_grant_table_op(&mapper_vcpu, 99, (uint64_t)&op, 1, 0, 0), -XEN_ENOSYS);
 }
 
 static void a_configured_frame_limit_caps_the_table(void **state)
@@ -412,6 +410,130 @@ static void a_configured_frame_limit_caps_the_table(void **state)
 	assert_null(grant_entry(mapper, 1100));
 }
 
+static long op1(struct vcpu *v, uint64_t cmd, void *uop, uint64_t count)
+{
+	return do_grant_table_op(v, cmd, (uint64_t)uop, count, 0, 0);
+}
+
+static void command_and_count_are_read_as_32_bit_values(void **state)
+{
+	struct gnttab_query_size q = {.dom = DOMID_SELF, .status = 99};
+
+	(void)state;
+	/* Upper halves of the registers are ignored, as Xen's unsigned int parameters do. */
+	assert_int_equal(op1(&mapper_vcpu, GNTTABOP_query_size | 1ULL << 32, &q, 1ULL << 32 | 1),
+			 0);
+	assert_int_equal(q.status, GNTST_okay);
+	/* One operation exactly for query_size; a count negative as an int is refused. */
+	assert_int_equal(op1(&mapper_vcpu, GNTTABOP_query_size, &q, 2), -XEN_EINVAL);
+	assert_int_equal(op1(&mapper_vcpu, GNTTABOP_query_size, &q, 0), -XEN_EINVAL);
+	assert_int_equal(op1(&mapper_vcpu, 99, &q, 1U << 31), -XEN_EINVAL);
+	/* Continuation bits are for cache_flush only. */
+	assert_int_equal(op1(&mapper_vcpu, GNTTABOP_query_size | 1U << 12, &q, 1), -XEN_EINVAL);
+	assert_int_equal(op1(&mapper_vcpu, GNTTABOP_transfer, &q, 1), -XEN_EOPNOTSUPP);
+}
+
+static int16_t swap(struct vcpu *v, grant_ref_t a, grant_ref_t b)
+{
+	struct gnttab_swap_grant_ref op = {.ref_a = a, .ref_b = b, .status = 99};
+
+	assert_int_equal(op1(v, GNTTABOP_swap_grant_ref, &op, 1), 0);
+	return op.status;
+}
+
+static void swap_exchanges_entries_not_in_use(void **state)
+{
+	struct vcpu granter_vcpu = {.domain = granter};
+
+	(void)state;
+	grant(granter, 30, 2, 1, GTF_permit_access);
+	grant(granter, 31, 3, 2, GTF_permit_access | GTF_readonly);
+	assert_int_equal(swap(&granter_vcpu, 30, 31), GNTST_okay);
+	assert_int_equal(grant_entry(granter, 30)->domid, 3);
+	assert_int_equal(grant_entry(granter, 30)->flags, GTF_permit_access | GTF_readonly);
+	assert_int_equal(grant_entry(granter, 31)->domid, 2);
+	assert_int_equal(grant_entry(granter, 31)->frame, FAKE_RAM_GFN + 1);
+	assert_int_equal(swap(&granter_vcpu, 30, 30), GNTST_okay);
+	assert_int_equal(swap(&granter_vcpu, 30, 100000), GNTST_bad_gntref);
+	/* Mapped by the mapper: it stays where the mapping expects it. */
+	struct gnttab_map_grant_ref m = map(&mapper_vcpu, 1, 31, HOLE_GFN, GNTMAP_host_map);
+	assert_int_equal(m.status, GNTST_okay);
+	assert_int_equal(swap(&granter_vcpu, 30, 31), GNTST_eagain);
+	assert_int_equal(grant_entry(granter, 31)->domid, 2);
+	assert_int_equal(unmap(&mapper_vcpu, HOLE_GFN, m.handle), GNTST_okay);
+	assert_int_equal(swap(&granter_vcpu, 30, 31), GNTST_okay);
+}
+
+static long flush(struct vcpu *v, uint64_t cmd_extra, uint64_t addr, uint16_t off, uint16_t len,
+		  uint32_t op)
+{
+	struct gnttab_cache_flush f = {
+	    .a.dev_bus_addr = addr, .offset = off, .length = len, .op = op};
+
+	fake_cache_last = (struct fake_cache_op){0};
+	return op1(v, GNTTABOP_cache_flush | cmd_extra, &f, 1);
+}
+
+static void cache_flush_acts_on_own_and_mapped_frames_only(void **state)
+{
+	uint64_t own = (uint64_t)(uintptr_t)fake_ram(mapper, 2);
+	uint64_t granted = (uint64_t)(uintptr_t)fake_ram(granter, 3);
+	uint64_t nobodys = (uint64_t)(uintptr_t)page_alloc_zeroed(0);
+
+	(void)state;
+	assert_int_equal(flush(&mapper_vcpu, 0, own, 8, 100, GNTTAB_CACHE_CLEAN), 0);
+	assert_int_equal(fake_cache_last.kind, FAKE_CACHE_CLEAN);
+	assert_int_equal(fake_cache_last.start, own + 8);
+	assert_int_equal(fake_cache_last.size, 100);
+	assert_int_equal(flush(&mapper_vcpu, 0, own, 0, 64, GNTTAB_CACHE_INVAL), 0);
+	assert_int_equal(fake_cache_last.kind, FAKE_CACHE_INVAL);
+	/* Range and op checks, then the empty range does nothing. */
+	assert_int_equal(flush(&mapper_vcpu, 0, own, 4000, 97, GNTTAB_CACHE_CLEAN), -XEN_EINVAL);
+	assert_int_equal(flush(&mapper_vcpu, 0, own, 0, 64, GNTTAB_CACHE_SOURCE_GREF), -XEN_EINVAL);
+	assert_int_equal(flush(&mapper_vcpu, 0, own, 0, 0, GNTTAB_CACHE_CLEAN), 0);
+	assert_int_equal(flush(&mapper_vcpu, 1 << 12, own, 0, 0, GNTTAB_CACHE_CLEAN), -XEN_EILSEQ);
+	assert_int_equal(fake_cache_last.kind, FAKE_CACHE_NONE);
+	/* Not RAM; RAM of no domain; another domain's page it does not map. */
+	assert_int_equal(flush(&mapper_vcpu, 0, 0x1000, 0, 64, GNTTAB_CACHE_CLEAN), -XEN_EINVAL);
+	assert_int_equal(flush(&mapper_vcpu, 0, nobodys, 0, 64, GNTTAB_CACHE_CLEAN), -XEN_EPERM);
+	assert_int_equal(flush(&mapper_vcpu, 0, granted, 0, 64, GNTTAB_CACHE_CLEAN), -XEN_EINVAL);
+	/* Mapped read-only: an invalidate keeps the granter's data (clean first). */
+	grant(granter, 40, 2, 3, GTF_permit_access | GTF_readonly);
+	struct gnttab_map_grant_ref m =
+	    map(&mapper_vcpu, 1, 40, HOLE_GFN, GNTMAP_host_map | GNTMAP_readonly);
+	assert_int_equal(m.status, GNTST_okay);
+	assert_int_equal(flush(&mapper_vcpu, 0, granted, 0, 64, GNTTAB_CACHE_INVAL), 0);
+	assert_int_equal(fake_cache_last.kind, FAKE_CACHE_CLEAN_INVAL);
+	assert_int_equal(fake_cache_last.start, granted);
+	/* A continuation past the mapping's ref finds nothing. */
+	assert_int_equal(flush(&mapper_vcpu, 4096ULL * 16, granted, 0, 64, GNTTAB_CACHE_CLEAN),
+			 -XEN_EINVAL);
+	assert_int_equal(unmap(&mapper_vcpu, HOLE_GFN, m.handle), GNTST_okay);
+	assert_int_equal(flush(&mapper_vcpu, 0, granted, 0, 64, GNTTAB_CACHE_CLEAN), -XEN_EINVAL);
+	page_free(nobodys, 0);
+}
+
+static void unmap_and_replace_cannot_replace_on_arm(void **state)
+{
+	struct gnttab_unmap_and_replace r = {.host_addr = HOLE_GFN << 12, .handle = 12345};
+
+	(void)state;
+	assert_int_equal(op1(&mapper_vcpu, GNTTABOP_unmap_and_replace, &r, 1), 0);
+	assert_int_equal(r.status, GNTST_bad_handle);
+	grant(granter, 41, 2, 3, GTF_permit_access);
+	struct gnttab_map_grant_ref m = map(&mapper_vcpu, 1, 41, HOLE_GFN, GNTMAP_host_map);
+	r.handle = m.handle;
+	r.new_addr = (HOLE_GFN + 1) << 12;
+	assert_int_equal(op1(&mapper_vcpu, GNTTABOP_unmap_and_replace, &r, 1), 0);
+	assert_int_equal(r.status, GNTST_general_error);
+	assert_int_equal(p2m_lookup(mapper, HOLE_GFN, NULL), P2M_GRANT_RW);
+	r.new_addr = 0;
+	assert_int_equal(op1(&mapper_vcpu, GNTTABOP_unmap_and_replace, &r, 1), 0);
+	assert_int_equal(r.status, GNTST_okay);
+	assert_int_equal(p2m_lookup(mapper, HOLE_GFN, NULL), P2M_INVALID);
+	assert_int_equal(flags_of(granter, 41), GTF_permit_access);
+}
+
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 
 int main(void)
@@ -431,6 +553,10 @@ int main(void)
 	    T(many_mappings_get_distinct_handles_until_the_table_is_full),
 	    T(batches_are_bounded_and_unknown_commands_refused),
 	    T(a_configured_frame_limit_caps_the_table),
+	    T(command_and_count_are_read_as_32_bit_values),
+	    T(swap_exchanges_entries_not_in_use),
+	    T(cache_flush_acts_on_own_and_mapped_frames_only),
+	    T(unmap_and_replace_cannot_replace_on_arm),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -31,6 +31,44 @@ dcache_clean_inval_range:
 	dcache_by_line civac
 	ret
 
+/* void dcache_clean_range(uint64_t start, uint64_t size) */
+	.globl	dcache_clean_range
+dcache_clean_range:
+	dcache_by_line cvac
+	ret
+
+/*
+ * void dcache_invalidate_keep_edges(uint64_t start, uint64_t size)
+ * For a guest's GNTTABOP_cache_flush(GNTTAB_CACHE_INVAL): a line the range only partly
+ * covers is cleaned and invalidated (the bytes outside the range stay), the others are
+ * invalidated. Uses x0-x4 and no stack.
+ */
+	.globl	dcache_invalidate_keep_edges
+dcache_invalidate_keep_edges:
+	mrs	x3, ctr_el0
+	ubfx	x3, x3, #16, #4
+	mov	x2, #4
+	lsl	x2, x2, x3		/* line size in bytes */
+	sub	x4, x2, #1
+	add	x1, x0, x1		/* end of the range */
+	dsb	sy			/* earlier writes to the range reach the cache first */
+	tst	x0, x4
+	b.eq	1f
+	bic	x0, x0, x4
+	dc	civac, x0
+	add	x0, x0, x2
+1:	tst	x1, x4
+	b.eq	2f
+	bic	x1, x1, x4
+	dc	civac, x1
+2:	cmp	x0, x1
+	b.hs	3f
+	dc	ivac, x0
+	add	x0, x0, x2
+	b	2b
+3:	dsb	sy
+	ret
+
 /*
  * void dcache_invalidate_range(uint64_t start, uint64_t size)
  * Discards lines without writing them back: only for whole lines (callers pass pages) whose

@@ -568,13 +568,16 @@ static void config_access(struct vcpu *v, struct mmio_access *a, uint32_t first)
 	}
 }
 
+#define IROUTER_IRM  (1UL << 31) /* Interrupt Routing Mode: any PE */
+#define IROUTER_BITS (MPIDR_AFF_MASK | IROUTER_IRM)
+
 static void route_changed(struct domain *d, uint32_t intid)
 {
 	struct vgic_dist *g = &d->arch.vgic;
 	uint64_t r = g->irouter[intid];
 	unsigned target = 0;
 
-	if (!(r & (1UL << 31))) {
+	if (!(r & IROUTER_IRM)) {
 		for (unsigned i = 0; i < d->max_vcpus; i++) {
 			if (d->vcpus[i] && (d->vcpus[i]->arch.sys.vmpidr & MPIDR_AFF_MASK) ==
 					       (r & MPIDR_AFF_MASK)) {
@@ -586,6 +589,31 @@ static void route_changed(struct domain *d, uint32_t intid)
 	g->target[intid] = target;
 	if (bit(g->hw, intid) && d->vcpus[target])
 		gic_route_spi(intid, pcpus[d->vcpus[target]->pcpu].mpidr);
+}
+
+/*
+ * GICD_IROUTER<n> is 64 bits: Aff3 in [39:32], IRM in [31], Aff2..Aff0 in [23:0] (Arm GIC
+ * architecture specification, GICD_IROUTER<n>). It may be accessed whole or as 32-bit halves,
+ * `at` being the byte offset within it (0 or 4); a half write leaves the other half alone.
+ * Other widths read as zero and are ignored.
+ */
+static void irouter_access(struct domain *d, struct mmio_access *a, uint32_t intid, unsigned at)
+{
+	struct vgic_dist *g = &d->arch.vgic;
+	unsigned shift = 8 * at;
+	uint64_t mask;
+
+	if (!((a->size == 8 && at == 0) || (a->size == 4 && (at == 0 || at == 4)))) {
+		a->value = 0;
+		return;
+	}
+	mask = a->size == 8 ? ~0UL : 0xffffffffUL << shift;
+	if (a->write) {
+		uint64_t v = (g->irouter[intid] & ~mask) | ((a->value << shift) & mask);
+		g->irouter[intid] = v & IROUTER_BITS;
+		route_changed(d, intid);
+	}
+	a->value = (g->irouter[intid] & mask) >> shift;
 }
 
 /* Registers shared by GICD (SPIs) and the SGI frame of GICR (SGIs/PPIs). */
@@ -680,15 +708,10 @@ static bool dist_access(struct vcpu *v, struct mmio_access *a, void *priv)
 		a->value = PIDR2_GICV3;
 	} else if (off >= GICD_IROUTER + 32 * 8 && off < GICD_IROUTER + 8 * 1020) {
 		uint32_t intid = (off - GICD_IROUTER) / 8;
-		if (intid < g->nr_lines) {
-			if (a->write) {
-				g->irouter[intid] = a->value & (MPIDR_AFF_MASK | (1UL << 31));
-				route_changed(d, intid);
-			}
-			a->value = g->irouter[intid];
-		} else {
+		if (intid < g->nr_lines)
+			irouter_access(d, a, intid, off & 7);
+		else
 			a->value = 0;
-		}
 	} else if (dist_private_reg(off)) {
 		/* Affinity routing is on: SGIs and PPIs live in the redistributors. */
 		a->value = 0;

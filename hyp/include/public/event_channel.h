@@ -26,6 +26,7 @@ typedef uint32_t evtchn_port_t;
 #define EVTCHNOP_init_control	  11
 #define EVTCHNOP_expand_array	  12
 #define EVTCHNOP_set_priority	  13
+#define EVTCHNOP_reset_cont	  14 /* EVTCHNOP_reset resumed after a preemption */
 
 /* Allocate a port in dom that remote_dom may later bind to. */
 struct evtchn_alloc_unbound {
@@ -156,11 +157,13 @@ XEN_CHECK_OFFSET(struct evtchn_init_control, offset, 8);
 XEN_CHECK_OFFSET(struct evtchn_init_control, vcpu, 12);
 XEN_CHECK_OFFSET(struct evtchn_init_control, link_bits, 16);
 
+/* FIFO ABI: add a page to the event array; -EOPNOTSUPP while the 2-level ABI is in use. */
 struct evtchn_expand_array {
 	uint64_t array_gfn;
 };
 XEN_CHECK_SIZE(struct evtchn_expand_array, 8);
 
+/* FIFO ABI: a port's priority; the 2-level ABI has none (-ENOSYS for a valid port). */
 struct evtchn_set_priority {
 	evtchn_port_t port;
 	uint32_t priority;

@@ -16,12 +16,15 @@ typedef uint32_t grant_handle_t;
 #define GNTTABOP_map_grant_ref	   0
 #define GNTTABOP_unmap_grant_ref   1
 #define GNTTABOP_setup_table	   2
+#define GNTTABOP_dump_table	   3 /* withdrawn: -ENOSYS */
+#define GNTTABOP_transfer	   4 /* page transfer, PV guests only */
 #define GNTTABOP_copy		   5
 #define GNTTABOP_query_size	   6
 #define GNTTABOP_unmap_and_replace 7
 #define GNTTABOP_set_version	   8
 #define GNTTABOP_get_status_frames 9
 #define GNTTABOP_get_version	   10
+#define GNTTABOP_swap_grant_ref	   11
 #define GNTTABOP_cache_flush	   12
 
 /* Refs 0..7 belong to the toolstack: 0 the console ring, 1 the xenstore ring. */
@@ -178,6 +181,32 @@ struct gnttab_set_version {
 };
 XEN_CHECK_SIZE(struct gnttab_set_version, 4);
 
+/* GNTTABOP_unmap_and_replace: an unmap that puts new_addr's mapping in its place. */
+struct gnttab_unmap_and_replace {
+	uint64_t host_addr;
+	uint64_t new_addr; /* must be 0 on Arm */
+	grant_handle_t handle;
+	int16_t status; /* out */
+	uint16_t pad0;
+};
+XEN_CHECK_SIZE(struct gnttab_unmap_and_replace, 24);
+XEN_CHECK_OFFSET(struct gnttab_unmap_and_replace, new_addr, 8);
+XEN_CHECK_OFFSET(struct gnttab_unmap_and_replace, handle, 16);
+XEN_CHECK_OFFSET(struct gnttab_unmap_and_replace, status, 20);
+
+/* GNTTABOP_transfer: give a page to another domain (PV guests only). */
+struct gnttab_transfer {
+	xen_pfn_t mfn;
+	domid_t domid;
+	uint16_t pad0;
+	grant_ref_t ref;
+	int16_t status; /* out */
+	uint16_t pad1[3];
+};
+XEN_CHECK_SIZE(struct gnttab_transfer, 24);
+XEN_CHECK_OFFSET(struct gnttab_transfer, ref, 12);
+XEN_CHECK_OFFSET(struct gnttab_transfer, status, 16);
+
 struct gnttab_get_status_frames {
 	uint32_t nr_frames;
 	domid_t dom;
@@ -195,6 +224,20 @@ XEN_CHECK_SIZE(struct gnttab_get_version, 8);
 XEN_CHECK_OFFSET(struct gnttab_get_version, dom, 0);
 XEN_CHECK_OFFSET(struct gnttab_get_version, version, 4);
 
+/* GNTTABOP_swap_grant_ref: exchange two entries of the caller's own table. */
+struct gnttab_swap_grant_ref {
+	grant_ref_t ref_a;
+	grant_ref_t ref_b;
+	int16_t status; /* out */
+	uint16_t pad0;
+};
+XEN_CHECK_SIZE(struct gnttab_swap_grant_ref, 12);
+XEN_CHECK_OFFSET(struct gnttab_swap_grant_ref, status, 8);
+
+/*
+ * GNTTABOP_cache_flush: data cache maintenance on part of a page the caller owns or maps
+ * through a grant, named by its machine address (a.dev_bus_addr); 0 or -errno per call.
+ */
 #define GNTTAB_CACHE_CLEAN	 (1u << 0)
 #define GNTTAB_CACHE_INVAL	 (1u << 1)
 #define GNTTAB_CACHE_SOURCE_GREF (1u << 31)

@@ -6,8 +6,9 @@
 
 #include "xen.h"
 
-#define HVMOP_set_param 0
-#define HVMOP_get_param 1
+#define HVMOP_set_param		     0
+#define HVMOP_get_param		     1
+#define HVMOP_guest_request_vm_event 24 /* arg NULL: tell the domain's monitor, if any */
 
 struct xen_hvm_param {
 	domid_t domid;	/* DOMID_SELF or, for a privileged caller, a target */

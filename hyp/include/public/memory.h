@@ -12,13 +12,31 @@
 #define MEMOP_EXTENT_SHIFT 6
 #define MEMOP_CMD_MASK	   0x3f
 
-#define XENMEM_increase_reservation 0
-#define XENMEM_decrease_reservation 1
-#define XENMEM_populate_physmap	    6
-#define XENMEM_add_to_physmap	    7
-#define XENMEM_remove_from_physmap  15
-#define XENMEM_add_to_physmap_batch 23
-#define XENMEM_acquire_resource	    28
+#define XENMEM_increase_reservation	0
+#define XENMEM_decrease_reservation	1
+#define XENMEM_maximum_ram_page		2 /* returns the machine's highest RAM frame + 1 */
+#define XENMEM_current_reservation	3 /* struct xen_memory_domain: pages the domain has */
+#define XENMEM_maximum_reservation	4 /* struct xen_memory_domain: pages it may have */
+#define XENMEM_populate_physmap		6
+#define XENMEM_add_to_physmap		7
+#define XENMEM_exchange			11
+#define XENMEM_maximum_gpfn		14 /* struct xen_memory_domain: highest GFN mapped */
+#define XENMEM_remove_from_physmap	15
+#define XENMEM_get_sharing_freed_pages	18 /* page sharing (not on Arm): 0 */
+#define XENMEM_get_sharing_shared_pages 19
+#define XENMEM_add_to_physmap_batch	23
+#define XENMEM_claim_pages		24
+#define XENMEM_get_vnumainfo		26
+#define XENMEM_acquire_resource		28
+
+/* xen_memory_reservation.mem_flags */
+#define XENMEMF_address_bits(x)	    (x) /* lowest 8 bits: highest address bit allowed */
+#define XENMEMF_get_address_bits(x) ((x)&0xffu)
+#define XENMEMF_node(x)		    (((x) + 1) << 8) /* bits 15:8: NUMA node + 1 */
+#define XENMEMF_get_node(x)	    ((((x) >> 8) - 1) & 0xffu)
+#define XENMEMF_populate_on_demand  (1u << 16)
+#define XENMEMF_exact_node_request  (1u << 17)
+#define XENMEMF_vnode		    (1u << 18) /* the node is a virtual NUMA node */
 
 /* For increase/decrease_reservation and populate_physmap; returns extents processed. */
 struct xen_memory_reservation {
@@ -35,6 +53,38 @@ XEN_CHECK_OFFSET(struct xen_memory_reservation, nr_extents, 8);
 XEN_CHECK_OFFSET(struct xen_memory_reservation, extent_order, 16);
 XEN_CHECK_OFFSET(struct xen_memory_reservation, mem_flags, 20);
 XEN_CHECK_OFFSET(struct xen_memory_reservation, domid, 24);
+
+/* exchange: give the in extents back and get the out extents instead. */
+struct xen_memory_exchange {
+	struct xen_memory_reservation in;
+	struct xen_memory_reservation out;
+	xen_ulong_t nr_exchanged; /* in: 0; out: in extents exchanged */
+};
+XEN_CHECK_SIZE(struct xen_memory_exchange, 72);
+XEN_CHECK_OFFSET(struct xen_memory_exchange, out, 32);
+XEN_CHECK_OFFSET(struct xen_memory_exchange, nr_exchanged, 64);
+
+/* current_reservation, maximum_reservation, maximum_gpfn: which domain. */
+struct xen_memory_domain {
+	domid_t domid;
+};
+XEN_CHECK_SIZE(struct xen_memory_domain, 2);
+
+/* get_vnumainfo: a domain's virtual NUMA layout (-EOPNOTSUPP when it has none). */
+struct xen_vnuma_topology_info {
+	domid_t domid;
+	uint16_t pad; /* must be zero */
+	uint32_t nr_vnodes;
+	uint32_t nr_vcpus;
+	uint32_t nr_vmemranges;
+	uint64_t vdistance_gva;
+	uint64_t vcpu_to_vnode_gva;
+	uint64_t vmemrange_gva;
+};
+XEN_CHECK_SIZE(struct xen_vnuma_topology_info, 40);
+XEN_CHECK_OFFSET(struct xen_vnuma_topology_info, nr_vnodes, 4);
+XEN_CHECK_OFFSET(struct xen_vnuma_topology_info, vdistance_gva, 16);
+XEN_CHECK_OFFSET(struct xen_vnuma_topology_info, vmemrange_gva, 32);
 
 /* Address spaces for add_to_physmap(_batch). */
 #define XENMAPSPACE_shared_info	 0

@@ -24,6 +24,7 @@ enum evtchn_state {
 	ECS_INTERDOMAIN,
 	ECS_VIRQ,
 	ECS_HYP, /* the far end is a consumer inside the hypervisor */
+	ECS_IPI, /* a send raises it on notify_vcpu of the same domain */
 };
 
 struct evtchn {
@@ -45,6 +46,7 @@ int evtchn_alloc_unbound(struct domain *d, domid_t remote, evtchn_port_t *port);
 int evtchn_bind_interdomain(struct domain *ld, domid_t remote_dom, evtchn_port_t remote_port,
 			    evtchn_port_t *local_port);
 int evtchn_bind_virq(struct domain *d, uint32_t virq, uint32_t vcpu, evtchn_port_t *port);
+int evtchn_bind_ipi(struct domain *d, uint32_t vcpu, evtchn_port_t *port);
 int evtchn_close(struct domain *d, evtchn_port_t port);
 int evtchn_send(struct domain *d, evtchn_port_t port);
 int evtchn_status(struct domain *d, struct evtchn_status *st);

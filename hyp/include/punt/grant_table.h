@@ -51,7 +51,6 @@ struct grant_mapping {
 
 #define MAPPING_IN_USE	 (1u << 0)
 #define MAPPING_READONLY (1u << 1)
-#define MAPPING_DEVICE	 (1u << 2) /* GNTMAP_device_map was asked for */
 #define MAPPING_REVOKED	 (1u << 3) /* granter went away; the handle waits for unmap */
 
 #define MAPPINGS_PER_PAGE (4096 / sizeof(struct grant_mapping))
@@ -99,7 +98,13 @@ void grant_unpin(struct domain *rd, grant_ref_t ref, bool readonly);
 
 long grant_map_batch(struct vcpu *v, uint64_t uop, uint64_t count);
 long grant_unmap_batch(struct vcpu *v, uint64_t uop, uint64_t count);
+long grant_unmap_and_replace_batch(struct vcpu *v, uint64_t uop, uint64_t count);
 long grant_copy_batch(struct vcpu *v, uint64_t uop, uint64_t count);
+/*
+ * d maps machine frame mfn through a grant of entry from_ref or above (GNTTABOP_cache_flush);
+ * *writable says whether one such mapping is writable. Called with d->lock held.
+ */
+bool grant_mapping_of_frame(struct domain *d, uint64_t mfn, grant_ref_t from_ref, bool *writable);
 /*
  * Teardown of a dying, unpublished d: give back every pin its mappings hold and
  * revoke every mapping of its pages in every domain not yet freed, dying ones

@@ -85,6 +85,17 @@ unsigned rt_failures(void);
 		}                                                                                  \
 	} while (0)
 
+/*
+ * ---- probes: many small checks in one class guest (docs/conformance.md, "Probes") ----
+ * PROBE(name, got, xen) prints "PROBE name got=G expect=X ok|FAIL" and fails the test like
+ * CHECK_EQ when got != xen. `xen` is what Xen 4.17 returned when the test ran on it (say so
+ * in a comment where the value is not obvious). Names are unique within a guest; names of
+ * invalid-input probes start with "bad_". run.py compares each probe's value between the
+ * two hypervisors and counts every probe as a test.
+ */
+void rt_probe(const char *file, int line, const char *name, long long got, long long xen);
+#define PROBE(name, got, xen) rt_probe(__FILE__, __LINE__, name, (long long)(got), (long long)(xen))
+
 /* ---- the test's own entry point ---- */
 void test_main(void);
 

@@ -6,7 +6,9 @@
  */
 #include "grant_fakes.h"
 
+#include <asm/cache.h>
 #include <public/errno.h>
+#include <punt/memory.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -85,6 +87,9 @@ struct domain *fake_domain(domid_t id, bool privileged)
 	for (unsigned i = 0; i < FAKE_RAM_PAGES; i++) {
 		ram[id][i] = (uint8_t *)(uintptr_t)page_alloc_zeroed(0);
 		p2m_map(d, FAKE_RAM_GFN + i, (uint64_t)(uintptr_t)ram[id][i] >> 12, 1, P2M_RAM_RW);
+		/* Not 1:1: the machine memory it owns is listed, one page per extent. */
+		d->extents[d->nr_extents++] =
+		    (struct boot_region){(uint64_t)(uintptr_t)ram[id][i], 4096};
 	}
 	if (grant_table_init(d))
 		abort();
@@ -124,4 +129,32 @@ unsigned fake_p2m_extra_entries(struct domain *d)
 		if (p2m[d->id][i].type != P2M_INVALID && !domain_is_ram(d, p2m[d->id][i].gfn))
 			n++;
 	return n;
+}
+
+/* Everything but the first 64 KiB is RAM: that is where tests put device addresses. */
+int memory_is_ram(uint64_t pa, size_t len)
+{
+	return pa >= FAKE_DEVICE_END && len;
+}
+
+struct fake_cache_op fake_cache_last;
+
+static void cache_op(enum fake_cache_kind kind, uint64_t start, uint64_t size)
+{
+	fake_cache_last = (struct fake_cache_op){kind, start, size};
+}
+
+void dcache_clean_range(uint64_t start, uint64_t size)
+{
+	cache_op(FAKE_CACHE_CLEAN, start, size);
+}
+
+void dcache_clean_inval_range(uint64_t start, uint64_t size)
+{
+	cache_op(FAKE_CACHE_CLEAN_INVAL, start, size);
+}
+
+void dcache_invalidate_keep_edges(uint64_t start, uint64_t size)
+{
+	cache_op(FAKE_CACHE_INVAL, start, size);
 }

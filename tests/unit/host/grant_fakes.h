@@ -23,4 +23,20 @@ uint8_t *fake_ram(struct domain *d, unsigned i);
 /* Entries of d's stage-2 that hold anything other than its own RAM. */
 unsigned fake_p2m_extra_entries(struct domain *d);
 
+/* Machine addresses below this are devices (memory_is_ram() says no). */
+#define FAKE_DEVICE_END 0x10000UL
+
+/* The last data cache maintenance asked for (GNTTABOP_cache_flush). */
+enum fake_cache_kind {
+	FAKE_CACHE_NONE,
+	FAKE_CACHE_CLEAN,
+	FAKE_CACHE_CLEAN_INVAL,
+	FAKE_CACHE_INVAL
+};
+struct fake_cache_op {
+	enum fake_cache_kind kind;
+	uint64_t start, size;
+};
+extern struct fake_cache_op fake_cache_last;
+
 #endif
