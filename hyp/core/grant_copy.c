@@ -10,6 +10,7 @@
 #include <punt/domain.h>
 #include <punt/grant_table.h>
 #include <punt/guest_access.h>
+#include <punt/hypercall.h>
 #include <punt/p2m.h>
 #include <punt/policy.h>
 #include <punt/string.h>
@@ -117,6 +118,8 @@ long grant_copy_batch(struct vcpu *v, uint64_t uop, uint64_t count)
 	for (uint64_t i = 0; i < count; i++) {
 		uint64_t at = uop + i * sizeof(struct gnttab_copy);
 		struct gnttab_copy op;
+		if (i && hypercall_preempt_check())
+			return (long)i;
 		if (copy_from_guest(&op, at, sizeof(op)))
 			return -XEN_EFAULT;
 		op.status = (int16_t)copy_one(v->domain, &op);

@@ -10,6 +10,7 @@
 #include <punt/domain.h>
 #include <punt/grant_table.h>
 #include <punt/guest_access.h>
+#include <punt/hypercall.h>
 #include <punt/p2m.h>
 #include <punt/page_alloc.h>
 #include <punt/policy.h>
@@ -121,6 +122,8 @@ long grant_map_batch(struct vcpu *v, uint64_t uop, uint64_t count)
 	for (uint64_t i = 0; i < count; i++) {
 		uint64_t at = uop + i * sizeof(struct gnttab_map_grant_ref);
 		struct gnttab_map_grant_ref op;
+		if (i && hypercall_preempt_check())
+			return (long)i;
 		if (copy_from_guest(&op, at, sizeof(op)))
 			return -XEN_EFAULT;
 		op.status = (int16_t)map_one(v->domain, &op);
@@ -198,6 +201,8 @@ long grant_unmap_batch(struct vcpu *v, uint64_t uop, uint64_t count)
 	for (uint64_t i = 0; i < count; i++) {
 		uint64_t at = uop + i * sizeof(struct gnttab_unmap_grant_ref);
 		struct gnttab_unmap_grant_ref op;
+		if (i && hypercall_preempt_check())
+			return (long)i;
 		if (copy_from_guest(&op, at, sizeof(op)))
 			return -XEN_EFAULT;
 		op.status = (int16_t)unmap_one(v->domain, &op);

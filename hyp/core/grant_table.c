@@ -322,30 +322,57 @@ static long get_version(struct vcpu *v, uint64_t uop)
 	return copy_to_guest(uop, &op, sizeof(op)) ? -XEN_EFAULT : 0;
 }
 
-long do_grant_table_op(struct vcpu *v, uint64_t cmd, uint64_t uop, uint64_t count, uint64_t a3,
+/*
+ * A batch stopped by preemption after `done` elements: the guest issues
+ * grant_table_op again for the rest, as Xen 4.17 does (cmd, the handle moved
+ * past what is done, the count left; Xen's continuation format "ihi").
+ */
+static long continue_batch(uint32_t cmd, uint64_t uop, size_t size, uint32_t count, long done)
+{
+	return hypercall_continue(
+	    3, (const uint64_t[]){cmd, uop + (uint64_t)done * size, count - (uint32_t)done});
+}
+
+static long batch_result(uint32_t cmd, uint64_t uop, size_t size, uint32_t count, long rc)
+{
+	return rc > 0 ? continue_batch(cmd, uop, size, count, rc) : rc;
+}
+
+long do_grant_table_op(struct vcpu *v, uint64_t cmd, uint64_t uop, uint64_t count_arg, uint64_t a3,
 		       uint64_t a4)
 {
+	uint32_t count = (uint32_t)count_arg; /* Xen: unsigned int count */
 	long rc = 0;
 
 	(void)a3;
 	(void)a4;
-	if (count > GRANT_BATCH_MAX)
+	/* Batches have no limit of their own: they are preempted instead, as on Xen. */
+	if ((int32_t)count < 0)
 		return -XEN_EINVAL;
 	switch (cmd) {
 	case GNTTABOP_map_grant_ref:
-		return grant_map_batch(v, uop, count);
+		return batch_result(GNTTABOP_map_grant_ref, uop,
+				    sizeof(struct gnttab_map_grant_ref), count,
+				    grant_map_batch(v, uop, count));
 	case GNTTABOP_unmap_grant_ref:
-		return grant_unmap_batch(v, uop, count);
+		return batch_result(GNTTABOP_unmap_grant_ref, uop,
+				    sizeof(struct gnttab_unmap_grant_ref), count,
+				    grant_unmap_batch(v, uop, count));
 #ifdef CONFIG_GRANT_COPY
 	case GNTTABOP_copy:
-		return grant_copy_batch(v, uop, count);
+		return batch_result(GNTTABOP_copy, uop, sizeof(struct gnttab_copy), count,
+				    grant_copy_batch(v, uop, count));
 #endif
 	case GNTTABOP_query_size:
-		for (uint64_t i = 0; i < count && !rc; i++)
+		if (count > GRANT_BATCH_MAX)
+			return -XEN_EINVAL;
+		for (uint32_t i = 0; i < count && !rc; i++)
 			rc = query_size(v, uop + i * sizeof(struct gnttab_query_size));
 		return rc;
 	case GNTTABOP_setup_table:
-		for (uint64_t i = 0; i < count && !rc; i++)
+		if (count > GRANT_BATCH_MAX)
+			return -XEN_EINVAL;
+		for (uint32_t i = 0; i < count && !rc; i++)
 			rc = setup_table(v, uop + i * sizeof(struct gnttab_setup_table));
 		return rc;
 	case GNTTABOP_set_version:

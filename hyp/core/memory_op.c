@@ -91,9 +91,25 @@ static long remove_from_physmap(struct vcpu *v, uint64_t arg)
 	return 0;
 }
 
-/* Returns the number of extents done; stops at the first that fails. */
-static long reservation(struct vcpu *v, uint64_t arg, bool populate)
+/*
+ * Xen public/memory.h: the bits of cmd above MEMOP_EXTENT_SHIFT carry the
+ * extent a continued reservation call starts from.
+ */
+#define MEMOP_EXTENT_SHIFT 6
+
+/* The guest issues memory_op again for the extents from `next` on (Xen: "lh"). */
+static long continue_reservation(unsigned op, uint64_t next, uint64_t arg)
 {
+	return hypercall_continue(2, (const uint64_t[]){op | (next << MEMOP_EXTENT_SHIFT), arg});
+}
+
+/*
+ * Returns the number of extents done, counting those of earlier calls of the
+ * same continued operation; stops at the first that fails.
+ */
+static long reservation(struct vcpu *v, unsigned op, uint64_t start, uint64_t arg)
+{
+	bool populate = op == XENMEM_populate_physmap;
 	struct xen_memory_reservation r;
 	struct domain *d;
 	long rc;
@@ -110,9 +126,14 @@ static long reservation(struct vcpu *v, uint64_t arg, bool populate)
 		return -XEN_ENOSYS;
 	if (r.nr_extents > MAX_EXTENTS_PER_CALL)
 		return -XEN_EINVAL;
+	/* As Xen: a start at or past the end does nothing and reports it. */
+	if (start >= r.nr_extents)
+		return (long)start;
 	uint64_t pages = 1UL << r.extent_order;
-	for (done = 0; done < r.nr_extents; done++) {
+	for (done = start; done < r.nr_extents; done++) {
 		uint64_t gfn;
+		if (done != start && hypercall_preempt_check())
+			return continue_reservation(op, done, arg);
 		if (copy_from_guest(&gfn, r.extent_start_gva + 8 * done, sizeof(gfn)))
 			return done ? (long)done : -XEN_EFAULT;
 		if (gfn & (pages - 1) || !domain_is_ram(d, gfn) ||
@@ -132,21 +153,27 @@ static long reservation(struct vcpu *v, uint64_t arg, bool populate)
 
 long do_memory_op(struct vcpu *v, uint64_t cmd, uint64_t arg, uint64_t a2, uint64_t a3, uint64_t a4)
 {
+	unsigned op = cmd & MEMOP_CMD_MASK;
+	uint64_t start = cmd >> MEMOP_EXTENT_SHIFT;
+
 	(void)a2;
 	(void)a3;
 	(void)a4;
-	/* The upper bits would carry a continuation; Punt completes calls in one go. */
-	if (cmd >> 6)
+	switch (op) {
+	case XENMEM_decrease_reservation:
+	case XENMEM_populate_physmap:
+		return reservation(v, op, start, arg);
+	default:
+		break;
+	}
+	/* Only the reservation operations are ever continued. */
+	if (start)
 		return -XEN_EINVAL;
-	switch (cmd & MEMOP_CMD_MASK) {
+	switch (op) {
 	case XENMEM_add_to_physmap:
 		return add_to_physmap(v, arg);
 	case XENMEM_remove_from_physmap:
 		return remove_from_physmap(v, arg);
-	case XENMEM_decrease_reservation:
-		return reservation(v, arg, false);
-	case XENMEM_populate_physmap:
-		return reservation(v, arg, true);
 	default:
 		return -XEN_ENOSYS;
 	}

@@ -26,6 +26,7 @@ typedef uint32_t evtchn_port_t;
 #define EVTCHNOP_init_control	  11
 #define EVTCHNOP_expand_array	  12
 #define EVTCHNOP_set_priority	  13
+#define EVTCHNOP_reset_cont	  14 /* a preempted EVTCHNOP_reset, continued */
 
 /* Allocate a port in dom that remote_dom may later bind to. */
 struct evtchn_alloc_unbound {

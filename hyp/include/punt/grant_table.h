@@ -97,6 +97,12 @@ struct grant_entry_v1 *grant_entry(struct domain *d, grant_ref_t ref);
 int grant_pin(struct domain *rd, grant_ref_t ref, domid_t user, bool readonly, uint64_t *mfn);
 void grant_unpin(struct domain *rd, grant_ref_t ref, bool readonly);
 
+/*
+ * The batch operations: 0 when all `count` elements at uop are done, a
+ * negative errno on a fault, or, when hypercall_preempt_check() stopped the
+ * batch, the number of elements done (at least 1): the caller continues the
+ * hypercall from the next one.
+ */
 long grant_map_batch(struct vcpu *v, uint64_t uop, uint64_t count);
 long grant_unmap_batch(struct vcpu *v, uint64_t uop, uint64_t count);
 long grant_copy_batch(struct vcpu *v, uint64_t uop, uint64_t count);
