@@ -163,16 +163,14 @@ long do_memory_op(struct vcpu *v, uint64_t cmd, uint64_t arg, uint64_t a2, uint6
 	case XENMEM_decrease_reservation:
 	case XENMEM_populate_physmap:
 		return reservation(v, op, start, arg);
-	default:
-		break;
-	}
-	/* Only the reservation operations are ever continued. */
-	if (start)
-		return -XEN_EINVAL;
-	switch (op) {
 	case XENMEM_add_to_physmap:
+		/* Xen: only gmfn_range (not offered here) continues; its size field is 16 bits. */
+		if (start > UINT16_MAX)
+			return -XEN_EDOM;
 		return add_to_physmap(v, arg);
 	case XENMEM_remove_from_physmap:
+		if (start)
+			return -XEN_EINVAL;
 		return remove_from_physmap(v, arg);
 	default:
 		return -XEN_ENOSYS;
