@@ -119,16 +119,18 @@ static int map_one(struct domain *ld, struct gnttab_map_grant_ref *op)
 
 long grant_map_batch(struct vcpu *v, uint64_t uop, uint64_t count)
 {
-	for (uint64_t i = 0; i < count; i++) {
+	for (uint64_t i = 0; i < count;) {
 		uint64_t at = uop + i * sizeof(struct gnttab_map_grant_ref);
 		struct gnttab_map_grant_ref op;
-		if (i && hypercall_preempt_check())
-			return (long)i;
 		if (copy_from_guest(&op, at, sizeof(op)))
 			return -XEN_EFAULT;
 		op.status = (int16_t)map_one(v->domain, &op);
 		if (copy_to_guest(at, &op, sizeof(op)))
 			return -XEN_EFAULT; /* the mapping stays; its handle is in maptrack */
+		/* Between elements only: a call always does its first. */
+		if (++i < count && hypercall_preempt_check())
+			return grant_batch_continue(GNTTABOP_map_grant_ref, uop, sizeof(op), count,
+						    i);
 	}
 	return 0;
 }
@@ -198,16 +200,18 @@ static int unmap_one(struct domain *ld, const struct gnttab_unmap_grant_ref *op)
 
 long grant_unmap_batch(struct vcpu *v, uint64_t uop, uint64_t count)
 {
-	for (uint64_t i = 0; i < count; i++) {
+	for (uint64_t i = 0; i < count;) {
 		uint64_t at = uop + i * sizeof(struct gnttab_unmap_grant_ref);
 		struct gnttab_unmap_grant_ref op;
-		if (i && hypercall_preempt_check())
-			return (long)i;
 		if (copy_from_guest(&op, at, sizeof(op)))
 			return -XEN_EFAULT;
 		op.status = (int16_t)unmap_one(v->domain, &op);
 		if (copy_to_guest(at, &op, sizeof(op)))
 			return -XEN_EFAULT;
+		/* Between elements only: a call always does its first. */
+		if (++i < count && hypercall_preempt_check())
+			return grant_batch_continue(GNTTABOP_unmap_grant_ref, uop, sizeof(op),
+						    count, i);
 	}
 	return 0;
 }

@@ -322,20 +322,11 @@ static long get_version(struct vcpu *v, uint64_t uop)
 	return copy_to_guest(uop, &op, sizeof(op)) ? -XEN_EFAULT : 0;
 }
 
-/*
- * A batch stopped by preemption after `done` elements: the guest issues
- * grant_table_op again for the rest, as Xen 4.17 does (cmd, the handle moved
- * past what is done, the count left; Xen's continuation format "ihi").
- */
-static long continue_batch(uint32_t cmd, uint64_t uop, size_t size, uint32_t count, long done)
+/* The rest of a batch preempted after `done` elements (punt/grant_table.h). */
+long grant_batch_continue(uint32_t cmd, uint64_t uop, size_t size, uint64_t count, uint64_t done)
 {
 	return hypercall_continue(
-	    3, (const uint64_t[]){cmd, uop + (uint64_t)done * size, count - (uint32_t)done});
-}
-
-static long batch_result(uint32_t cmd, uint64_t uop, size_t size, uint32_t count, long rc)
-{
-	return rc > 0 ? continue_batch(cmd, uop, size, count, rc) : rc;
+	    3, (const uint64_t[]){cmd, uop + done * size, (uint32_t)(count - done)});
 }
 
 long do_grant_table_op(struct vcpu *v, uint64_t cmd, uint64_t uop, uint64_t count_arg, uint64_t a3,
@@ -351,17 +342,12 @@ long do_grant_table_op(struct vcpu *v, uint64_t cmd, uint64_t uop, uint64_t coun
 		return -XEN_EINVAL;
 	switch (cmd) {
 	case GNTTABOP_map_grant_ref:
-		return batch_result(GNTTABOP_map_grant_ref, uop,
-				    sizeof(struct gnttab_map_grant_ref), count,
-				    grant_map_batch(v, uop, count));
+		return grant_map_batch(v, uop, count);
 	case GNTTABOP_unmap_grant_ref:
-		return batch_result(GNTTABOP_unmap_grant_ref, uop,
-				    sizeof(struct gnttab_unmap_grant_ref), count,
-				    grant_unmap_batch(v, uop, count));
+		return grant_unmap_batch(v, uop, count);
 #ifdef CONFIG_GRANT_COPY
 	case GNTTABOP_copy:
-		return batch_result(GNTTABOP_copy, uop, sizeof(struct gnttab_copy), count,
-				    grant_copy_batch(v, uop, count));
+		return grant_copy_batch(v, uop, count);
 #endif
 	case GNTTABOP_query_size:
 		if (count > GRANT_BATCH_MAX)

@@ -25,6 +25,7 @@
 
 #include <public/grant_table.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 struct domain;
@@ -98,11 +99,13 @@ int grant_pin(struct domain *rd, grant_ref_t ref, domid_t user, bool readonly, u
 void grant_unpin(struct domain *rd, grant_ref_t ref, bool readonly);
 
 /*
- * The batch operations: 0 when all `count` elements at uop are done, a
- * negative errno on a fault, or, when hypercall_preempt_check() stopped the
- * batch, the number of elements done (at least 1): the caller continues the
- * hypercall from the next one.
+ * The batch operations: 0 when all `count` elements at uop are done, or a
+ * negative errno on a fault. Between elements they may stop for preemption
+ * and return grant_batch_continue(): the guest issues grant_table_op again
+ * for the elements left, as Xen 4.17 does (continuation "ihi": cmd, the
+ * handle moved past the `done` elements, the count left).
  */
+long grant_batch_continue(uint32_t cmd, uint64_t uop, size_t size, uint64_t count, uint64_t done);
 long grant_map_batch(struct vcpu *v, uint64_t uop, uint64_t count);
 long grant_unmap_batch(struct vcpu *v, uint64_t uop, uint64_t count);
 long grant_copy_batch(struct vcpu *v, uint64_t uop, uint64_t count);
