@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 #include <public/errno.h>
 #include <public/xen.h>
+#include <punt/cpu.h>
 #include <punt/domain.h>
 #include <punt/event_channel.h>
-#include <punt/cpu.h>
 #include <punt/guest_access.h>
 #include <punt/hypercall.h>
 #include <punt/preempt.h>
@@ -63,7 +63,7 @@ static struct multicall_state multicall_states[CONFIG_NR_CPUS];
 
 bool hypercall_preempt_check(void)
 {
-	/* A sub-call that blocked or yielded (SCHEDOP_block in a multicall) ends the batch too. */
+	/* A sub-call that stopped the vCPU (SCHEDOP_block in a multicall) ends the batch too. */
 	return arch_irq_pending() || current_vcpu()->state != VCPU_RUNNABLE;
 }
 
