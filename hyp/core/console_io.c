@@ -18,11 +18,19 @@ void console_input_notify(void)
 		evtchn_send_global_virq(dom0, VIRQ_CONSOLE);
 }
 
+/*
+ * Between chunks the write may stop and continue with what is left, as Xen's
+ * guest_console_write does (continuation "iih": CONSOLEIO_write, the count
+ * left, the buffer moved on).
+ */
 static long console_write(uint32_t count, uint64_t buf)
 {
 	char chunk[CHUNK];
 
-	while (count) {
+	for (bool first = true; count; first = false) {
+		if (!first && hypercall_preempt_check())
+			return hypercall_continue(3,
+						  (const uint64_t[]){CONSOLEIO_write, count, buf});
 		size_t n = count < CHUNK ? count : CHUNK;
 		if (copy_from_guest(chunk, buf, n))
 			return -XEN_EFAULT;

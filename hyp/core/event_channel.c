@@ -4,6 +4,7 @@
 #include <punt/domain.h>
 #include <punt/event_channel.h>
 #include <punt/guest_access.h>
+#include <punt/hypercall.h>
 #include <punt/page_alloc.h>
 #include <punt/policy.h>
 #include <punt/spinlock.h>
@@ -552,6 +553,37 @@ int evtchn_reset(struct domain *d)
 	return 0;
 }
 
+/* Ports closed between two preemption checks of a reset (Xen's choice too). */
+#define RESET_PORTS_PER_CHECK 64
+
+int evtchn_reset_guest(struct domain *d, bool resuming)
+{
+	evtchn_port_t p;
+
+	/* A reset under way owns evtchn_reset_next until it ends. */
+	spin_lock(&d->lock);
+	p = resuming ? d->evtchn_reset_next : !d->evtchn_reset_next;
+	if (p > d->evtchn_reset_next)
+		d->evtchn_reset_next = p;
+	spin_unlock(&d->lock);
+	if (!p)
+		return -XEN_EBUSY;
+	for (; p < d->max_evtchns; p++) {
+		if (__atomic_load_n(&d->evtchn[p].state, __ATOMIC_RELAXED) != ECS_FREE)
+			evtchn_close(d, p);
+		if (p % RESET_PORTS_PER_CHECK == 0 && hypercall_preempt_check()) {
+			spin_lock(&d->lock);
+			d->evtchn_reset_next = p + 1;
+			spin_unlock(&d->lock);
+			return -XEN_ERESTART;
+		}
+	}
+	spin_lock(&d->lock);
+	d->evtchn_reset_next = 0;
+	spin_unlock(&d->lock);
+	return 0;
+}
+
 void evtchn_send_virq(struct vcpu *v, uint32_t virq)
 {
 	struct domain *d = v->domain;
@@ -608,14 +640,20 @@ static long set_priority(struct domain *d, uint64_t arg)
 	return op.port < d->max_evtchns ? -XEN_ENOSYS : -XEN_EINVAL;
 }
 
-static long reset(struct vcpu *v, uint64_t arg)
+/* Out of line, so that the send path keeps its registers as they were. */
+static long __attribute__((noinline)) reset_op(struct vcpu *v, uint64_t arg, bool resuming)
 {
 	struct evtchn_reset op;
 	struct domain *td;
+	int rc;
 
 	COPY_IN(op);
-	int rc = domain_target(v->domain, op.dom, &td);
-	return rc ? rc : evtchn_reset(td);
+	rc = domain_target(v->domain, op.dom, &td);
+	if (!rc)
+		rc = evtchn_reset_guest(td, resuming);
+	if (rc == -XEN_ERESTART)
+		return hypercall_continue(2, (const uint64_t[]){EVTCHNOP_reset_cont, arg});
+	return rc;
 }
 
 /*
@@ -702,9 +740,9 @@ static long other_op(struct vcpu *v, uint32_t cmd, uint64_t arg)
 		return evtchn_unmask(d, op.port);
 	}
 	case EVTCHNOP_reset:
+		return reset_op(v, arg, false);
 	case EVTCHNOP_reset_cont:
-		/* Punt resets in one go, so a continuation is just another reset. */
-		return reset(v, arg);
+		return reset_op(v, arg, true);
 	case EVTCHNOP_bind_pirq:
 		return bind_pirq(arg);
 	case EVTCHNOP_expand_array: {

@@ -10,6 +10,7 @@
 #include <punt/domain.h>
 #include <punt/grant_table.h>
 #include <punt/guest_access.h>
+#include <punt/hypercall.h>
 #include <punt/p2m.h>
 #include <punt/policy.h>
 #include <punt/string.h>
@@ -130,7 +131,7 @@ static int copy_one(struct domain *caller, const struct gnttab_copy *op)
 
 long grant_copy_batch(struct vcpu *v, uint64_t uop, uint64_t count)
 {
-	for (uint64_t i = 0; i < count; i++) {
+	for (uint64_t i = 0; i < count;) {
 		uint64_t at = uop + i * sizeof(struct gnttab_copy);
 		struct gnttab_copy op;
 		if (copy_from_guest(&op, at, sizeof(op)))
@@ -138,6 +139,9 @@ long grant_copy_batch(struct vcpu *v, uint64_t uop, uint64_t count)
 		op.status = (int16_t)copy_one(v->domain, &op);
 		if (copy_to_guest(at, &op, sizeof(op)))
 			return -XEN_EFAULT;
+		/* Between elements only: a call always does its first. */
+		if (++i < count && hypercall_preempt_check())
+			return grant_batch_continue(GNTTABOP_copy, uop, sizeof(op), count, i);
 	}
 	return 0;
 }

@@ -10,6 +10,7 @@
 #include <punt/domain.h>
 #include <punt/grant_table.h>
 #include <punt/guest_access.h>
+#include <punt/hypercall.h>
 #include <punt/p2m.h>
 #include <punt/page_alloc.h>
 #include <punt/policy.h>
@@ -125,7 +126,7 @@ static int map_one(struct domain *ld, struct gnttab_map_grant_ref *op)
 
 long grant_map_batch(struct vcpu *v, uint64_t uop, uint64_t count)
 {
-	for (uint64_t i = 0; i < count; i++) {
+	for (uint64_t i = 0; i < count;) {
 		uint64_t at = uop + i * sizeof(struct gnttab_map_grant_ref);
 		struct gnttab_map_grant_ref op;
 		if (copy_from_guest(&op, at, sizeof(op)))
@@ -133,6 +134,10 @@ long grant_map_batch(struct vcpu *v, uint64_t uop, uint64_t count)
 		op.status = (int16_t)map_one(v->domain, &op);
 		if (copy_to_guest(at, &op, sizeof(op)))
 			return -XEN_EFAULT; /* the mapping stays; its handle is in maptrack */
+		/* Between elements only: a call always does its first. */
+		if (++i < count && hypercall_preempt_check())
+			return grant_batch_continue(GNTTABOP_map_grant_ref, uop, sizeof(op), count,
+						    i);
 	}
 	return 0;
 }
@@ -199,7 +204,7 @@ static int unmap_one(struct domain *ld, const struct gnttab_unmap_grant_ref *op)
 
 long grant_unmap_batch(struct vcpu *v, uint64_t uop, uint64_t count)
 {
-	for (uint64_t i = 0; i < count; i++) {
+	for (uint64_t i = 0; i < count;) {
 		uint64_t at = uop + i * sizeof(struct gnttab_unmap_grant_ref);
 		struct gnttab_unmap_grant_ref op;
 		if (copy_from_guest(&op, at, sizeof(op)))
@@ -207,6 +212,10 @@ long grant_unmap_batch(struct vcpu *v, uint64_t uop, uint64_t count)
 		op.status = (int16_t)unmap_one(v->domain, &op);
 		if (copy_to_guest(at, &op, sizeof(op)))
 			return -XEN_EFAULT;
+		/* Between elements only: a call always does its first. */
+		if (++i < count && hypercall_preempt_check())
+			return grant_batch_continue(GNTTABOP_unmap_grant_ref, uop, sizeof(op),
+						    count, i);
 	}
 	return 0;
 }
@@ -242,6 +251,9 @@ long grant_unmap_and_replace_batch(struct vcpu *v, uint64_t uop, uint64_t count)
 	for (uint64_t i = 0; i < count; i++) {
 		uint64_t at = uop + i * sizeof(struct gnttab_unmap_and_replace);
 		struct gnttab_unmap_and_replace op;
+		if (i && hypercall_preempt_check())
+			return grant_batch_continue(GNTTABOP_unmap_and_replace, uop, sizeof(op),
+						    count, i);
 		if (copy_from_guest(&op, at, sizeof(op)))
 			return -XEN_EFAULT;
 		int16_t status = (int16_t)unmap_and_replace_one(v->domain, &op);

@@ -376,6 +376,9 @@ static int16_t swap_entries(struct domain *d, grant_ref_t a, grant_ref_t b)
 static long swap_grant_ref_batch(struct vcpu *v, uint64_t uop, uint32_t count)
 {
 	for (uint32_t i = 0; i < count; i++) {
+		if (i && hypercall_preempt_check())
+			return grant_batch_continue(GNTTABOP_swap_grant_ref, uop,
+						    sizeof(struct gnttab_swap_grant_ref), count, i);
 		uint64_t at = uop + (uint64_t)i * sizeof(struct gnttab_swap_grant_ref);
 		struct gnttab_swap_grant_ref op;
 		if (copy_from_guest(&op, at, sizeof(op)))
@@ -474,6 +477,8 @@ static long cache_flush_batch(struct vcpu *v, uint64_t uop, uint32_t count, uint
 {
 	for (uint32_t i = 0; i < count; i++) {
 		struct gnttab_cache_flush op;
+		if (i && hypercall_preempt_check())
+			return grant_batch_continue(GNTTABOP_cache_flush, uop, sizeof(op), count, i);
 		if (copy_from_guest(&op, uop + (uint64_t)i * sizeof(op), sizeof(op)))
 			return -XEN_EFAULT;
 		long rc = cache_flush_one(v->domain, &op, from_ref);
@@ -486,18 +491,18 @@ static long cache_flush_batch(struct vcpu *v, uint64_t uop, uint32_t count, uint
 
 /* ---- the hypercall ------------------------------------------------------------ */
 
+/* The rest of a batch preempted after `done` elements (punt/grant_table.h). */
+long grant_batch_continue(uint32_t cmd, uint64_t uop, size_t size, uint64_t count, uint64_t done)
+{
+	return hypercall_continue(
+	    3, (const uint64_t[]){cmd, uop + done * size, (uint32_t)(count - done)});
+}
+
 /*
  * Bits 12 and up of the command carry a continuation, which only cache_flush accepts from
  * a guest (Xen's GNTTABOP_CONTINUATION_ARG_SHIFT).
  */
 #define GNTTABOP_CMD_MASK 0xfffu
-
-static bool is_batch_op(unsigned cmd)
-{
-	return cmd == GNTTABOP_map_grant_ref || cmd == GNTTABOP_unmap_grant_ref ||
-	       cmd == GNTTABOP_unmap_and_replace || cmd == GNTTABOP_copy ||
-	       cmd == GNTTABOP_swap_grant_ref || cmd == GNTTABOP_cache_flush;
-}
 
 /*
  * Xen takes the command and the count as unsigned int (xen/include/hypercall-defs.c): the
@@ -517,9 +522,7 @@ long do_grant_table_op(struct vcpu *v, uint64_t cmd_reg, uint64_t uop, uint64_t 
 		return -XEN_EINVAL;
 	if (continuation && cmd != GNTTABOP_cache_flush)
 		return -XEN_EINVAL;
-	/* Punt completes a batch in one go, so it bounds the length of one. */
-	if (is_batch_op(cmd) && count > GRANT_BATCH_MAX)
-		return -XEN_EINVAL;
+	/* Batches have no limit of their own: they are preempted instead, as on Xen. */
 	switch (cmd) {
 	case GNTTABOP_map_grant_ref:
 		return grant_map_batch(v, uop, count);

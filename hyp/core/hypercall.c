@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
 #include <public/errno.h>
 #include <public/xen.h>
+#include <punt/cpu.h>
 #include <punt/domain.h>
 #include <punt/event_channel.h>
 #include <punt/guest_access.h>
 #include <punt/hypercall.h>
+#include <punt/preempt.h>
 #include <stddef.h>
 
 static long do_multicall(struct vcpu *v, uint64_t list, uint64_t nr, uint64_t a2, uint64_t a3,
@@ -49,30 +51,82 @@ void do_hypercall(struct vcpu *v, struct cpu_regs *regs)
 }
 
 /*
- * multicall: each entry is dispatched exactly like a hypercall and its result
- * written back. Punt completes calls without continuations, so a batch is
- * bounded to keep one CPU from being held for long; nesting is refused.
+ * The multicall entry this CPU is running, if any. A hypercall runs to its end
+ * on one CPU with interrupts masked, so per CPU is per vCPU here.
  */
-#define MULTICALL_MAX_ENTRIES 512
+struct multicall_state {
+	struct multicall_entry *entry; /* NULL outside a multicall */
+	bool preempted;		       /* the entry asked to be continued */
+};
 
+static struct multicall_state multicall_states[CONFIG_NR_CPUS];
+
+bool hypercall_preempt_check(void)
+{
+	/* A sub-call that stopped the vCPU (SCHEDOP_block in a multicall) ends the batch too. */
+	return arch_irq_pending() || current_vcpu()->state != VCPU_RUNNABLE;
+}
+
+long hypercall_continue(unsigned n, const uint64_t *args)
+{
+	struct multicall_state *mc = &multicall_states[this_cpu_id()];
+
+	if (mc->entry) {
+		for (unsigned i = 0; i < n; i++)
+			mc->entry->args[i] = args[i];
+		mc->preempted = true;
+		return (long)mc->entry->result;
+	}
+	arch_hypercall_restart(n, args);
+	/* do_hypercall() writes this to x0: the first argument again, as restart set it. */
+	return (long)args[0];
+}
+
+/* The rest of a multicall, from the entry at `at` on, is issued again. */
+static long continue_multicall(uint64_t at, uint32_t left)
+{
+	return hypercall_continue(2, (const uint64_t[]){at, left});
+}
+
+/*
+ * multicall (Xen public/xen.h, HYPERVISOR_multicall): each entry is dispatched
+ * like a hypercall and only its result is written back. As on Xen 4.17
+ * (common/multicall.c) nr_calls is 32 bits with no limit of its own: the
+ * batch stops between entries when work waits and continues with the
+ * remaining entries; an entry that is itself preempted is written back whole,
+ * with its continuation arguments, and the multicall resumes at it. A
+ * multicall inside a multicall is -EINVAL.
+ */
 static long do_multicall(struct vcpu *v, uint64_t list, uint64_t nr, uint64_t a2, uint64_t a3,
 			 uint64_t a4)
 {
+	struct multicall_state *mc = &multicall_states[this_cpu_id()];
+	uint32_t nr_calls = (uint32_t)nr; /* Xen: uint32_t nr_calls */
+
 	(void)a2;
 	(void)a3;
 	(void)a4;
-	if (nr > MULTICALL_MAX_ENTRIES)
+	if (mc->entry)
 		return -XEN_EINVAL;
-	for (uint64_t i = 0; i < nr; i++) {
+	for (uint32_t i = 0; i < nr_calls; i++) {
 		struct multicall_entry e;
-		uint64_t at = list + i * sizeof(e);
+		uint64_t at = list + (uint64_t)i * sizeof(e);
+		if (i && hypercall_preempt_check())
+			return continue_multicall(at, nr_calls - i);
 		if (copy_from_guest(&e, at, sizeof(e)))
 			return -XEN_EFAULT;
-		e.result = e.op == HYPERVISOR_multicall ? (uint64_t)-XEN_EINVAL
-							: (uint64_t)dispatch(v, e.op, e.args);
+		mc->entry = &e;
+		mc->preempted = false;
+		e.result = (uint64_t)dispatch(v, e.op, e.args);
+		mc->entry = NULL;
 		if (copy_to_guest(at + offsetof(struct multicall_entry, result), &e.result,
 				  sizeof(e.result)))
 			return -XEN_EFAULT;
+		if (mc->preempted) {
+			if (copy_to_guest(at, &e, sizeof(e)))
+				return -XEN_EFAULT;
+			return continue_multicall(at, nr_calls - i);
+		}
 	}
 	return 0;
 }

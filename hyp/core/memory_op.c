@@ -147,15 +147,20 @@ static bool mem_flags_valid(const struct domain *caller, uint32_t flags)
 /*
  * From extent `done` on: returns the number of extents done, stopping at the first that
  * fails, as Xen's decrease_reservation and populate_physmap do for a 1:1 domain. An extent
- * need not be aligned to its order.
+ * need not be aligned to its order. Between extents the call may stop (*preempted) for the
+ * caller to continue it from the extent returned.
  */
 static uint64_t change_extents(struct domain *d, const struct xen_memory_reservation *r,
-			       uint64_t done, bool populate)
+			       uint64_t done, bool populate, bool *preempted)
 {
-	uint64_t pages = 1UL << r->extent_order;
+	uint64_t pages = 1UL << r->extent_order, start = done;
 
 	for (; done < r->nr_extents; done++) {
 		uint64_t gfn;
+		if (done != start && hypercall_preempt_check()) {
+			*preempted = true;
+			break;
+		}
 		if (copy_from_guest(&gfn, r->extent_start_gva + 8 * done, sizeof(gfn)))
 			break;
 		if (!domain_is_ram(d, gfn) || !domain_is_ram(d, gfn + pages - 1))
@@ -199,7 +204,13 @@ static long reservation(struct vcpu *v, uint64_t arg, unsigned op, uint64_t star
 		return -XEN_ENOSYS;
 	if (r.nr_extents > MAX_EXTENTS_PER_CALL)
 		return -XEN_EINVAL;
-	return (long)change_extents(d, &r, start, op == XENMEM_populate_physmap);
+	bool preempted = false;
+	uint64_t done = change_extents(d, &r, start, op == XENMEM_populate_physmap, &preempted);
+	/* Xen's continuation "lh": the command with the next extent in its upper bits. */
+	if (preempted)
+		return hypercall_continue(
+		    2, (const uint64_t[]){op | (done << MEMOP_EXTENT_SHIFT), arg});
+	return (long)done;
 }
 
 /* current_reservation, maximum_reservation: a domain has what it was built with, no more. */

@@ -13,6 +13,11 @@ exactly, which the table says. Output: a Markdown table, Punt/Xen ratio last.
 A benchmark whose source has a line "// domains: N" runs as N dom0less domains without dom0,
 built by run.py's scenario_dtb() (static event channels pair them), all on the one pCPU;
 its figures come from the domains' prefixed console lines and every domain must succeed.
+
+The stall benchmarks (bench/stall_*.c, rt/bench.h bench_stall) are such two-domain scenarios:
+one domain runs a hostile operation, the other (the canary) prints "STALL name ticks=T hz=F",
+its longest gap in execution. They make a second table, in milliseconds of guest time, and
+Punt's figure must stay within one scheduler slice (SLICE_MS, the default sched_slice_ms).
 """
 
 import argparse
@@ -41,6 +46,17 @@ LABELS = {
     "gnttab_copy_page": "grant copy of a 4 KiB page (own gref to local frame)",
 }
 BENCH_LINE = re.compile(r"\bBENCH (\S+) (?:ops=(\d+) ticks=(\d+) hz=(\d+)|n/a ?(.*))$")
+STALL_LINE = re.compile(r"\bSTALL (\S+) (?:ticks=(\d+) hz=(\d+)|n/a ?(.*))$")
+STALL_LABELS = {
+    "stall_guest_loop": "none: the other domain spins in its own code (reference)",
+    "stall_multicall_grant_copy": "multicall of 512 GNTTABOP_copy batches of 512 page copies",
+    "stall_grant_map_unmap": "grant map and unmap batches of 65,536 refused elements each, then real ones",
+    "stall_memory_op_extents": "multicall of 64 memory_op calls of 2048 extents each",
+    "stall_console_io_write": "console_io write of 4 MiB",
+    "stall_evtchn_reset": "EVTCHNOP_reset of all bound ports (Punt 4,000, Xen 1,020), 8 times",
+}
+# Punt's default sched_slice_ms: a canary may wait one turn of the other domain, no longer.
+SLICE_MS = 10
 VERDICT = re.compile(r"Test result: ([A-Z]+)")
 # The hypervisor refused to start a domain (e.g. a configuration it does not support yet):
 # the benchmark is not available there, which is not a failure of the run.
@@ -60,9 +76,24 @@ def empty_initrd(images):
     return path
 
 
+def parse_stall_lines(text):
+    """{name: longest stall in ms of guest time (float) or 'n/a: why'} from the consoles."""
+    found = {}
+    for line in text.splitlines():
+        m = STALL_LINE.search(line.strip())
+        if not m:
+            continue
+        name, ticks, hz, why = m.groups()
+        if ticks is None:
+            found[name] = f"n/a: {why.strip('() ')}" if why else "n/a"
+        elif not isinstance(found.get(name), str):
+            found[name] = int(ticks) * 1e3 / int(hz)
+    return found
+
+
 def parse_bench_lines(text):
     """{name: instructions per op (float) or 'n/a: why'} from a guest's console."""
-    found = {}
+    found = parse_stall_lines(text)
     for line in text.splitlines():
         m = BENCH_LINE.search(line.strip())
         if not m:
@@ -128,9 +159,50 @@ def boot(hyp_image, image, initrd, timeout, log_path):
     return figures
 
 
+def is_stall(name):
+    return name.startswith("stall_")
+
+
 def order(names):
+    names = [n for n in names if not is_stall(n)]
     listed = [n for n in LABELS if n in names]
     return listed + sorted(set(names) - set(listed))
+
+
+def stall_order(names):
+    names = [n for n in names if is_stall(n)]
+    listed = [n for n in STALL_LABELS if n in names]
+    return listed + sorted(set(names) - set(listed))
+
+
+def ms_cell(value):
+    return value if isinstance(value, str) else f"{value:,.2f} ms"
+
+
+def stall_table(results, runs):
+    """The canary's longest stall per hostile operation (first run; all runs must agree)."""
+    names = stall_order({n for per_run in results.values() for r in per_run for n in r})
+    if not names:
+        return "", []
+    rows = [("Hostile operation beside the canary (longest stall, guest time)", "Punt",
+             "Xen 4.17", "Punt/Xen"), ("---", "---", "---", "---")]
+    too_long = []  # and other reasons to fail the run
+    for name in names:
+        first = {hyp: results[hyp][0].get(name, "missing") for hyp, _ in HYPERVISORS}
+        for hyp, _ in HYPERVISORS:
+            seen = [r.get(name, "missing") for r in results[hyp]]
+            if any(x != seen[0] for x in seen):
+                too_long.append(f"{name} on {hyp} did not repeat exactly: {seen}")
+        punt = first["punt"]
+        if not isinstance(punt, str) and punt > SLICE_MS:
+            too_long.append(f"{name}: Punt's canary stalled {punt:.2f} ms, more than one "
+                            f"scheduler slice ({SLICE_MS} ms)")
+        rows.append((STALL_LABELS.get(name, name), ms_cell(punt), ms_cell(first["xen"]),
+                     ratio(punt, first["xen"])))
+    text = "\n".join("| " + " | ".join(r) + " |" for r in rows)
+    if runs > 1 and not any("did not repeat" in t for t in too_long):
+        text += f"\n\nEvery stall repeated exactly over {runs} runs."
+    return text, too_long
 
 
 def cell(value):
@@ -215,9 +287,14 @@ def main(argv=None):
             results[hyp][run].update(job.result())
         except BenchFailed as err:
             failures.append(str(err))
+    stalls, too_long = stall_table(results, args.runs)
+    failures += too_long
     for f in failures:
         print(f"bench.py: {f}", file=sys.stderr)
-    print(table(results, args.runs))
+    if order({n for per_run in results.values() for r in per_run for n in r}):
+        print(table(results, args.runs))
+    if stalls:
+        print("\n" + stalls)
     return 1 if failures else 0
 
 

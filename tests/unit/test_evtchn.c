@@ -358,6 +358,48 @@ static void reset_closes_every_port(void **state)
 	assert_int_equal(st.status, EVTCHNSTAT_unbound);
 }
 
+static unsigned open_ports(struct domain *d)
+{
+	unsigned n = 0;
+
+	for (evtchn_port_t p = 1; p < EVTCHN_MAX_PORTS; p++) {
+		struct evtchn_status st = {.dom = DOMID_SELF, .port = p};
+		n += evtchn_status(d, &st) == 0 && st.status != EVTCHNSTAT_closed;
+	}
+	return n;
+}
+
+/*
+ * EVTCHNOP_reset checks for preemption every 64 ports and continues as
+ * EVTCHNOP_reset_cont with the same argument (Xen 4.17 event_channel.c).
+ */
+static void a_preempted_reset_continues_as_reset_cont(void **state)
+{
+	struct vcpu *v2 = d2->vcpus[0];
+	struct evtchn_reset op = {.dom = DOMID_SELF};
+	evtchn_port_t p;
+
+	(void)state;
+	for (unsigned i = 0; i < 1000; i++)
+		assert_int_equal(evtchn_alloc_unbound(d2, 0, &p), 0);
+	fake_preempt_at(3); /* the third check: after port 192 */
+	long rc = do_event_channel_op(v2, EVTCHNOP_reset, (uintptr_t)&op);
+	assert_int_equal(fake_continuations, 1);
+	assert_int_equal(fake_continue_n, 2);
+	assert_int_equal(fake_continue_args[0], EVTCHNOP_reset_cont);
+	assert_int_equal(fake_continue_args[1], (uintptr_t)&op);
+	assert_int_equal(rc, EVTCHNOP_reset_cont);
+	assert_int_equal(open_ports(d2), 1000 - 192);
+	/* A second reset while this one is under way is refused. */
+	fake_preempt_at(0);
+	assert_int_equal(do_event_channel_op(v2, EVTCHNOP_reset, (uintptr_t)&op), -XEN_EBUSY);
+	assert_int_equal(do_event_channel_op(v2, EVTCHNOP_reset_cont, (uintptr_t)&op), 0);
+	assert_int_equal(open_ports(d2), 0);
+	/* With no reset under way there is nothing to continue. */
+	assert_int_equal(do_event_channel_op(v2, EVTCHNOP_reset_cont, (uintptr_t)&op), -XEN_EBUSY);
+	assert_int_equal(do_event_channel_op(v2, EVTCHNOP_reset, (uintptr_t)&op), 0);
+}
+
 static void the_4095th_port_is_the_last(void **state)
 {
 	evtchn_port_t p;
@@ -543,6 +585,7 @@ int main(void)
 	    T(the_4095th_port_is_the_last),
 	    T(the_hypercall_checks_its_arguments),
 	    T(an_ipi_port_signals_its_own_vcpu),
+	    T(a_preempted_reset_continues_as_reset_cont),
 	    T(a_send_on_a_hypervisor_port_calls_its_consumer_not_the_guest),
 	    T(the_hypervisor_end_raises_the_guest_port),
 	    T(a_closed_or_reused_hypervisor_port_cannot_be_raised),

@@ -373,17 +373,140 @@ static void many_mappings_get_distinct_handles_until_the_table_is_full(void **st
 	assert_int_equal(fake_p2m_extra_entries(mapper), 0);
 }
 
-static void batches_are_bounded_and_unknown_commands_refused(void **state)
+static void counts_are_32_bit_and_unknown_commands_refused(void **state)
 {
 	struct gnttab_map_grant_ref op = {0};
 
 	(void)state;
+	fake_preempt_at(0);
+	/* Xen's count is an unsigned int that must be non-negative as an int. */
 	assert_int_equal(do_grant_table_op(&mapper_vcpu, GNTTABOP_map_grant_ref, (uint64_t)&op,
-					   GRANT_BATCH_MAX + 1, 0, 0),
+					   0x80000000u, 0, 0),
 			 -XEN_EINVAL);
+	/* The upper half of the register is not part of the count: this is a batch of 1. */
+	assert_int_equal(do_grant_table_op(&mapper_vcpu, GNTTABOP_map_grant_ref, (uint64_t)&op,
+					   (1UL << 32) | 1, 0, 0),
+			 0);
+	assert_int_equal(op.status, GNTST_bad_gntref);
 	assert_int_equal(do_grant_table_op(&mapper_vcpu, GNTTABOP_map_grant_ref, 0, 1, 0, 0),
 			 -XEN_EFAULT);
 	assert_int_equal(do_grant_table_op(&mapper_vcpu, 99, (uint64_t)&op, 1, 0, 0), -XEN_ENOSYS);
+}
+
+#define BIG_BATCH 1000u
+
+/*
+ * A batch longer than Punt ever allowed (512) is stopped when preemption is due and the
+ * hypercall is issued again for the rest: Xen's "ihi" continuation (cmd, handle moved past
+ * the done elements, count left). Elements past the stop are untouched.
+ */
+static void a_preempted_copy_batch_continues_where_it_stopped(void **state)
+{
+	static struct gnttab_copy ops[BIG_BATCH];
+	const unsigned stop = 700; /* the check before element 700 says yes */
+
+	(void)state;
+	grant(granter, 30, 2, 5, GTF_permit_access);
+	memcpy(fake_ram(granter, 5), "preempted copy", 15);
+	for (unsigned i = 0; i < BIG_BATCH; i++) {
+		ops[i] = (struct gnttab_copy){
+		    .source = {.u.ref = 30, .domid = 1, .offset = 0},
+		    .dest = {.u.gmfn = FAKE_RAM_GFN + 6, .domid = DOMID_SELF, .offset = 16},
+		    .len = 15,
+		    .flags = GNTCOPY_source_gref,
+		    .status = 99,
+		};
+	}
+	ops[3].source.u.ref = 9999; /* one bad element: its status says so, the batch goes on */
+	fake_preempt_at(stop);
+	long rc = do_grant_table_op(&mapper_vcpu, GNTTABOP_copy, (uint64_t)ops, BIG_BATCH, 0, 0);
+	assert_int_equal(fake_continuations, 1);
+	assert_int_equal(fake_continue_n, 3);
+	assert_int_equal(fake_continue_args[0], GNTTABOP_copy);
+	assert_int_equal(fake_continue_args[1], (uint64_t)&ops[stop]);
+	assert_int_equal(fake_continue_args[2], BIG_BATCH - stop);
+	assert_int_equal(rc, GNTTABOP_copy); /* x0 holds the first argument again */
+	assert_int_equal(ops[3].status, GNTST_bad_gntref);
+	assert_int_equal(ops[stop - 1].status, GNTST_okay);
+	assert_int_equal(ops[stop].status, 99);
+	assert_int_equal(ops[BIG_BATCH - 1].status, 99);
+	/* The guest's re-issue finishes the batch. */
+	fake_preempt_at(0);
+	assert_int_equal(do_grant_table_op(&mapper_vcpu, (uint32_t)fake_continue_args[0],
+					   fake_continue_args[1], fake_continue_args[2], 0, 0),
+			 0);
+	for (unsigned i = 0; i < BIG_BATCH; i++)
+		assert_int_equal(ops[i].status, i == 3 ? GNTST_bad_gntref : GNTST_okay);
+	assert_memory_equal(fake_ram(mapper, 6) + 16, "preempted copy", 15);
+	assert_int_equal(flags_of(granter, 30), GTF_permit_access);
+}
+
+/* The first element of a call is never preceded by a check: every call makes progress. */
+static void a_continued_batch_always_does_its_first_element(void **state)
+{
+	static struct gnttab_copy ops[3];
+
+	(void)state;
+	for (unsigned i = 0; i < 3; i++)
+		ops[i] = (struct gnttab_copy){.source = {.u.ref = 9999, .domid = 1},
+					      .dest = {.u.gmfn = FAKE_RAM_GFN, .domid = DOMID_SELF},
+					      .len = 1,
+					      .flags = GNTCOPY_source_gref,
+					      .status = 99};
+	fake_preempt_at(1);
+	do_grant_table_op(&mapper_vcpu, GNTTABOP_copy, (uint64_t)ops, 3, 0, 0);
+	assert_int_equal(fake_continuations, 1);
+	assert_int_equal(ops[0].status, GNTST_bad_gntref);
+	assert_int_equal(ops[1].status, 99);
+	assert_int_equal(fake_continue_args[1], (uint64_t)&ops[1]);
+	assert_int_equal(fake_continue_args[2], 2);
+}
+
+static void preempted_map_and_unmap_batches_continue_with_the_rest(void **state)
+{
+	static struct gnttab_map_grant_ref maps[50];
+	static struct gnttab_unmap_grant_ref unmaps[50];
+	const unsigned n = 50; /* the fake stage-2 holds 64 entries */
+
+	(void)state;
+	grant(granter, 31, 2, 7, GTF_permit_access | GTF_readonly);
+	for (unsigned i = 0; i < n; i++)
+		maps[i] = (struct gnttab_map_grant_ref){.host_addr = (HOLE_GFN + i) << 12,
+							.flags = GNTMAP_host_map | GNTMAP_readonly,
+							.ref = 31,
+							.dom = 1};
+	fake_preempt_at(33);
+	do_grant_table_op(&mapper_vcpu, GNTTABOP_map_grant_ref, (uint64_t)maps, n, 0, 0);
+	assert_int_equal(fake_continuations, 1);
+	assert_int_equal(fake_continue_args[0], GNTTABOP_map_grant_ref);
+	assert_int_equal(fake_continue_args[1], (uint64_t)&maps[33]);
+	assert_int_equal(fake_continue_args[2], n - 33);
+	assert_int_equal(p2m_lookup(mapper, HOLE_GFN + 32, NULL), P2M_GRANT_RO);
+	assert_int_equal(p2m_lookup(mapper, HOLE_GFN + 33, NULL), P2M_INVALID);
+	fake_preempt_at(0);
+	assert_int_equal(do_grant_table_op(&mapper_vcpu, GNTTABOP_map_grant_ref,
+					   fake_continue_args[1], fake_continue_args[2], 0, 0),
+			 0);
+	for (unsigned i = 0; i < n; i++) {
+		assert_int_equal(maps[i].status, GNTST_okay);
+		unmaps[i] = (struct gnttab_unmap_grant_ref){.host_addr = maps[i].host_addr,
+							    .handle = maps[i].handle};
+	}
+	fake_preempt_at(10);
+	do_grant_table_op(&mapper_vcpu, GNTTABOP_unmap_grant_ref, (uint64_t)unmaps, n, 0, 0);
+	assert_int_equal(fake_continue_args[0], GNTTABOP_unmap_grant_ref);
+	assert_int_equal(fake_continue_args[1], (uint64_t)&unmaps[10]);
+	assert_int_equal(fake_continue_args[2], n - 10);
+	assert_int_equal(p2m_lookup(mapper, HOLE_GFN + 9, NULL), P2M_INVALID);
+	assert_int_equal(p2m_lookup(mapper, HOLE_GFN + 10, NULL), P2M_GRANT_RO);
+	fake_preempt_at(0);
+	assert_int_equal(do_grant_table_op(&mapper_vcpu, GNTTABOP_unmap_grant_ref,
+					   fake_continue_args[1], fake_continue_args[2], 0, 0),
+			 0);
+	for (unsigned i = 0; i < n; i++)
+		assert_int_equal(unmaps[i].status, GNTST_okay);
+	assert_int_equal(flags_of(granter, 31), GTF_permit_access | GTF_readonly);
+	assert_int_equal(fake_p2m_extra_entries(mapper), 0);
 }
 
 static void a_configured_frame_limit_caps_the_table(void **state)
@@ -551,7 +674,10 @@ int main(void)
 	    T(a_dying_mapper_loses_its_mappings_and_leaves_a_new_granter_alone),
 	    T(a_dying_granter_cannot_be_mapped),
 	    T(many_mappings_get_distinct_handles_until_the_table_is_full),
-	    T(batches_are_bounded_and_unknown_commands_refused),
+	    T(counts_are_32_bit_and_unknown_commands_refused),
+	    T(a_preempted_copy_batch_continues_where_it_stopped),
+	    T(a_continued_batch_always_does_its_first_element),
+	    T(preempted_map_and_unmap_batches_continue_with_the_rest),
 	    T(a_configured_frame_limit_caps_the_table),
 	    T(command_and_count_are_read_as_32_bit_values),
 	    T(swap_exchanges_entries_not_in_use),

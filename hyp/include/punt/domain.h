@@ -93,6 +93,7 @@ struct domain {
 	struct evtchn *evtchn; /* array of max_evtchns ports */
 	uint32_t evtchn_intid; /* the PPI that carries upcalls */
 	unsigned max_evtchns;
+	uint32_t evtchn_reset_next; /* port a preempted EVTCHNOP_reset resumes at, 0 none */
 	struct grant_table *grant;
 	uint64_t gnttab_base_gfn, gnttab_max_frames;
 

@@ -52,7 +52,15 @@ int evtchn_send(struct domain *d, evtchn_port_t port);
 int evtchn_status(struct domain *d, struct evtchn_status *st);
 int evtchn_bind_vcpu(struct domain *d, evtchn_port_t port, uint32_t vcpu);
 int evtchn_unmask(struct domain *d, evtchn_port_t port);
+/* Close every port of d at once (domain destruction). */
 int evtchn_reset(struct domain *d);
+/*
+ * EVTCHNOP_reset (resuming false) and EVTCHNOP_reset_cont (true): close d's
+ * ports, checking for preemption every 64. -XEN_ERESTART when stopped (the
+ * caller continues with reset_cont), -XEN_EBUSY for a reset while another is
+ * under way or a reset_cont with none, as on Xen 4.17.
+ */
+int evtchn_reset_guest(struct domain *d, bool resuming);
 
 /*
  * Called when the guest sends on a port bound to the hypervisor; runs on the

@@ -25,6 +25,7 @@
 
 #include <public/grant_table.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 struct domain;
@@ -32,7 +33,6 @@ struct vcpu;
 
 #define GNTTAB_MAX_FRAMES  64 /* Xen's default gnttab_max_frames */
 #define MAPTRACK_MAX_PAGES 64 /* handles a domain may hold: pages of maptrack entries */
-#define GRANT_BATCH_MAX	   512
 
 /* Pins of one grant entry by mappings (the granter's side). */
 struct grant_active {
@@ -96,6 +96,14 @@ struct grant_entry_v1 *grant_entry(struct domain *d, grant_ref_t ref);
 int grant_pin(struct domain *rd, grant_ref_t ref, domid_t user, bool readonly, uint64_t *mfn);
 void grant_unpin(struct domain *rd, grant_ref_t ref, bool readonly);
 
+/*
+ * The batch operations: 0 when all `count` elements at uop are done, or a
+ * negative errno on a fault. Between elements they may stop for preemption
+ * and return grant_batch_continue(): the guest issues grant_table_op again
+ * for the elements left, as Xen 4.17 does (continuation "ihi": cmd, the
+ * handle moved past the `done` elements, the count left).
+ */
+long grant_batch_continue(uint32_t cmd, uint64_t uop, size_t size, uint64_t count, uint64_t done);
 long grant_map_batch(struct vcpu *v, uint64_t uop, uint64_t count);
 long grant_unmap_batch(struct vcpu *v, uint64_t uop, uint64_t count);
 long grant_unmap_and_replace_batch(struct vcpu *v, uint64_t uop, uint64_t count);

@@ -10,6 +10,7 @@
 #define PUNT_HYPERCALL_H
 
 #include <asm/regs.h>
+#include <stdbool.h>
 #include <stdint.h>
 
 struct vcpu;
@@ -18,6 +19,21 @@ typedef long (*hypercall_fn)(struct vcpu *v, uint64_t a0, uint64_t a1, uint64_t 
 			     uint64_t a4);
 
 void do_hypercall(struct vcpu *v, struct cpu_regs *regs);
+
+/*
+ * Preemption (Xen's hypercall_preempt_check / hypercall_create_continuation).
+ * A handler that loops over guest-sized work asks hypercall_preempt_check()
+ * between elements, never before the first, so every call makes progress.
+ * When it says yes the handler stops at that point and returns
+ * hypercall_continue(n, args): args[0..n-1] replace the hypercall's first n
+ * arguments so that they describe what is left, the guest issues the same
+ * hypercall again when it next runs (after the interrupt is taken and the
+ * scheduler has had its say), and x0 is not a result. Inside a multicall the
+ * entry's args are rewritten instead and the multicall continues from that
+ * entry, whose result field keeps the value the guest put there.
+ */
+bool hypercall_preempt_check(void);
+long hypercall_continue(unsigned n, const uint64_t *args);
 
 long do_xen_version(struct vcpu *v, uint64_t cmd, uint64_t arg, uint64_t a2, uint64_t a3,
 		    uint64_t a4);

@@ -25,4 +25,16 @@ void bench_report(const char *name, unsigned ops, uint64_t ticks);
 /* The operation cannot be measured here (e.g. the hypervisor lacks it): say why. */
 void bench_not_available(const char *name, const char *why);
 
+/*
+ * A canary's longest stall beside a hostile operation, for benchmarks booted as two domains on
+ * one pCPU ("// domains: 2"). Domain index 1 is the canary: it says "ready" on the static
+ * channel's port1, then reads CNTVCT in a tight loop and keeps the longest gap between two
+ * reads until "done" arrives on port0, and prints "STALL name ticks=T hz=F". Domain index 0
+ * waits for "ready", calls hostile(), which returns NULL once it ran the operation or says why
+ * it could not (the hypervisor refused it: the hostile domain prints "STALL name n/a why",
+ * which outranks the canary's figure), and says "done". A hostile() that closes the static
+ * channels must bind them again (rt_scn.port[]).
+ */
+void bench_stall(const char *name, const char *(*hostile)(void));
+
 #endif

@@ -8,6 +8,7 @@
 #include "core_fakes.h"
 
 #include <public/errno.h>
+#include <punt/hypercall.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -110,4 +111,31 @@ void printk(const char *fmt, ...)
 	vsnprintf(printk_last, sizeof(printk_last), fmt, ap);
 	va_end(ap);
 	fputs(printk_last, stdout);
+}
+
+static unsigned preempt_at;
+unsigned fake_preempt_checks;
+unsigned fake_continuations;
+unsigned fake_continue_n;
+uint64_t fake_continue_args[5];
+
+void fake_preempt_at(unsigned nth_check)
+{
+	preempt_at = nth_check;
+	fake_preempt_checks = 0;
+	fake_continuations = 0;
+}
+
+bool hypercall_preempt_check(void)
+{
+	return ++fake_preempt_checks == preempt_at;
+}
+
+long hypercall_continue(unsigned n, const uint64_t *args)
+{
+	fake_continuations++;
+	fake_continue_n = n;
+	memset(fake_continue_args, 0, sizeof(fake_continue_args));
+	memcpy(fake_continue_args, args, n * sizeof(args[0]));
+	return (long)args[0];
 }

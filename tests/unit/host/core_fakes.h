@@ -16,4 +16,16 @@ void printk(const char *fmt, ...);
 extern unsigned printk_calls;
 extern char printk_last[256];
 
+/*
+ * Preemption (punt/hypercall.h): hypercall_preempt_check() answers yes on its
+ * nth call after fake_preempt_at(n) (0: never, the default); each yes rearms
+ * nothing. hypercall_continue() records its arguments here and returns the
+ * first, as the hypervisor's does outside a multicall.
+ */
+void fake_preempt_at(unsigned nth_check);
+extern unsigned fake_preempt_checks;
+extern unsigned fake_continuations;
+extern unsigned fake_continue_n;
+extern uint64_t fake_continue_args[5];
+
 #endif
