@@ -478,7 +478,8 @@ static long cache_flush_batch(struct vcpu *v, uint64_t uop, uint32_t count, uint
 	for (uint32_t i = 0; i < count; i++) {
 		struct gnttab_cache_flush op;
 		if (i && hypercall_preempt_check())
-			return grant_batch_continue(GNTTABOP_cache_flush, uop, sizeof(op), count, i);
+			return grant_batch_continue(GNTTABOP_cache_flush, uop, sizeof(op), count,
+						    i);
 		if (copy_from_guest(&op, uop + (uint64_t)i * sizeof(op), sizeof(op)))
 			return -XEN_EFAULT;
 		long rc = cache_flush_one(v->domain, &op, from_ref);
