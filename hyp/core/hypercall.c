@@ -7,6 +7,7 @@
 #include <punt/guest_access.h>
 #include <punt/hypercall.h>
 #include <punt/preempt.h>
+#include <punt/sched.h>
 #include <stddef.h>
 
 static long do_multicall(struct vcpu *v, uint64_t list, uint64_t nr, uint64_t a2, uint64_t a3,
@@ -63,8 +64,12 @@ static struct multicall_state multicall_states[CONFIG_NR_CPUS];
 
 bool hypercall_preempt_check(void)
 {
-	/* A sub-call that stopped the vCPU (SCHEDOP_block in a multicall) ends the batch too. */
-	return arch_irq_pending() || current_vcpu()->state != VCPU_RUNNABLE;
+	/*
+	 * A sub-call that stopped the vCPU (SCHEDOP_block in a multicall, or its domain shutting
+	 * down) ends the batch too, and so does a wake-up on this CPU that should preempt it.
+	 */
+	return arch_irq_pending() || current_vcpu()->state != VCPU_RUNNABLE ||
+	       sched_resched_pending();
 }
 
 long hypercall_continue(unsigned n, const uint64_t *args)

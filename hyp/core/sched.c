@@ -401,6 +401,11 @@ void sched_yield_current(void)
 	spin_unlock(&c->lock);
 }
 
+bool sched_resched_pending(void)
+{
+	return __atomic_load_n(&cpu_sched[this_cpu_id()].need_resched, __ATOMIC_ACQUIRE);
+}
+
 void sched_tick(void)
 {
 	struct cpu_sched *c = &cpu_sched[this_cpu_id()];

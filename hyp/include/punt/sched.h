@@ -51,6 +51,8 @@ void vcpu_kick(struct vcpu *v);
 /* The running vCPU stops until woken (WFI, SCHEDOP_block/poll). */
 void vcpu_block_current(void);
 void sched_yield_current(void);
+/* This CPU was asked to choose again (a wake-up that preempts, a slice's end). */
+bool sched_resched_pending(void);
 /* Time slice expired on this CPU. */
 void sched_tick(void);
 /* VCPUOP_register_runstate_memory_area: where to copy v's runstate. */
