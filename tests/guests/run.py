@@ -67,6 +67,8 @@ POWEROFF_GRACE_S = 5
 XEN_SETTLE_S = 2
 # QEMU closed its console: it is exiting, and has this long to finish.
 EXIT_AFTER_EOF_S = 10
+# After a crash report, how long to go on reading (the rest of the report).
+CRASH_GRACE_S = 2
 # A hypervisor crash report, in either hypervisor's words. Punt: panic() and the EL2
 # exception report (hyp/core/panic.c, hyp/arch/arm64/crash.c). Xen 4.17: panic()'s banner of
 # exactly 40 stars (its boot-time warning boxes have 51), the Arm trap, BUG, WARN and
@@ -331,13 +333,19 @@ def guest_facts(text):
     return SKIPPED.findall(text), FAILED_CHECK.findall(text)
 
 
+def dom0_finished(text):
+    """How much longer to watch a dom0 boot: a crash report ends it soon, a verdict after
+    the power-off grace (the guest powers off after its verdict), else keep going."""
+    if CRASH_REPORT.search(text):
+        return CRASH_GRACE_S
+    return POWEROFF_GRACE_S if VERDICT.search(text) else None
+
+
 def boot(hyp, hyp_image, image, smp, initrd, timeout, log_path):
     """Run one guest as dom0; return its Result."""
     argv = qemu.command(hyp_image, smp=smp, dom0_kernel=image, dom0_initrd=initrd)
     start = time.monotonic()
-    # After the verdict the guest powers off; give QEMU a while to exit by itself.
-    ended = run_qemu_to_end(argv, timeout,
-                            lambda t: POWEROFF_GRACE_S if VERDICT.search(t) else None)
+    ended = run_qemu_to_end(argv, timeout, dom0_finished)
     text = ended.text
     log_path.write_text(" ".join(argv) + "\n\n" + text)
     found = VERDICT.findall(text)
@@ -388,8 +396,8 @@ def boot_scenario(hyp, hyp_image, image, n, base_dtb, timeout, log_path):
     start = time.monotonic()
 
     def finished(text):
-        if BOOT_FAILED.search(text):
-            return 1
+        if BOOT_FAILED.search(text) or CRASH_REPORT.search(text):
+            return CRASH_GRACE_S
         got = domain_verdicts(hyp, text, n)
         if not all(got.values()):
             return None
