@@ -7,10 +7,12 @@ PYTHON := $(if $(wildcard /usr/bin/python3),/usr/bin/python3,python3)
 SMP ?= 2
 QEMU_ARGS ?=
 BENCH_ARGS ?=
+MUTATE_ARGS ?=
 DEFCONFIG ?= defconfig
 
 .PHONY: all deps fetch initramfs hyp hyp-minimal run test test-unit test-xenstored \
-	test-system test-guests test-fuzz test-soak bench fuzz soak defconfig menuconfig check clean distclean
+	test-system test-guests test-fuzz test-soak bench fuzz soak mutate defconfig menuconfig check clean \
+	distclean
 
 all: hyp hyp-minimal
 
@@ -75,6 +77,12 @@ fuzz: deps hyp
 # Boot races between CPUs: SOAK_BOOTS boots of a two-domain scenario, three QEMUs at once.
 soak: hyp
 	@$(MAKE) -s -C tests/guests PYTHON=$(PYTHON) soak
+
+# Mutation testing (docs/testing.md): break Punt on purpose, one way at a time, in copies of
+# the tree, and check that the tests notice. Not part of `make test` (about 40 minutes).
+mutate: hyp initramfs
+	@$(MAKE) -s -C tests/guests PYTHON=$(PYTHON) all lifecycle fuzz-image
+	$(PYTHON) scripts/mutate.py $(MUTATE_ARGS)
 
 check: deps
 	@scripts/check-style.sh
