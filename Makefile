@@ -79,7 +79,7 @@ soak: hyp
 	@$(MAKE) -s -C tests/guests PYTHON=$(PYTHON) soak
 
 # Mutation testing (docs/testing.md): break Punt on purpose, one way at a time, in copies of
-# the tree, and check that the tests notice. Not part of `make test` (about 40 minutes).
+# the tree, and check that the tests notice. Not part of `make test` (about 10 minutes).
 mutate: hyp initramfs
 	@$(MAKE) -s -C tests/guests PYTHON=$(PYTHON) all lifecycle fuzz-image
 	$(PYTHON) scripts/mutate.py $(MUTATE_ARGS)
