@@ -7,10 +7,12 @@ PYTHON := $(if $(wildcard /usr/bin/python3),/usr/bin/python3,python3)
 SMP ?= 2
 QEMU_ARGS ?=
 BENCH_ARGS ?=
+MUTATE_ARGS ?=
 DEFCONFIG ?= defconfig
 
 .PHONY: all deps fetch initramfs hyp hyp-minimal run test test-unit test-xenstored \
-	test-system test-guests test-fuzz test-soak bench fuzz soak defconfig menuconfig check clean distclean
+	test-system test-guests test-fuzz test-soak bench fuzz soak mutate defconfig menuconfig check clean \
+	distclean
 
 all: hyp hyp-minimal
 
@@ -81,6 +83,12 @@ soak: hyp
 	@$(MAKE) -s -C tests/guests PYTHON=$(PYTHON) soak
 	@$(MAKE) -s -C tests/guests lifecycle
 	PUNT_STORM_S=$(STORM_S) $(PYTHON) -m pytest -q -s -p no:cacheprovider tests/system/test_domain_lifecycle.py -k rebooting
+
+# Mutation testing (docs/testing.md): break Punt on purpose, one way at a time, in copies of
+# the tree, and check that the tests notice. Not part of `make test` (about 10 minutes).
+mutate: hyp initramfs
+	@$(MAKE) -s -C tests/guests PYTHON=$(PYTHON) all lifecycle fuzz-image
+	$(PYTHON) scripts/mutate.py $(MUTATE_ARGS)
 
 check: deps
 	@scripts/check-style.sh

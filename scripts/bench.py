@@ -14,9 +14,11 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(1, str(Path(__file__).resolve().parent.parent / "tests" / "guests"))
 
 import console  # noqa: E402
 import qemu  # noqa: E402
+from run import CRASH_REPORT  # noqa: E402  (both hypervisors' crash reports, tests/guests/run.py)
 
 BOOT_TIMEOUT = 120
 HYPERVISORS = [("punt", "Punt"), ("xen", "Xen 4.17")]
@@ -41,11 +43,22 @@ def boot_once(image, smp, icount):
             uptime, _ = run.expect(r"^PUNT-INIT: uptime=(\S+)$", 30)
         except console.ConsoleError as err:
             raise BootFailed(f"{image} (smp {smp}, icount {icount}):\n{err}") from err
+        check_no_crash(run.text_since(0), f"{image} (smp {smp}, icount {icount})")
     return wall, float(printk_stamp if printk_stamp is not None else uptime.group(1))
 
 
+def check_no_crash(text, what):
+    """A figure from a boot whose hypervisor printed a crash report is no figure."""
+    m = CRASH_REPORT.search(text)
+    if m:
+        line = text[text.rfind("\n", 0, m.start()) + 1:text.find("\n", m.end())]
+        raise BootFailed(f"{what}: hypervisor crash report: {line.strip()}")
+
+
 def ratio(punt, xen):
-    return f"{punt / xen:.2f}" if xen else "n/a"
+    if not xen:
+        raise BootFailed(f"a Xen 4.17 figure of 0 (Punt's {punt}): the measurement is broken")
+    return f"{punt / xen:.2f}"
 
 
 def seconds(value):
@@ -120,10 +133,11 @@ def main(argv=None):
         return 2
     try:
         wall, guest = measure(images, args)
+        text = table(images, wall, guest, args)
     except BootFailed as err:
         print(f"bench: a boot failed: {err}", file=sys.stderr)
         return 1
-    print(table(images, wall, guest, args))
+    print(text)
     return 0
 
 

@@ -22,7 +22,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import console  # noqa: E402
-from bench import ratio  # noqa: E402  (one Punt/Xen ratio format for every table)
+from bench import BootFailed, check_no_crash, ratio  # noqa: E402  (shared failure handling)
 import dom0less  # noqa: E402
 import qemu  # noqa: E402
 
@@ -33,10 +33,6 @@ HYPERVISORS = [("punt", "Punt"), ("xen", "Xen 4.17")]
 GUEST = r"^(?:\(d|\(XEN\) DOM)(?P<dom>[12])(?:\) |: )"
 RUN_INIT = re.compile(GUEST + r"\[\s*(?P<clock>\d+\.\d+)\] Run /init as init process")
 REACHED = re.compile(GUEST + r"PUNT-INIT: reached")
-
-
-class BootFailed(Exception):
-    pass
 
 
 def make_dtb(directory, smp):
@@ -67,6 +63,11 @@ def boot_once(image, dtb, smp, icount):
                     reached.add(REACHED.match(line).group("dom"))
         except console.ConsoleError as err:
             raise BootFailed(f"{image} (smp {smp}, icount {icount}):\n{err}") from err
+        check_no_crash(run.text_since(0), f"{image} (smp {smp}, icount {icount})")
+    missing = sorted({"1", "2"} - set(clocks))
+    if missing:
+        raise BootFailed(f"{image} (smp {smp}, icount {icount}): no 'Run /init' clock from "
+                         f"guest {', '.join(missing)}")
     return wall, clocks
 
 
@@ -134,10 +135,11 @@ def main(argv=None):
         dtbs = {smp: make_dtb(tmp, smp) for smp in {1, args.smp}}
         try:
             wall, clocks = measure(images, dtbs, args)
+            text = table(wall, clocks, args)
         except BootFailed as err:
             print(f"bench-guests: a boot failed: {err}", file=sys.stderr)
             return 1
-    print(table(wall, clocks, args))
+    print(text)
     return 0
 
 

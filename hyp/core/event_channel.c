@@ -530,10 +530,17 @@ int evtchn_unmask(struct domain *d, evtchn_port_t port)
 	unsigned word = port / 64, bit = port % 64;
 	struct vcpu *v;
 
-	spin_lock(&d->lock);
-	if (!port_of(d, port)) {
-		spin_unlock(&d->lock);
+	/*
+	 * Port 0 is reserved, never bound, but a valid port number: as Xen 4.17 does with a port
+	 * in use by nobody (xen/common/event_channel.c evtchn_unmask, evtchn_usable()), unmask
+	 * leaves it alone and returns 0. Only ports past the table are refused.
+	 */
+	if (port >= d->max_evtchns)
 		return -XEN_EINVAL;
+	spin_lock(&d->lock);
+	if (d->evtchn[port].state == ECS_FREE) {
+		spin_unlock(&d->lock);
+		return 0;
 	}
 	v = notify_target(d, &d->evtchn[port]);
 	if (test_and_clear_bit64(&si->evtchn_mask[word], bit) &&

@@ -14,6 +14,20 @@
 
 #define PUNT_XEN_MAJOR 4
 #define PUNT_XEN_MINOR 17
+/*
+ * What XENVER_platform_parameters reports as virt_start: Xen 4.17's own on arm64
+ * (HYPERVISOR_VIRT_START). A translated Arm guest has no use for it, but toolstacks print
+ * it (xl info's platform_params), so Punt gives the same answer as Xen.
+ */
+#define XEN_ARM64_VIRT_START 0x200000UL
+#define NT_GNU_BUILD_ID	     3
+
+/* The linker's GNU build-id note (hyp/Makefile, --build-id; kept by linker.ld). */
+extern const uint8_t __note_gnu_build_id_start[], __note_gnu_build_id_end[];
+
+struct elf_note {
+	uint32_t namesz, descsz, type;
+};
 
 static uint32_t features_of(struct domain *d)
 {
@@ -36,6 +50,52 @@ static long copy_string_out(uint64_t arg, const char *s, size_t field)
 	memset(buf, 0, field);
 	memcpy(buf, s, strnlen(s, field - 1));
 	return copy_to_guest(arg, buf, field) ? -XEN_EFAULT : 0;
+}
+
+/* The id inside the build-id note: an ELF note named "GNU", its descriptor the id. */
+static const uint8_t *build_id_bytes(uint32_t *len)
+{
+	/* Linker symbols bound the note: compare them as addresses, not as C objects. */
+	uint64_t start = (uint64_t)__note_gnu_build_id_start;
+	uint64_t size = (uint64_t)__note_gnu_build_id_end - start;
+	const struct elf_note *n = (const struct elf_note *)start;
+	const uint8_t *name = (const uint8_t *)(n + 1);
+
+	if (size < sizeof(*n) + 4 || n->type != NT_GNU_BUILD_ID || n->namesz != 4 ||
+	    memcmp(name, "GNU", 4) != 0 || n->descsz == 0 || n->descsz > size - sizeof(*n) - 4)
+		return NULL;
+	*len = n->descsz;
+	return name + 4;
+}
+
+/*
+ * XENVER_build_id as Xen 4.17 answers it (xen/common/kernel.c): the control domain only; a
+ * null argument asks for the length; a buffer length of 0 is -EINVAL, a short one -ENOBUFS.
+ */
+static long build_id(struct domain *d, uint64_t arg)
+{
+	struct xen_build_id head;
+	const uint8_t *id;
+	uint32_t len;
+
+	if (!d->privileged)
+		return -XEN_EPERM;
+	if (arg) {
+		if (copy_from_guest(&head, arg, sizeof(head)))
+			return -XEN_EFAULT;
+		if (head.len == 0)
+			return -XEN_EINVAL;
+	}
+	id = build_id_bytes(&len);
+	if (!id)
+		return -XEN_ENODATA;
+	if (!arg)
+		return len;
+	if (len > head.len)
+		return -XEN_ENOBUFS;
+	if (copy_to_guest(arg + sizeof(head), id, len))
+		return -XEN_EFAULT;
+	return len;
 }
 
 /*
@@ -69,7 +129,7 @@ long do_xen_version(struct vcpu *v, uint64_t cmd, uint64_t arg, uint64_t a2, uin
 	case XENVER_changeset:
 		return copy_string_out(arg, "punt", XEN_CHANGESET_LEN);
 	case XENVER_platform_parameters: {
-		struct xen_platform_parameters p = {0};
+		struct xen_platform_parameters p = {.virt_start = XEN_ARM64_VIRT_START};
 		return copy_to_guest(arg, &p, sizeof(p)) ? -XEN_EFAULT : 0;
 	}
 	case XENVER_get_features: {
@@ -94,8 +154,7 @@ long do_xen_version(struct vcpu *v, uint64_t cmd, uint64_t arg, uint64_t a2, uin
 			return copy_to_guest(arg, DENIED, sizeof(DENIED)) ? -XEN_EFAULT : 0;
 		return copy_string_out(arg, punt_command_line(), XEN_COMMANDLINE_LEN);
 	case XENVER_build_id:
-		/* Punt is linked without a GNU build ID note: nothing to report. */
-		return -XEN_ENODATA;
+		return build_id(v->domain, arg);
 	default:
 		return -XEN_ENOSYS;
 	}

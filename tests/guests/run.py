@@ -6,7 +6,12 @@ Each build/guests/NAME.Image is booted on both hypervisors with the shared QEMU 
 (scripts/qemu.py), a bounded time each. The guest ends with "Test result: SUCCESS|SKIP|
 FAILURE|ERROR" (or CRASH from its exception vectors); no verdict at all counts as CRASH.
 Differences between the two must be listed, with a reason, in docs/conformance.md; the run
-fails on any unlisted difference and on any test that is not SUCCESS/SKIP on Punt unless listed.
+fails on any unlisted difference and on any test that is not SUCCESS on Punt unless listed.
+A SKIP agrees only with a SKIP for the same stated reason and is counted on its own.
+
+The runner follows every boot past the verdict to its end (end_problems()): a hypervisor
+crash report anywhere, a guest that ran twice, a domain that did not power off, or QEMU not
+exiting by itself within POWEROFF_GRACE_S fails the test whatever the verdicts were.
 
 A class guest (tests/probe_*.c) also prints one "PROBE name got=V expect=X ok|FAIL" line per
 check; every probe counts as a test and is compared value by value (compare_probes()).
@@ -25,6 +30,7 @@ import shutil
 import subprocess
 import sys
 import time
+import typing
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -35,7 +41,8 @@ import qemu  # noqa: E402  (the shared command line; owned by scripts/)
 IMAGES = REPO / "build" / "guests"
 CONFORMANCE_DOC = REPO / "docs" / "conformance.md"
 VERDICT = re.compile(r"Test result: ([A-Z]+)")
-PASSING = {"SUCCESS", "SKIP"}
+# A verdict that passes on its own; a SKIP passes only next to the same SKIP (classify()).
+PASSING = {"SUCCESS"}
 HYPERVISORS = ("punt", "xen")
 SMP_MARK = re.compile(r"^//\s*smp:\s*(\d+)\s*$", re.MULTILINE)
 DOMAINS_MARK = re.compile(r"^//\s*domains:\s*(\d+)\s*$", re.MULTILINE)
@@ -58,6 +65,52 @@ PAIR_PORTS = ((10, 11), (20, 21))
 PHANDLE_BASE = 0x70000000
 # After the verdict the guest powers off; give QEMU this long to exit by itself.
 POWEROFF_GRACE_S = 5
+# Xen 4.17 keeps dom0less domains that powered off and never ends the machine: after the
+# scenario's verdicts the runner watches the console this long for a crash report.
+XEN_SETTLE_S = 2
+# QEMU closed its console: it is exiting, and has this long to finish.
+EXIT_AFTER_EOF_S = 10
+# After a crash report, how long to go on reading (the rest of the report).
+CRASH_GRACE_S = 2
+# A hypervisor crash report, in either hypervisor's words. Punt: panic() and the EL2
+# exception report (hyp/core/panic.c, hyp/arch/arm64/crash.c). Xen 4.17: panic()'s banner of
+# exactly 40 stars (its boot-time warning boxes have 51), the Arm trap, BUG, WARN and
+# ASSERT reports and the call trace (xen/arch/arm/traps.c), and a crashed domain
+# (domain_crash() in xen/include/xen/sched.h, xen/common/domain.c, xen/common/shutdown.c).
+CRASH_REPORT = re.compile(
+    r"Panic on CPU|Unexpected EL2 exception|all CPUs stopped"
+    r"|^\(XEN\) \*{40}$|Xen call trace|Xen BUG at|Xen WARN at|Assertion '.*' failed at"
+    r"|Unexpected Trap|FATAL TRAP|domain_crash called from|Domain \d+ \(vcpu#\d+\) crashed"
+    r"|Domain \d+ reported crashed|Hardware Dom\d+ crashed", re.MULTILINE)
+# What each hypervisor prints when dom0 powers the machine off: Punt's
+# hardware_domain_stopped() (hyp/core/domain.c), Xen's hwdom_shutdown() (xen/common/shutdown.c).
+DOM0_POWER_OFF = {"punt": "Powering off the machine",
+                  "xen": "Hardware Dom0 halted: halting machine"}
+# Punt, for each dom0less domain and at the end (hyp/core/domain.c).
+PUNT_SHUT_DOWN = re.compile(r"^\(punt\) d(\d+) \([^)]*\) shut down: (\w+)$", re.MULTILINE)
+PUNT_ALL_STOPPED = "All domains have stopped: powering off"
+PUNT_FREE_BEFORE = re.compile(r"^\(punt\) Free memory before domains: (\d+) pages$", re.MULTILINE)
+PUNT_DESTROYED = re.compile(r"^\(punt\) d\d+ destroyed: (\d+) pages free$", re.MULTILINE)
+SKIPPED = re.compile(r"skipped: (.*)$", re.MULTILINE)
+FAILED_CHECK = re.compile(r"FAIL [^ :]+:\d+: (.*?): expected", re.MULTILINE)
+
+
+class Result(typing.NamedTuple):
+    """One boot of one test on one hypervisor."""
+    verdict: str        # the guest's (the worst domain's for a scenario)
+    secs: float
+    note: str           # how the boot went, for the failure report
+    problems: list      # what went wrong after (or around) the verdicts: fails the test
+    skip_reasons: list  # the guests' "skipped: why" lines
+    failed_checks: list  # the "what" of each failed CHECK
+
+
+class Ended(typing.NamedTuple):
+    """How a QEMU run ended (run_qemu_to_end)."""
+    text: str
+    note: str     # "timeout Ns" when the run's bound passed before the guest was done
+    killed: bool  # QEMU was still running at the end and was killed
+    status: int   # QEMU's exit status (negative: the signal that killed it)
 
 
 def tests_in(images, only):
@@ -85,7 +138,7 @@ def domains_for(name):
 
 def fdtput(dtb, *args):
     subprocess.run(["fdtput", str(dtb)] + [str(a) for a in args], check=True,
-                   capture_output=True, text=True)
+                   capture_output=True, text=True, timeout=30)
 
 
 def peer_of(i, n):
@@ -158,9 +211,15 @@ def empty_initrd(images):
 
 
 def run_qemu(argv, timeout, finished):
+    """run_qemu_to_end() as (text, note, killed), for callers that need no exit status."""
+    ended = run_qemu_to_end(argv, timeout, finished)
+    return ended.text, ended.note, ended.killed
+
+
+def run_qemu_to_end(argv, timeout, finished):
     """Run QEMU until finished(text) says how much longer to wait (seconds), or timeout.
 
-    Returns (text, note, killed): killed when QEMU was still running at the end."""
+    Every wait here has a deadline: QEMU is killed at the end of either."""
     start = time.monotonic()
     note = ""
     proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
@@ -180,6 +239,11 @@ def run_qemu(argv, timeout, finished):
                 continue
             chunk = proc.stdout.read1(65536)
             if not chunk:
+                # QEMU closed its output: it is exiting; let it finish before judging.
+                try:
+                    proc.wait(timeout=EXIT_AFTER_EOF_S)
+                except subprocess.TimeoutExpired:
+                    pass
                 break
             buf += chunk
             if done_at is None:
@@ -190,25 +254,110 @@ def run_qemu(argv, timeout, finished):
         killed = proc.poll() is None
         if killed:
             proc.kill()
-        proc.wait()
-    return buf.decode("utf-8", "replace").replace("\r", ""), note, killed
+        try:
+            status = proc.wait(timeout=EXIT_AFTER_EOF_S)
+        except subprocess.TimeoutExpired:
+            status = None
+    text = buf.decode("utf-8", "replace").replace("\r", "")
+    return Ended(text, note, killed, -1 if status is None else status)
 
 
-def boot(hyp_image, image, smp, initrd, timeout, log_path):
-    """Run one guest as dom0; return (verdict, seconds, note)."""
+# ---- following a boot past its verdicts ----
+
+def crash_problems(text):
+    """One problem per distinct crash report line in `text`."""
+    seen = []
+    for m in CRASH_REPORT.finditer(text):
+        line = text[text.rfind("\n", 0, m.start()) + 1:text.find("\n", m.end())].strip()
+        if line not in seen:
+            seen.append(line)
+    return [f"hypervisor crash report: {line!r}" for line in seen[:3]]
+
+
+def exit_problems(ended, grace):
+    if ended.note:
+        return []  # the run's own bound passed: the verdict note says so already
+    if ended.killed:
+        return [f"QEMU still running {grace}s after the verdict (killed)"]
+    if ended.status != 0:
+        return [f"QEMU exited with status {ended.status}"]
+    return []
+
+
+def dom0_end_problems(hyp, ended):
+    """A guest booted as dom0: one verdict, then the machine powers off and QEMU exits."""
+    text = ended.text
+    problems = crash_problems(text)
+    found = [m.start() for m in VERDICT.finditer(text)]
+    if len(found) > 1:
+        problems.append(f"{len(found)} verdicts: the guest ran more than once")
+    if found and DOM0_POWER_OFF[hyp] not in text[found[-1]:]:
+        problems.append(f"no {DOM0_POWER_OFF[hyp]!r} after the verdict: dom0 did not power off")
+    if found:
+        problems += exit_problems(ended, POWEROFF_GRACE_S)
+    return problems
+
+
+def scenario_end_problems(hyp, ended, n):
+    """A scenario: every domain gives one verdict; on Punt each then powers off and is
+    destroyed and the machine powers off (Xen 4.17 keeps stopped dom0less domains: there
+    only crash reports can be looked for)."""
+    text = ended.text
+    problems = crash_problems(text)
+    for d, lines in sorted(domain_lines(hyp, text).items()):
+        count = sum(1 for line in lines if VERDICT.search(line))
+        if count > 1:
+            problems.append(f"d{d} gave {count} verdicts: it ran more than once")
+    if hyp != "punt" or not all(domain_verdicts(hyp, text, n).values()):
+        return problems
+    stops = {int(d): why for d, why in PUNT_SHUT_DOWN.findall(text)}
+    for d in range(1, n + 1):
+        if stops.get(d) != "poweroff":
+            problems.append(f"d{d} shut down: {stops.get(d, 'never')} (expected poweroff)")
+        elif not re.search(rf"^\(punt\) d{d} destroyed: ", text, re.MULTILINE):
+            problems.append(f"d{d} was never destroyed")
+    if PUNT_ALL_STOPPED not in text:
+        problems.append(f"no {PUNT_ALL_STOPPED!r}: the machine did not power off")
+    return problems + leak_problems(text) + exit_problems(ended, POWEROFF_GRACE_S)
+
+
+def leak_problems(text):
+    """Punt: once the last domain is destroyed, every page is free again."""
+    before = PUNT_FREE_BEFORE.search(text)
+    after = PUNT_DESTROYED.findall(text)
+    if not before or not after or int(after[-1]) == int(before.group(1)):
+        return []
+    return [f"{int(before.group(1)) - int(after[-1])} pages leaked: {before.group(1)} free "
+            f"before the domains, {after[-1]} once the last was destroyed"]
+
+
+def guest_facts(text):
+    """(skip reasons, failed checks) as the guests printed them."""
+    return SKIPPED.findall(text), FAILED_CHECK.findall(text)
+
+
+def dom0_finished(text):
+    """How much longer to watch a dom0 boot: a crash report ends it soon, a verdict after
+    the power-off grace (the guest powers off after its verdict), else keep going."""
+    if CRASH_REPORT.search(text):
+        return CRASH_GRACE_S
+    return POWEROFF_GRACE_S if VERDICT.search(text) else None
+
+
+def boot(hyp, hyp_image, image, smp, initrd, timeout, log_path):
+    """Run one guest as dom0; return its Result."""
     argv = qemu.command(hyp_image, smp=smp, dom0_kernel=image, dom0_initrd=initrd)
     start = time.monotonic()
-    # After the verdict the guest powers off; give QEMU a while to exit by itself.
-    text, note, killed = run_qemu(argv, timeout,
-                                  lambda t: POWEROFF_GRACE_S if VERDICT.search(t) else None)
+    ended = run_qemu_to_end(argv, timeout, dom0_finished)
+    text = ended.text
     log_path.write_text(" ".join(argv) + "\n\n" + text)
     found = VERDICT.findall(text)
     verdict = found[-1] if found else "CRASH"
-    if found and killed and not note:
-        note = "did not power off"
+    note = ended.note
     if not found and not note:
         note = "QEMU exited with no verdict"
-    return verdict, time.monotonic() - start, note
+    return Result(verdict, time.monotonic() - start, note, dom0_end_problems(hyp, ended),
+                  *guest_facts(text))
 
 
 def domain_lines(hyp, text):
@@ -243,19 +392,23 @@ def wrong_domids(hyp, text):
 
 
 def boot_scenario(hyp, hyp_image, image, n, base_dtb, timeout, log_path):
-    """Run n domains of one scenario; return (combined verdict, seconds, note)."""
+    """Run n domains of one scenario; return its Result (the worst domain's verdict)."""
     dtb = scenario_dtb(base_dtb, image, n, log_path.with_suffix(".dtb"))
     argv = qemu.command(hyp_image, smp=SCENARIO_SMP, dtb=dtb, dom0_kernel=image,
                         dom0_initrd=empty_initrd(image.parent))
     start = time.monotonic()
 
     def finished(text):
-        if BOOT_FAILED.search(text):
-            return 1
+        if BOOT_FAILED.search(text) or CRASH_REPORT.search(text):
+            return CRASH_GRACE_S
         got = domain_verdicts(hyp, text, n)
-        return 0.5 if all(got.values()) else None
+        if not all(got.values()):
+            return None
+        # Punt powers the machine off after the last domain; Xen keeps running.
+        return POWEROFF_GRACE_S if hyp == "punt" else XEN_SETTLE_S
 
-    text, note, _ = run_qemu(argv, timeout, finished)
+    ended = run_qemu_to_end(argv, timeout, finished)
+    text, note = ended.text, ended.note
     log_path.write_text(" ".join(argv) + "\n\n" + text)
     got = domain_verdicts(hyp, text, n)
     missing = [f"d{d}" for d, v in got.items() if v is None]
@@ -271,11 +424,17 @@ def boot_scenario(hyp, hyp_image, image, n, base_dtb, timeout, log_path):
     if BOOT_FAILED.search(text):
         notes.append("boot failed: " + BOOT_FAILED.search(text).group(0).strip())
     per_domain = " ".join(f"d{d}={v or 'none'}" for d, v in got.items())
-    return verdict, time.monotonic() - start, "; ".join([per_domain] + notes)
+    guest_text = "\n".join(line for lines in domain_lines(hyp, text).values() for line in lines)
+    return Result(verdict, time.monotonic() - start, "; ".join([per_domain] + notes),
+                  scenario_end_problems(hyp, ended, n), *guest_facts(guest_text))
 
 
 def load_known(doc):
-    """Rows of the known-differences table: | test | punt | xen | reason |."""
+    """Rows of the known-differences table: | test | punt | xen | reason |.
+
+    A verdict cell is a verdict (or *), optionally followed by the checks allowed to fail in
+    backquotes, e.g. FAILURE `init_control`: then the row matches only when every failed
+    check of that side is one of them."""
     known = {}
     if not doc.is_file():
         return known
@@ -292,16 +451,34 @@ def load_known(doc):
         if not in_table or set(cells[0]) <= set("-: "):
             continue
         if len(cells) >= 4:
-            known[cells[0].strip("`")] = (cells[1], cells[2], cells[3])
+            known[cells[0].strip("`")] = (known_cell(cells[1]), known_cell(cells[2]), cells[3])
     return known
 
 
+def known_cell(cell):
+    """(verdict, [pinned check names]) of one verdict cell of the table."""
+    return cell.split()[0] if cell.split() else "", re.findall(r"`([^`]+)`", cell)
+
+
+def matches_known(cell, result):
+    verdict, pinned = cell
+    if verdict not in (result.verdict, "*"):
+        return False
+    return not pinned or bool(result.failed_checks) and set(result.failed_checks) <= set(pinned)
+
+
 def classify(name, results, known):
-    punt, xen = results["punt"], results["xen"]
-    entry = known.get(name)
-    if punt == xen and punt in PASSING:
+    """agree | skip | known | FAIL for one test's {hyp: Result} (one or both hypervisors)."""
+    if any(r.problems for r in results.values()):
+        return "FAIL"  # a crash or a bad ending is never a known difference
+    verdicts = {r.verdict for r in results.values()}
+    if verdicts == {"SUCCESS"}:
         return "agree"
-    if entry and entry[0] in (punt, "*") and entry[1] in (xen, "*"):
+    reasons = [tuple(r.skip_reasons) for r in results.values()]
+    if verdicts == {"SKIP"} and all(reasons) and len(set(reasons)) == 1:
+        return "skip"
+    entry = known.get(name)
+    if entry and all(matches_known(entry[HYPERVISORS.index(h)], r) for h, r in results.items()):
         return "known"
     return "FAIL"
 
@@ -341,7 +518,7 @@ def classify_probe(key, got, known):
     if punt is not None and punt == xen:
         return "agree"
     entry = known.get(key)
-    if entry and entry[0] in (str(punt), "*") and entry[1] in (str(xen), "*"):
+    if entry and entry[0][0] in (str(punt), "*") and entry[1][0] in (str(xen), "*"):
         return "known"
     return "FAIL"
 
@@ -377,12 +554,17 @@ def compare_probes(names, wanted, logs, known, results):
                 label = "known difference" if cls == "known" else "FAIL"
                 out.append(f"  {key}: {values}  {label}")
         for h in wanted:
-            verdict, secs, note = results[(name, h)]
+            r = results[(name, h)]
             failed = logged[h][1]
-            if verdict == "FAILURE" and failed and \
+            if r.verdict == "FAILURE" and failed and \
                     all(f and cls_of.get(f) == "known" for f in failed):
-                results[(name, h)] = ("SUCCESS", secs,
-                                      "; ".join(filter(None, [note, "failed only known probes"])))
+                note = "; ".join(filter(None, [r.note, "failed only known probes"]))
+                results[(name, h)] = r._replace(verdict="SUCCESS", note=note)
+        if len(wanted) == 2:
+            for probe in probes:
+                if cls_of[probe] == "agree" and f"{name}:{probe}" in known:
+                    out.append(f"  note: docs/conformance.md lists {name}:{probe} as a "
+                               f"difference, but both hypervisors now agree: remove the row")
     return counts, invalid, out
 
 
@@ -390,13 +572,61 @@ def failure_lines(log_path, limit=6):
     lines = log_path.read_text(errors="replace").splitlines()
     marks = ("FAIL ", "error:", "skipped:", "setup failed", "unexpected exception", "Panic",
              "not started:")
-    picked = [l for l in lines if any(m in l for m in marks)]
+    picked = [l for l in lines if any(m in l for m in marks) or CRASH_REPORT.search(l)]
     return (picked or lines[-limit:])[:limit]
+
+
+LABELS = {"agree": "ok", "skip": "skipped (same reason)", "known": "known difference",
+          "FAIL": "FAIL"}
+
+
+def report(names, wanted, results, known, logs, only):
+    """Print the table, the failures and the summary line; return the counts."""
+    width = max(len(n) for n in names)
+    print(f"{'test':<{width}}  " + "  ".join(f"{h:<8}" for h in wanted) + "  result")
+    counts = dict.fromkeys(LABELS, 0)
+    failed = []
+    for name in names:
+        per_hyp = {h: results[(name, h)] for h in wanted}
+        cls = classify(name, per_hyp, known)
+        counts[cls] += 1
+        row = "  ".join(f"{per_hyp[h].verdict:<8}" for h in wanted)
+        label = LABELS[cls]
+        if cls == "FAIL" and any(r.problems for r in per_hyp.values()):
+            label += " (after the verdict)"
+        print(f"{name:<{width}}  {row}  {label}")
+        if cls == "FAIL":
+            failed.append(name)
+    for name in failed:
+        print_failure(name, wanted, results, logs)
+    stale = [] if only else sorted(n for n in set(known) - set(names) if ":" not in n)
+    for name in stale:
+        print(f"note: docs/conformance.md lists {name}, which is not built")
+    for name in names:
+        per_hyp = {h: results[(name, h)] for h in wanted}
+        if name in known and len(wanted) == 2 and classify(name, per_hyp, {}) != "FAIL":
+            print(f"note: docs/conformance.md lists {name} as a difference, but both "
+                  f"hypervisors now agree: remove the row")
+    return counts
+
+
+def print_failure(name, wanted, results, logs):
+    print(f"\n--- {name}")
+    for h in wanted:
+        r = results[(name, h)]
+        log = logs / f"{name}.{h}.log"
+        print(f"  {h}: {r.verdict} in {r.secs:.1f}s{' (' + r.note + ')' if r.note else ''}; "
+              f"log {log}")
+        for problem in r.problems:
+            print(f"    after the verdict: {problem}")
+        for line in failure_lines(log):
+            print(f"    {line}")
 
 
 def main(argv=None):
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--images", type=Path, default=IMAGES)
+    p.add_argument("--logs", type=Path, help="where the per-boot logs go (default IMAGES/logs)")
     p.add_argument("--punt", default=str(qemu.HYPERVISORS["punt"]), help="Punt image")
     p.add_argument("--xen", default=str(qemu.HYPERVISORS["xen"]), help="Xen 4.17 image")
     p.add_argument("--jobs", type=int, default=2)
@@ -415,9 +645,10 @@ def main(argv=None):
         return 2
     names = tests_in(args.images, args.only)
     if not names:
-        print(f"run.py: no *.Image in {args.images} (make -C tests/guests)", file=sys.stderr)
+        print(f"run.py: no *.Image in {args.images} matching {args.only or 'anything'} "
+              f"(make -C tests/guests)", file=sys.stderr)
         return 2
-    logs = args.images / "logs"
+    logs = args.logs or args.images / "logs"
     logs.mkdir(parents=True, exist_ok=True)
     initrd = empty_initrd(args.images)
 
@@ -438,56 +669,24 @@ def main(argv=None):
                     jobs[(name, h)] = pool.submit(boot_scenario, h, hyps[h], image, n,
                                                   base_dtb, args.timeout * 2, log)
                 else:
-                    jobs[(name, h)] = pool.submit(boot, hyps[h], image, smp_for(name), initrd,
-                                                  args.timeout, log)
+                    jobs[(name, h)] = pool.submit(boot, h, hyps[h], image, smp_for(name),
+                                                  initrd, args.timeout, log)
     results = {k: f.result() for k, f in jobs.items()}
 
     known = load_known(CONFORMANCE_DOC)
     probe_counts, invalid_probes, probe_lines = compare_probes(names, wanted, logs, known,
                                                                results)
-    width = max(len(n) for n in names)
-    print(f"{'test':<{width}}  " + "  ".join(f"{h:<8}" for h in wanted) + "  result")
-    counts = {"agree": 0, "known": 0, "FAIL": 0}
-    failed = []
-    for name in names:
-        verdicts = {h: results[(name, h)][0] for h in wanted}
-        if len(wanted) == 2:
-            cls = classify(name, verdicts, known)
-        else:
-            cls = "agree" if all(v in PASSING for v in verdicts.values()) else "FAIL"
-        counts[cls] += 1
-        row = "  ".join(f"{verdicts[h]:<8}" for h in wanted)
-        label = {"agree": "ok", "known": "known difference", "FAIL": "FAIL"}[cls]
-        print(f"{name:<{width}}  {row}  {label}")
-        if cls == "FAIL":
-            failed.append(name)
-    for name in failed:
-        print(f"\n--- {name}")
-        for h in wanted:
-            verdict, secs, note = results[(name, h)]
-            log = logs / f"{name}.{h}.log"
-            print(f"  {h}: {verdict} in {secs:.1f}s{' (' + note + ')' if note else ''}; log {log}")
-            for line in failure_lines(log):
-                print(f"    {line}")
-    stale = [] if args.only else sorted(n for n in set(known) - set(names) if ":" not in n)
-    for name in stale:
-        print(f"note: docs/conformance.md lists {name}, which is not built")
-    if len(wanted) == 2:
-        for name in names:
-            verdicts = {h: results[(name, h)][0] for h in wanted}
-            if name in known and classify(name, verdicts, known) == "agree":
-                print(f"note: docs/conformance.md lists {name} as a difference, but both "
-                      f"hypervisors now agree: remove the row")
+    counts = report(names, wanted, results, known, logs, args.only)
     if probe_lines:
         print("\nprobes that differ:")
         print("\n".join(probe_lines))
     nr_probes = sum(probe_counts.values())
-    for k in counts:
+    for k in probe_counts:
         counts[k] += probe_counts[k]
     print(f"\n{len(names)} tests on {', '.join(wanted)} in {time.monotonic() - started:.0f}s")
     print(f"conformance: {len(names) + nr_probes} tests ({len(names)} guests, {nr_probes} probes), "
-          f"{counts['agree']} agree, {counts['known']} known differences, {counts['FAIL']} "
-          f"failures; {invalid_probes} invalid-input probes")
+          f"{counts['agree']} agree, {counts['known']} known differences, {counts['skip']} "
+          f"skipped, {counts['FAIL']} failures; {invalid_probes} invalid-input probes")
     return 1 if counts["FAIL"] else 0
 
 

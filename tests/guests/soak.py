@@ -5,11 +5,14 @@
 Races between CPUs show up rarely and only under load: the first one this found hung about
 one boot in 300 with three QEMUs on two host cores (an idle secondary CPU locked its own
 run queue twice while the boot CPU was building guests). Each boot must show both domains'
-verdicts within --stall seconds of Punt's "Free memory before domains" line, and both
-domains' teardown before Punt powers the machine off. On a stall the QEMU is kept running,
-gdb is attached to its gdbstub and prints every CPU's backtrace with Punt's symbols; any
-failed boot ends the run with status 1 and its console. `make soak` runs it with bounded
-defaults (SOAK_BOOTS boots); it is not part of `make test`.
+verdicts (SUCCESS) within --stall seconds of Punt's "Free memory before domains" line, both
+domains' teardown before Punt powers the machine off, and then end as run.py's
+scenario_end_problems() demands: no crash report, every page free again, QEMU exiting by
+itself with status 0 within run.POWEROFF_GRACE_S. Every wait has a deadline. On a stall
+(before or after the verdicts) the QEMU is kept running, gdb is attached to its gdbstub and
+prints every CPU's backtrace with Punt's symbols; any failed boot ends the run with status 1,
+its reasons and its console. `make soak` runs SOAK_BOOTS boots; `make test` runs a short
+one (`make -C tests/guests soak-short`, 36 boots).
 """
 
 import argparse
@@ -35,7 +38,9 @@ GDB_PORT_BASE = 1300
 
 
 def boot_once(argv, n, stall_s, limit_s):
-    """Run one boot; return (outcome, text, proc): outcome ok | stall | crash."""
+    """Run one boot; return (outcome, text, proc, reasons): outcome ok | stall | crash.
+
+    proc is the QEMU of a stall, still running for gdb; None otherwise."""
     proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                             stderr=subprocess.STDOUT)
     sel = selectors.DefaultSelector()
@@ -56,13 +61,25 @@ def boot_once(argv, n, stall_s, limit_s):
         now = time.monotonic()
         if ready_at is None and READY in text:
             ready_at = now
-        if (ready_at is not None and now - ready_at > stall_s) or now - start > limit_s:
-            return "stall", text, proc
-    proc.wait()
+        if ready_at is not None and now - ready_at > stall_s:
+            return "stall", text, proc, [f"no verdicts {stall_s:.0f}s after {READY!r}"]
+        if now - start > limit_s:
+            return "stall", text, proc, [f"the boot took more than {limit_s:.0f}s"]
+    # The machine powers off after its last domain: QEMU must exit by itself, promptly.
+    try:
+        status = proc.wait(timeout=run.POWEROFF_GRACE_S)
+    except subprocess.TimeoutExpired:
+        text = buf.decode("utf-8", "replace").replace("\r", "")
+        return "stall", text, proc, [f"QEMU still running {run.POWEROFF_GRACE_S}s after "
+                                     f"{ALL_STOPPED!r}"]
+    buf += proc.stdout.read()
     text = buf.decode("utf-8", "replace").replace("\r", "")
+    reasons = run.scenario_end_problems("punt", run.Ended(text, "", False, status), n)
     verdicts = run.domain_verdicts("punt", text, n)
-    ok = all(v in run.PASSING for v in verdicts.values()) and all_destroyed_first(text, n)
-    return ("ok" if ok else "crash"), text, None
+    reasons += [f"d{d} verdict {v}" for d, v in verdicts.items() if v != "SUCCESS"]
+    if not all_destroyed_first(text, n):
+        reasons.append("a domain's teardown was not reported before the machine powered off")
+    return ("crash" if reasons else "ok"), text, None, reasons
 
 
 def all_destroyed_first(text, n):
@@ -96,7 +113,7 @@ def worker(slot, args, dtb, stop, results):
             if results["started"] >= args.boots:
                 return
             results["started"] += 1
-        outcome, text, proc = boot_once(argv, args.domains, args.stall, args.limit)
+        outcome, text, proc, reasons = boot_once(argv, args.domains, args.stall, args.limit)
         with results["lock"]:
             results[outcome] += 1
         if outcome == "ok":
@@ -106,8 +123,8 @@ def worker(slot, args, dtb, stop, results):
         if proc is not None:
             report += "\n--- gdb ---\n" + backtraces(args.elf, port)
             proc.kill()
-            proc.wait()
-        results["reports"].append(f"--- boot {outcome} ---\n{report}")
+            proc.wait(timeout=30)
+        results["reports"].append(f"--- boot {outcome}: {'; '.join(reasons)} ---\n{report}")
         return
 
 

@@ -34,6 +34,16 @@ def scenario(qemu_dtb, tmp_path):
     return make
 
 
+def assert_ends_cleanly(run, domains):
+    """QEMU exits with 0 after the last domain, and the boot ends as the conformance runner
+    demands: no crash report, every domain powered off and destroyed, no page leaked."""
+    status = run.wait_exit(30)
+    assert status == 0, "expected QEMU to exit with 0 after the last domain"
+    problems = guests.scenario_end_problems(
+        "punt", guests.Ended(run.text_since(0), "", False, status), domains)
+    assert not problems, "; ".join(problems) + "\n" + run.tail()
+
+
 def test_a_granter_that_powers_off_leaves_no_mapping_and_no_memory_behind(boot, scenario):
     run = boot.start("punt", smp=2, **scenario("granter_goes_away_while_mapped", 2))
     match, _ = run.expect(r"^\(punt\) Free memory before domains: (\d+) pages$", 60,
@@ -48,7 +58,7 @@ def test_a_granter_that_powers_off_leaves_no_mapping_and_no_memory_behind(boot, 
     after = int(match.group(1))
     assert after == before, (f"expected every page back once both domains are gone: "
                              f"{before} free before, {after} after")
-    assert run.wait_exit(30) == 0, "expected QEMU to exit with 0 after the last domain"
+    assert_ends_cleanly(run, 2)
 
 
 def domain_dumps(text):
@@ -101,7 +111,7 @@ def test_the_domain_dump_shows_vcpus_channels_and_grants_in_use(boot, scenario):
                               "both domains' verdicts")
         verdicts[match.group(1)] = match.group(2)
     assert verdicts == {"d1": "SUCCESS", "d2": "SUCCESS"}, f"{verdicts}\n{run.tail()}"
-    assert run.wait_exit(30) == 0, "expected QEMU to exit with 0 after the last domain"
+    assert_ends_cleanly(run, 2)
 
 
 # The reboot storm's length in seconds of machine time: short in `make test`, long in
@@ -158,3 +168,5 @@ def test_a_domain_rebooting_while_its_other_vcpu_traps_crashes_nothing_and_leaks
     final = int(re.findall(r"^\(punt\) d2 destroyed: (\d+) pages free$", text, re.MULTILINE)[-1])
     assert final == before, f"expected all {before} pages back at the end, got {final}"
     assert exit_code == 0, "expected QEMU to exit with 0 after the last domain"
+    problems = guests.scenario_end_problems("punt", guests.Ended(text, "", False, exit_code), 2)
+    assert not problems, "; ".join(problems) + "\n" + run.tail()

@@ -15,8 +15,8 @@
 #define XENVER_get_features	   6
 #define XENVER_pagesize		   7
 #define XENVER_guest_handle	   8
-#define XENVER_commandline	   9 /* char[1024], the hypervisor's command line */
-#define XENVER_build_id		   10
+#define XENVER_commandline	   9  /* char[1024], the hypervisor's command line */
+#define XENVER_build_id		   10 /* struct xen_build_id; returns the id's length */
 
 #define XEN_EXTRAVERSION_LEN 16
 #define XEN_CAPABILITIES_LEN 1024
@@ -36,6 +36,13 @@ struct xen_platform_parameters {
 	xen_ulong_t virt_start;
 };
 XEN_CHECK_SIZE(struct xen_platform_parameters, 8);
+
+/* XENVER_build_id: in, the size of the buffer that follows; out, the id in that buffer. */
+struct xen_build_id {
+	uint32_t len;
+	/* uint8_t buf[len] follows */
+};
+XEN_CHECK_SIZE(struct xen_build_id, 4);
 
 struct xen_feature_info {
 	uint32_t submap_idx; /* in: only 0 exists */

@@ -7,8 +7,9 @@
  * source entry that grants nothing GNTST_general_error, a ref beyond the table
  * GNTST_bad_gntref, a foreign frame named by number (no GNTCOPY_*_gref)
  * GNTST_permission_denied, an unknown domain GNTST_bad_domain, writing through a read-only
- * grant GNTST_general_error, offset + length beyond the page GNTST_bad_copy_arg, and a
- * local frame in a hole GNTST_bad_page. The batch itself returns 0.
+ * grant GNTST_general_error, offset + length beyond the page GNTST_bad_copy_arg (one byte
+ * past is enough; ending exactly at the page end is fine), and a local frame in a hole
+ * GNTST_bad_page. The batch itself returns 0.
  */
 #include "rt.h"
 
@@ -97,6 +98,10 @@ static void copies(void)
 		 "copy into a read-only grant");
 	CHECK_EQ(copy(by_ref(peer, REF_RW, 4000), mine, 200, GNTCOPY_source_gref),
 		 GNTST_bad_copy_arg, "copy beyond the end of the page");
+	CHECK_EQ(copy(by_ref(peer, REF_RW, 4000), mine, 97, GNTCOPY_source_gref),
+		 GNTST_bad_copy_arg, "copy one byte beyond the end of the page");
+	CHECK_EQ(copy(by_ref(peer, REF_RW, 4000), mine, 96, GNTCOPY_source_gref), GNTST_okay,
+		 "copy ending exactly at the end of the page");
 	CHECK_EQ(copy(by_ref(peer, REF_RW, 0), by_frame(DOMID_SELF, rt_foreign_area(), 0), LEN,
 		      GNTCOPY_source_gref),
 		 GNTST_bad_page, "copy into a local frame in a hole");

@@ -6,7 +6,8 @@
  * GPA) and reads and writes them; while mapped, the granter's entries carry GTF_reading,
  * plus GTF_writing for a writable mapping, and both clear on unmap. Xen 4.17's statuses:
  * a read-only grant mapped writable, an entry not granted (flags 0) and one granted to
- * another domain are GNTST_general_error; a ref beyond the table GNTST_bad_gntref; no
+ * another domain are GNTST_general_error; a ref beyond the table (far beyond, or the second
+ * entry past the granter's only frame) GNTST_bad_gntref; no
  * GNTMAP_host_map in flags GNTST_bad_gntref; an unknown domain GNTST_bad_domain; unmap of a
  * handle not in use GNTST_bad_handle. The batch itself returns 0.
  */
@@ -17,6 +18,7 @@
 #define REF_NOT	       12
 #define REF_OTHER      13
 #define BEYOND_TABLE   0x100000
+#define PAST_FRAME_0   513 /* 512 v1 entries per frame; the granter has one frame */
 #define NO_SUCH_DOMAIN 77
 
 static uint8_t rw_page[PAGE_SIZE] PAGE_ALIGNED;
@@ -105,6 +107,8 @@ static void mapper(void)
 		 GNTST_general_error, "map an entry granted to another domain");
 	CHECK_EQ(map(BEYOND_TABLE, rt_scn.peer, area + 3 * PAGE_SIZE, GNTMAP_host_map, NULL),
 		 GNTST_bad_gntref, "map a ref beyond the table");
+	CHECK_EQ(map(PAST_FRAME_0, rt_scn.peer, area + 3 * PAGE_SIZE, GNTMAP_host_map, NULL),
+		 GNTST_bad_gntref, "map a ref past the granter's only frame");
 	CHECK_EQ(map(REF_RW, rt_scn.peer, area + 3 * PAGE_SIZE, 0, NULL), GNTST_bad_gntref,
 		 "map without GNTMAP_host_map");
 	CHECK_EQ(map(REF_RW, NO_SUCH_DOMAIN, area + 3 * PAGE_SIZE, GNTMAP_host_map, NULL),

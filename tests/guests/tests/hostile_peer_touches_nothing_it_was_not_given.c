@@ -7,10 +7,10 @@
  * to the caller, or is read-only for a write, is GNTST_general_error; naming the victim's
  * frame by number in a copy is GNTST_permission_denied; binding a port the victim keeps for
  * itself is -EINVAL; closing or sending on a port the caller does not have is -EINVAL; an
- * unprivileged domain acting on another domain's event channels, HVM parameters or physmap
- * gets -EPERM. A flood only ever sets the victim's pending bit: the victim sees at least one
- * event and at most one per send, and afterwards its memory, grant entries and ports are as
- * before and the static channel still works.
+ * unprivileged domain acting on another domain's event channels, HVM parameters (setting or
+ * reading them) or physmap gets -EPERM. A flood only ever sets the victim's pending bit: the victim
+ * sees at least one event and at most one per send, and afterwards its memory, grant entries and
+ * ports are as before and the static channel still works.
  */
 #include "rt.h"
 
@@ -160,6 +160,10 @@ static void try_domain_ops(void)
 
 	CHECK_EQ(hyp_hvm_op(HVMOP_set_param, &param), -XEN_EPERM,
 		 "set the victim's callback parameter");
+	param.value = 0x5555;
+	CHECK_EQ(hyp_hvm_op(HVMOP_get_param, &param), -XEN_EPERM,
+		 "read the victim's callback parameter");
+	CHECK_EQ(param.value, 0x5555, "nothing read back of the victim's parameter");
 	CHECK_EQ(hyp_memory_op(XENMEM_add_to_physmap, &xatp), -XEN_EPERM,
 		 "map a page into the victim's physmap");
 }

@@ -10,8 +10,8 @@ void test_main(void)
 	struct xen_hvm_param p = {.domid = DOMID_SELF, .index = 0};
 
 	CHECK_EQ(hyp_hvm_op(HVMOP_get_param, &p), 0, "get_param(CALLBACK_IRQ)");
-	rt_printf("CALLBACK_IRQ = %#lx\n", (unsigned long)p.value);
 	CHECK_EQ(p.value >> 56, 2, "type PPI");
 	CHECK_EQ(p.value >> 8 & 0xff, 2, "flags: active-low level");
 	CHECK_EQ(p.value & 0xff, rt_plat.evtchn_intid, "the /hypervisor PPI");
+	CHECK_EQ(p.value, 2ull << 56 | 2u << 8 | rt_plat.evtchn_intid, "no other bits set");
 }
