@@ -573,6 +573,12 @@ static void offer_work(struct cpu_sched *me, uint64_t now)
 	}
 }
 
+/* The earlier of two timer counts, 0 meaning none. */
+static uint64_t earliest_deadline(uint64_t a, uint64_t b)
+{
+	return !a || (b && b < a) ? b : a;
+}
+
 static void arm_timer(uint64_t until_ns, uint64_t timer_wake)
 {
 	uint64_t deadline = until_ns ? ns_to_count(until_ns) : 0;
@@ -646,18 +652,27 @@ void guest_prepare_entry(struct cpu_regs *frame)
 				timer_wake = p;
 			c->armed_ptimer = p;
 		}
-		arm_timer(until, timer_wake);
-
 		if (next) {
 			if (switching) {
+				struct vcpu *prev = cpu->current;
 				switch_to(cpu, next, &start);
+				/*
+				 * prev's virtual timer fired in hardware while it was loaded, so the
+				 * pass above did not count it; saved now, it needs the EL2 timer to
+				 * wake it (a vCPU blocked in WFI waiting for it would sleep on).
+				 */
+				if (prev && prev != next)
+					timer_wake = earliest_deadline(timer_wake,
+								       prev->arch.timer_deadline);
 				if (others_wait)
 					offer_work(c, now);
 			}
+			arm_timer(until, timer_wake);
 			runstate_publish(next);
 			vgic_flush(next);
 			return;
 		}
+		arm_timer(until, timer_wake);
 		if (pull_work(c, now))
 			continue;
 		/* Nothing else would wake this CPU to finish a domain's teardown (one CPU). */
