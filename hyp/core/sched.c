@@ -657,9 +657,10 @@ void guest_prepare_entry(struct cpu_regs *frame)
 				struct vcpu *prev = cpu->current;
 				switch_to(cpu, next, &start);
 				/*
-				 * prev's virtual timer fired in hardware while it was loaded, so the
-				 * pass above did not count it; saved now, it needs the EL2 timer to
-				 * wake it (a vCPU blocked in WFI waiting for it would sleep on).
+				 * prev's virtual timer fired in hardware while it was loaded, so
+				 * the pass above did not count it; saved now, it needs the EL2
+				 * timer to wake it (a vCPU blocked in WFI waiting for it would
+				 * sleep on).
 				 */
 				if (prev && prev != next)
 					timer_wake = earliest_deadline(timer_wake,
