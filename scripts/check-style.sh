@@ -27,5 +27,21 @@ if [ -d tools/xenstored ] && ! cppcheck --quiet --error-exitcode=1 --inline-supp
 	echo "cppcheck: findings in tools/xenstored/"
 	status=1
 fi
-[ $status -eq 0 ] && echo "style: clang-format and cppcheck clean"
+# The guest ABI headers stand alone: a guest kernel or a tool takes them without the rest.
+bad=$(grep -rn '#include' hyp/include/public | grep -v '#include <public/' |
+	grep -v '#include <std\(int\|def\|bool\)\.h>' |
+	grep -v '#include "\([a-z_]*/\)\?[a-z_-]*\.h"' | grep -v '#include "\.\./[a-z_-]*\.h"')
+if [ -n "$bad" ]; then
+	echo "public headers may include only public (and C standard) headers:"
+	echo "$bad" | sed 's/^/  /'
+	status=1
+fi
+# Comments cite what a reader of this repository can open, not a document it does not hold.
+bad=$(git grep -n '§' -- '*.c' '*.h' '*.S' '*.py' '*.md' 2>/dev/null)
+if [ -n "$bad" ]; then
+	echo "comments cite a section (§) of a document that is not in this repository:"
+	echo "$bad" | sed 's/^/  /'
+	status=1
+fi
+[ $status -eq 0 ] && echo "style: clang-format, cppcheck and header rules clean"
 exit $status

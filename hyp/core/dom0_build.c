@@ -31,8 +31,10 @@
 #define DEFAULT_DOM0_MEM (512UL << 20)
 #define MIN_BANK_ORDER	 9 /* 2 MiB: the kernel's placement granule */
 #define SZ_2M		 (2UL << 20)
-#define EVTCHN_INTID	 31 /* a PPI nothing on QEMU virt uses (reference §1.1) */
-#define GNTTAB_FRAMES	 64
+#define EVTCHN_INTID                                                                               \
+	31 /* a PPI nothing on QEMU virt uses (Xen public/hvm/params.h,                            \
+	      HVM_PARAM_CALLBACK_TYPE_PPI) */
+#define GNTTAB_FRAMES 64
 
 struct image_header {
 	uint32_t code0, code1;

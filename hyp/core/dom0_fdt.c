@@ -10,7 +10,8 @@
 
 #define DOM0_MAX_VCPUS 4096 /* Aff1 is 8 bits: 256 * 16 */
 
-/* GIC interrupt specifier flags: CPU mask 0xf, level-sensitive active-low (reference §1.1). */
+/* GIC interrupt specifier flags: CPU mask 0xf, level-sensitive active-low (the arm,gic-v3
+ * device-tree binding: type, number, flags). */
 #define PPI_FLAGS_ALL_CPUS_LEVEL_LOW 0xf08u
 
 enum action { COPY, DROP, REGEN_GIC, REWRITE_CHOSEN };

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 /*
  * The device tree of a domain started at boot, written from scratch the way
- * Xen lays it out for dom0less guests (reference §6.3): GICv3 at Xen's guest
- * addresses with phandle 65000, timer, PSCI over HVC, one memory node,
- * /hypervisor when the domain is enhanced, and the SBSA UART when it has one.
+ * Xen lays it out for dom0less guests (docs/users-guide.md, "Guests started at boot"; Xen
+ * public/arch-arm.h, GUEST_*): GICv3 at Xen's guest addresses with phandle 65000, timer, PSCI over
+ * HVC, one memory node, /hypervisor when the domain is enhanced, and the SBSA UART when it has one.
  */
 #include <public/arch-arm.h>
 #include <punt/domu_fdt.h>

@@ -55,7 +55,8 @@ static struct evtchn *port_of(struct domain *d, evtchn_port_t port)
 	return &d->evtchn[port];
 }
 
-/* ---- delivery (reference §3.4 "Raise") ----------------------------------- */
+/* ---- delivery (Xen public/event_channel.h, 2-level ABI: pending, mask, pending_sel,
+ * upcall_pending) ----------------------------------- */
 
 static void mark_pending(struct vcpu *v)
 {

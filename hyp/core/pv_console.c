@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 /*
- * Punt's own backend for the PV console ring (reference §4.2): the guest's
+ * Punt's own backend for the PV console ring (Xen public/io/console.h): the guest's
  * output is drained when it sends on the console port, and typed input is
  * written into the in ring when the guest has the console focus.
  *
@@ -139,7 +139,8 @@ int pvcons_domain_init(struct domain *d)
 	pc->ring = (struct xencons_interface *)page_alloc_zeroed(0);
 	if (!pc->ring)
 		return -XEN_ENOMEM;
-	/* Outside RAM, so the guest never takes it for memory of its own (reference §3.6). */
+	/* Outside RAM, so the guest never takes it for memory of its own (the magic GFN of Xen's
+	 * dom0less console page; Xen public/hvm/params.h, HVM_PARAM_CONSOLE_PFN). */
 	if (p2m_map(d, CONSOLE_GFN, (uint64_t)pc->ring >> XEN_PAGE_SHIFT, 1, P2M_RAM_RW))
 		return -XEN_ENOMEM;
 	rc = evtchn_alloc_hyp(d, guest_sent, &pc->port);

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-/* vcpu_op: the two sub-ops Xen offers on Arm (reference §3.3). */
+/* vcpu_op: the two sub-ops Xen offers on Arm (Xen public/vcpu.h; the others are x86's). */
 #include <asm/timer.h>
 #include <public/errno.h>
 #include <public/vcpu.h>

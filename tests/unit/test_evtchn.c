@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 /*
  * Event channel bookkeeping (hyp/core/event_channel.c) against the 2-level
- * rules of reference §3.4: port allocation, binding, delivery (pending,
+ * rules of Xen public/event_channel.h: port allocation, binding, delivery (pending,
  * mask, selector, upcall edge), close, VIRQs, status, bind_vcpu and the
  * hypercall's argument handling.
  */

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 /*
  * Punt's PV console backend (hyp/core/pv_console.c) against the ring rules of
- * reference §4.2, with the guest played by the test: where the page is
+ * Xen public/io/console.h, with the guest played by the test: where the page is
  * published, output drained on a send, input written and signalled, and what
  * happens when the guest's indices are nonsense or its ring is full.
  */

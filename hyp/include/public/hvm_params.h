@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: Apache-2.0
+// SPDX-License-Identifier: MIT
 #ifndef PUBLIC_HVM_PARAMS_H
 #define PUBLIC_HVM_PARAMS_H
 

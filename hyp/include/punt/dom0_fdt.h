@@ -3,7 +3,7 @@
 #define PUNT_DOM0_FDT_H
 
 /*
- * Builds the device tree dom0 boots with, from the host DT (reference §5.4, Xen's
+ * Builds the device tree dom0 boots with, from the host DT (as Xen's
  * domain_build.c): the host tree minus what the hypervisor keeps or virtualises, with
  * /chosen, /cpus, memory, /psci and the GIC regenerated, and a /hypervisor node added.
  *

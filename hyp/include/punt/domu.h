@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 /*
  * Domains started at boot from /chosen "xen,domain" nodes (Xen's dom0less
- * binding, reference §6.2). A node that is wrong stops that domain with a
+ * binding, docs/users-guide.md). A node that is wrong stops that domain with a
  * message; the others, and the machine, carry on. The configuration is kept
  * after boot: a domain that reboots is built again from it and from its
  * boot modules, which stay reserved.

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 /*
- * Event channels, 2-level ABI (reference §3.4): up to 4096 ports per
+ * Event channels, 2-level ABI (Xen public/event_channel.h): up to 4096 ports per
  * domain, pending and mask bits in the domain's shared_info page, one
  * selector word and upcall flag per vCPU in its vcpu_info. Port state is
  * protected by the owning domain's lock; operations that touch two domains
@@ -84,7 +84,8 @@ int evtchn_hyp_notify(struct domain *d, evtchn_port_t port, evtchn_hyp_fn fn);
 /* Raise a VIRQ: per-vCPU ones on v, global ones on the domain's vCPU 0 binding. */
 void evtchn_send_virq(struct vcpu *v, uint32_t virq);
 void evtchn_send_global_virq(struct domain *d, uint32_t virq);
-/* After vcpu_info registration: rescan everything once (reference §3.3). */
+/* After vcpu_info registration: rescan everything once (Xen public/vcpu.h,
+ * VCPUOP_register_vcpu_info). */
 void evtchn_vcpu_info_registered(struct vcpu *v);
 
 long do_event_channel_op(struct vcpu *v, uint64_t cmd, uint64_t arg);

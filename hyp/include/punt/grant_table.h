@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 /*
- * Grant tables, version 1 (reference §4.7).
+ * Grant tables, version 1 (Xen public/grant_table.h).
  *
  * Each domain has a table of grant entries that it writes itself (Punt owns
  * the frames and maps them where the domain asks, add_to_physmap). Another

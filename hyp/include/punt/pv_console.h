@@ -10,9 +10,9 @@
  * console's input path calls receive, and everything else (draining the out
  * ring when the guest sends, raising the port) stays in pv_console.c. A dom0
  * backend taking over later would need only this seam: give the ring page a
- * grant (reference §7, ref 0) and make the port an unbound one for dom0
- * instead of an ECS_HYP one; nothing outside this file and the builder knows
- * who serves the ring.
+ * grant (Xen public/grant_table.h, GNTTAB_RESERVED_CONSOLE, ref 0) and make the port an unbound one
+ * for dom0 instead of an ECS_HYP one; nothing outside this file and the builder knows who serves
+ * the ring.
  *
  * The ring is guest memory: Punt keeps its own copies of the indices it
  * produces or consumes, reads the guest's index once per pass, checks it,

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
-/* shared_info and the 2-level event-channel ABI from the guest side (reference §3.4, §4.1). */
+/* shared_info and the 2-level event-channel ABI from the guest side (Xen public/event_channel.h,
+ * public/xen.h shared_info and vcpu_info). */
 #include "rt.h"
 
 static struct shared_info *shinfo;
@@ -32,7 +33,7 @@ static struct vcpu_info *my_vcpu_info(void)
 
 struct vcpu_info *rt_registered_vcpu_info;
 
-/* The upcall: the same loop Linux runs (reference §3.4, "Linux side"). */
+/* The upcall: the same loop Linux runs (Linux drivers/xen/events/events_2l.c). */
 void rt_evtchn_upcall(void)
 {
 	struct vcpu_info *vi;

@@ -2,8 +2,8 @@
 /*
  * A loopback channel (alloc_unbound(self, self) + bind_interdomain(self, port)): send on one
  * end sets the other end's pending bit and, with the port unmasked, raises the upcall PPI;
- * the 2-level upcall loop then finds exactly that port (reference §3.4 Raise). Xen hands out
- * the lowest free ports: 1 and 2 in a domain that has none yet.
+ * the 2-level upcall loop then finds exactly that port (Xen public/event_channel.h, EVTCHNOP_send).
+ * Xen hands out the lowest free ports: 1 and 2 in a domain that has none yet.
  */
 #include "rt.h"
 

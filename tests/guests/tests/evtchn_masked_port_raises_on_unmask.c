@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 /*
  * With the mask bit set, send only sets the pending bit (no upcall); EVTCHNOP_unmask clears
- * the mask and, the port being pending, raises the upcall (reference §3.4 Unmask).
+ * the mask and, the port being pending, raises the upcall (Xen public/event_channel.h,
+ * EVTCHNOP_unmask).
  */
 #include "rt.h"
 

@@ -2,7 +2,7 @@
 /*
  * GNTTABOP_query_size(DOMID_SELF) returns 0 with status GNTST_okay; dom0's table has 1 frame
  * of at most 64 (Xen 4.17's default gnttab_max_frames), and the /hypervisor grant window
- * holds exactly max_nr_frames pages (Linux maps that many, reference §1.1).
+ * holds exactly max_nr_frames pages (Linux maps that many, its /hypervisor node's first reg).
  */
 #include "rt.h"
 

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 /*
  * HVMOP_get_param(DOMID_SELF) for dom0: STORE_PFN, STORE_EVTCHN, CONSOLE_PFN and
- * CONSOLE_EVTCHN are unset and read as 0 with return 0 (reference §3.6, dom0 column).
+ * CONSOLE_EVTCHN are unset and read as 0 with return 0 (Xen public/hvm/params.h; dom0 gets no
+ * console or store params).
  */
 #include "rt.h"
 

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 /*
  * XENMEM_add_to_physmap(space shared_info, idx 0) maps the domain's shared_info page at the
- * given GFN and returns 0 (reference §3.2). The page then reads as a fresh shared_info: the
- * wallclock is 0.0 (no RTC on Arm, nobody set it yet) at version 2 (written once), and no
- * event channel port is pending or masked.
+ * given GFN and returns 0 (Xen public/memory.h, XENMAPSPACE_shared_info). The page then reads as a
+ * fresh shared_info: the wallclock is 0.0 (no RTC on Arm, nobody set it yet) at version 2 (written
+ * once), and no event channel port is pending or masked.
  */
 #include "rt.h"
 

@@ -2,7 +2,7 @@
 /*
  * VCPUOP_register_vcpu_info(vcpu 0, gfn, offset 64) returns 0; Xen copies the old vcpu_info
  * across, sets evtchn_pending_sel = ~0 and evtchn_upcall_pending = 1 and injects the event
- * PPI, so the guest takes one upcall (reference §3.3).
+ * PPI, so the guest takes one upcall (Xen public/vcpu.h, VCPUOP_register_vcpu_info).
  */
 #include "rt.h"
 

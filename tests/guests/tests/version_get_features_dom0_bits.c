@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 /*
- * XENVER_get_features, submap 0, for dom0 on Arm (reference §1.2): writable_page_tables (0),
+ * XENVER_get_features, submap 0, for dom0 on Arm (Xen public/features.h): writable_page_tables (0),
  * auto_translated_physmap (2), dom0 (11) and ARM_SMCCC_supported (14) set; dom0 is 1:1 here
  * (no IOMMU), so direct_mapped (17) is set and not_direct_mapped (16) clear. With
  * memory_op_vnode_supported (13) that is the whole map: 0x26805 on Xen 4.17.

@@ -124,7 +124,8 @@ struct conn *ring_connect(struct server *s, struct ring_port *port, uint32_t dom
 	}
 	port->page->server_features |=
 	    XENSTORE_SERVER_FEATURE_RECONNECTION | XENSTORE_SERVER_FEATURE_ERROR;
-	/* Dom0less guests wait for connection == CONNECTED and an event (reference §6.4). */
+	/* Dom0less guests wait for connection == CONNECTED and an event (Xen public/io/xs_wire.h,
+	 * XENSTORE_CONNECTED; Xen's init-dom0less does the same). */
 	store_release(&port->page->connection, XENSTORE_CONNECTED);
 	port->be->notify(port->be_ctx, port);
 	return c;

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 /*
- * The xenstore wire protocol as Xen 4.17 clients speak it (reference §4.3). The types, the
+ * The xenstore wire protocol as Xen 4.17 clients speak it (Xen public/io/xs_wire.h). The types, the
  * header, the limits and the ring page come from Punt's public ABI header; this adds the
  * names the daemon prints and sends.
  */

@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: Apache-2.0
+// SPDX-License-Identifier: MIT
 #ifndef PUBLIC_IO_CONSOLE_H
 #define PUBLIC_IO_CONSOLE_H
 
