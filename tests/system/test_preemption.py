@@ -30,7 +30,8 @@ def test_canary_beside_a_multicall_of_262144_page_copies_waits_at_most_one_slice
     logs.mkdir(parents=True, exist_ok=True)
     initrd = bench.empty_initrd(bench.IMAGES)
     bench.scenario_base_dtb(initrd, logs)
-    figures = bench.boot(punt_image(), image, initrd, 300, logs / f"{IMAGE}.punt.test.log")
+    figures = bench.boot("punt", punt_image(), image, initrd, 300,
+                         logs / f"{IMAGE}.punt.test.log")
     stall_ms = figures.get(IMAGE)
     assert isinstance(stall_ms, float), f"expected the canary's stall figure, got {figures}"
     assert stall_ms <= bench.SLICE_MS, (
