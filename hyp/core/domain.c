@@ -354,15 +354,13 @@ bool domain_reap_pending(void)
 	return reap_pending != 0;
 }
 
-void domain_reaper_poll(void)
+/* The reaper's work, out of line: every pass through the scheduler polls for it. */
+static void __attribute__((noinline)) reap(void)
 {
 	bool done = false;
 	domid_t done_id = 0;
 	int done_reason = 0;
 
-	scheduler_passes[this_cpu_id()]++;
-	if (!reap_pending)
-		return;
 	spin_lock(&reap_lock);
 	for (unsigned i = 0; i < MAX_DOMAINS && !done; i++) {
 		struct reap_entry *e = &reap_queue[i];
@@ -391,6 +389,13 @@ void domain_reaper_poll(void)
 	spin_unlock(&reap_lock);
 	if (done)
 		finish(done_id, done_reason);
+}
+
+void domain_reaper_poll(unsigned cpu)
+{
+	scheduler_passes[cpu]++;
+	if (reap_pending)
+		reap();
 }
 
 static const char *state_name(enum vcpu_run_state s)

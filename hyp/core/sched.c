@@ -229,14 +229,15 @@ void sched_runstate(struct vcpu *v, struct vcpu_runstate_info *out)
 
 /*
  * The one place a vCPU's run state changes, under its queue lock. A vCPU of a
- * dying domain may only go offline: domain_shutdown() sets d->dying before it
- * takes each queue lock to take the vCPUs offline, so whoever takes the lock
+ * dying domain never becomes runnable (blocking needs it runnable first): domain_shutdown() sets
+ * d->dying before it takes each queue lock to take the vCPUs offline, so whoever takes the lock
  * after that sees the flag, and nothing (CPU_ON, a wake-up, a timer) can make
  * the vCPU runnable again. The reaper relies on it (sched_retire_vcpu()).
  */
-static void set_state(struct cpu_sched *c, struct vcpu *v, enum vcpu_run_state s, uint64_t now)
+static inline __attribute__((always_inline)) void set_state(struct cpu_sched *c, struct vcpu *v,
+							    enum vcpu_run_state s, uint64_t now)
 {
-	if (s != VCPU_OFFLINE && __atomic_load_n(&v->domain->dying, __ATOMIC_ACQUIRE))
+	if (s == VCPU_RUNNABLE && __atomic_load_n(&v->domain->dying, __ATOMIC_ACQUIRE))
 		return;
 	v->state = s;
 	sched_set_runnable(&c->rq, &v->sched, s == VCPU_RUNNABLE, now);
@@ -355,6 +356,11 @@ int vcpu_power_on(struct vcpu *v, uint64_t entry, uint64_t arg)
 	 * anything written here.
 	 */
 	v->start = (struct vcpu_start){.pending = true, .entry = entry, .arg = arg};
+	/*
+	 * If it is still loaded there, its CPU must not take the fast way back into it
+	 * (nothing_to_decide()): it chooses again, and takes the start with it.
+	 */
+	c->need_resched = true;
 	set_state(c, v, VCPU_RUNNABLE, now);
 	made_runnable(c, v, now);
 	return 0;
@@ -473,12 +479,13 @@ static struct vcpu *choose(struct cpu_sched *c, uint64_t now)
 }
 
 /* Under next's queue lock, just chosen: a CPU_ON waiting to reset it, taken once. */
-static struct vcpu_start take_pending_start(struct vcpu *next)
+static inline bool take_pending_start(struct vcpu *next, struct vcpu_start *out)
 {
-	struct vcpu_start start = next->start;
-
+	if (!next->start.pending)
+		return false;
+	*out = next->start;
 	next->start.pending = false;
-	return start;
+	return true;
 }
 
 static void switch_to(struct pcpu *cpu, struct vcpu *next, const struct vcpu_start *start)
@@ -486,7 +493,7 @@ static void switch_to(struct pcpu *cpu, struct vcpu *next, const struct vcpu_sta
 	struct vcpu *prev = cpu->current;
 
 	/* This CPU is the only one that may touch next's registers now (it is loaded here). */
-	if (start->pending)
+	if (start)
 		arch_vcpu_init(next, start->entry, start->arg);
 
 	if (prev && prev != next) {
@@ -603,9 +610,8 @@ static void idle_wait(void)
  */
 static bool nothing_to_decide(const struct cpu_sched *c, const struct vcpu *v)
 {
-	return v && v->state == VCPU_RUNNABLE && !v->needs_load && !v->start.pending &&
-	       !v->domain->dying && c->rq.curr == &v->sched &&
-	       !__atomic_load_n(&c->need_resched, __ATOMIC_ACQUIRE) &&
+	return v && v->state == VCPU_RUNNABLE && !v->needs_load && !v->domain->dying &&
+	       c->rq.curr == &v->sched && !__atomic_load_n(&c->need_resched, __ATOMIC_ACQUIRE) &&
 	       (c->until || c->rq.nr_runnable <= 1) && vptimer_deadline(v) == c->armed_ptimer;
 }
 
@@ -615,7 +621,7 @@ void guest_prepare_entry(struct cpu_regs *frame)
 	struct cpu_sched *c = &cpu_sched[cpu->id];
 
 	(void)frame;
-	domain_reaper_poll();
+	domain_reaper_poll(cpu->id);
 	if (nothing_to_decide(c, cpu->current)) {
 		struct vcpu *v = cpu->current;
 		vptimer_check(v);
@@ -625,7 +631,7 @@ void guest_prepare_entry(struct cpu_regs *frame)
 	}
 	for (bool again = false;; again = true) {
 		if (again)
-			domain_reaper_poll();
+			domain_reaper_poll(cpu->id);
 		if (cpu->current && cpu->current->domain->dying) {
 			drop_dying(cpu);
 			/*
@@ -633,15 +639,15 @@ void guest_prepare_entry(struct cpu_regs *frame)
 			 * once. A guest that never traps may run next, and on one CPU nothing
 			 * else would bring this CPU back to finish it.
 			 */
-			domain_reaper_poll();
+			domain_reaper_poll(cpu->id);
 		}
 		spin_lock(&c->lock);
 		uint64_t now = now_ns();
 		uint64_t timer_wake = wake_expired_timers(c, cpu, now);
 		struct vcpu *next = choose(c, now);
-		struct vcpu_start start = next ? take_pending_start(next) : (struct vcpu_start){0};
-		bool switching =
-		    next && (next != cpu->current || next->needs_load || start.pending);
+		struct vcpu_start start;
+		bool reset = next && take_pending_start(next, &start);
+		bool switching = next && (next != cpu->current || next->needs_load || reset);
 		bool others_wait = next && c->rq.nr_runnable > 1;
 		uint64_t until = c->until;
 		spin_unlock(&c->lock);
@@ -655,14 +661,14 @@ void guest_prepare_entry(struct cpu_regs *frame)
 		if (next) {
 			if (switching) {
 				struct vcpu *prev = cpu->current;
-				switch_to(cpu, next, &start);
+				switch_to(cpu, next, reset ? &start : NULL);
 				/*
 				 * prev's virtual timer fired in hardware while it was loaded, so
 				 * the pass above did not count it; saved now, it needs the EL2
 				 * timer to wake it (a vCPU blocked in WFI waiting for it would
 				 * sleep on).
 				 */
-				if (prev && prev != next)
+				if (prev && prev != next && prev->state == VCPU_BLOCKED)
 					timer_wake = earliest_deadline(timer_wake,
 								       prev->arch.timer_deadline);
 				if (others_wait)

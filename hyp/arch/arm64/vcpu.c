@@ -29,7 +29,10 @@ void fpsimd_restore(const struct arch_fp_state *s);
 
 struct cpu_regs *arch_guest_frame(void)
 {
-	return (struct cpu_regs *)(this_cpu()->stack_top - sizeof(struct cpu_regs));
+	/* TPIDR_EL2 holds this CPU's struct pcpu (smp.c): read it here, it is on every switch. */
+	const struct pcpu *cpu = (const struct pcpu *)read_sysreg(tpidr_el2);
+
+	return (struct cpu_regs *)(cpu->stack_top - sizeof(struct cpu_regs));
 }
 
 uint64_t vcpu_vmpidr(unsigned id)

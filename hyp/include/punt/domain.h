@@ -132,7 +132,7 @@ void domain_shutdown(struct domain *d, int reason);
 /* Free a domain whose build failed: never published, none of its vCPUs ever ran. */
 void domain_destroy_unstarted(struct domain *d);
 /* Called by every CPU at each pass through the scheduler: finishes shut-down domains. */
-void domain_reaper_poll(void);
+void domain_reaper_poll(unsigned cpu);
 /* A shut-down domain is still on its way out: CPUs must keep passing, not sleep. */
 bool domain_reap_pending(void);
 /* A vCPU of a dying domain was taken off this CPU. */
