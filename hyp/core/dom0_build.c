@@ -9,6 +9,7 @@
 #include <asm/cache.h>
 #include <asm/gic.h>
 #include <asm/mmu.h>
+#include <asm/vcpu.h>
 #include <asm/vgic.h>
 #include <public/hvm_params.h>
 #include <punt/bootargs.h>

@@ -423,7 +423,7 @@ static void dump_domains(void)
 			struct vcpu *vc = d->vcpus[v];
 			printk("  vCPU %u on CPU %u: %s%s, PC %#lx, upcall pending %u\n", v,
 			       vc->pcpu, state_name(vc->state), vcpu_on_cpu(vc) ? " (loaded)" : "",
-			       vcpu_on_cpu(vc) ? 0UL : vc->regs.elr,
+			       vcpu_on_cpu(vc) ? 0UL : vc->arch.regs.elr,
 			       vc->vcpu_info ? vc->vcpu_info->evtchn_upcall_pending : 0);
 		}
 		evtchn_dump(d);

@@ -6,6 +6,7 @@
  * virtual GIC at Xen's guest addresses and, if asked, the emulated UART.
  */
 #include <asm/cache.h>
+#include <asm/vcpu.h>
 #include <asm/vgic.h>
 #include <asm/vpl011.h>
 #include <public/arch-arm.h>

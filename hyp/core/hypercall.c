@@ -46,9 +46,9 @@ static long dispatch(struct vcpu *v, uint64_t nr, const uint64_t *args)
 	return hypercall_table[nr](v, args[0], args[1], args[2], args[3], args[4]);
 }
 
-void do_hypercall(struct vcpu *v, struct cpu_regs *regs)
+long do_hypercall(struct vcpu *v, uint64_t nr, const uint64_t args[5])
 {
-	regs->x[0] = (uint64_t)dispatch(v, regs->x[16], regs->x);
+	return dispatch(v, nr, args);
 }
 
 /*

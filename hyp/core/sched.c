@@ -427,7 +427,7 @@ static uint64_t wake_expired_timers(struct cpu_sched *c, struct pcpu *cpu, uint6
 		if (v->state != VCPU_BLOCKED)
 			continue;
 		/* A loaded vCPU's virtual timer still fires in hardware; the emulated one not. */
-		uint64_t when = v == cpu->current ? vptimer_deadline(v) : v->arch.timer_deadline;
+		uint64_t when = v == cpu->current ? vptimer_deadline(v) : v->timer_wake;
 		if (v->wake_deadline && (!when || v->wake_deadline < when))
 			when = v->wake_deadline;
 		if (!when)
@@ -490,7 +490,7 @@ static void switch_to(struct pcpu *cpu, struct vcpu *next, const struct vcpu_sta
 		arch_vcpu_init(next, start->entry, start->arg);
 
 	if (prev && prev != next) {
-		arch_vcpu_save(prev);
+		prev->timer_wake = arch_vcpu_save(prev);
 		__atomic_store_n(&prev->sched.loaded, false, __ATOMIC_RELEASE);
 	}
 	next->needs_load = false;
@@ -663,8 +663,8 @@ void guest_prepare_entry(struct cpu_regs *frame)
 				 * sleep on).
 				 */
 				if (prev && prev != next)
-					timer_wake = earliest_deadline(timer_wake,
-								       prev->arch.timer_deadline);
+					timer_wake =
+					    earliest_deadline(timer_wake, prev->timer_wake);
 				if (others_wait)
 					offer_work(c, now);
 			}

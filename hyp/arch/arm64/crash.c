@@ -42,7 +42,7 @@ static bool on_stack(uint64_t addr, uint64_t size)
 {
 	struct pcpu *cpu = this_cpu();
 
-	return addr >= cpu->stack_base && addr + size <= cpu->stack_top && !(addr & 7);
+	return addr >= cpu->arch.stack_base && addr + size <= cpu->arch.stack_top && !(addr & 7);
 }
 
 void print_backtrace(uint64_t fp, uint64_t pc)

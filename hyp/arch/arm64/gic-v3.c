@@ -140,7 +140,7 @@ int gic_init_cpu(void)
 		printk("GICv3: no redistributor for CPU %u (MPIDR %#lx)\n", cpu->id, cpu->mpidr);
 		return -1;
 	}
-	cpu->redist_base = rd;
+	cpu->arch.redist_base = rd;
 	wr32(rd + GICR_WAKER, rd32(rd + GICR_WAKER) & ~WAKER_SLEEP);
 	while (rd32(rd + GICR_WAKER) & WAKER_ASLEEP)
 		cpu_relax();
@@ -186,7 +186,7 @@ void gic_deactivate(uint32_t intid)
 
 static uint64_t bank_base(uint32_t intid)
 {
-	return intid < GIC_SPI_BASE ? this_cpu()->redist_base + GICR_SGI : dist;
+	return intid < GIC_SPI_BASE ? this_cpu()->arch.redist_base + GICR_SGI : dist;
 }
 
 void gic_enable(uint32_t intid)

@@ -19,17 +19,9 @@
 #include <punt/page_alloc.h>
 #include <punt/sched.h>
 
-struct pcpu pcpus[CONFIG_NR_CPUS];
-unsigned nr_pcpus = 1;
-
 extern char boot_stack[];
 void secondary_entry(void);
 _Noreturn void secondary_start(struct pcpu *cpu);
-
-struct pcpu *this_cpu(void)
-{
-	return (struct pcpu *)read_sysreg(tpidr_el2);
-}
 
 static void sgi_kick(uint32_t intid)
 {
@@ -48,8 +40,8 @@ void smp_init_boot_cpu(void)
 
 	cpu->id = 0;
 	cpu->mpidr = read_sysreg(mpidr_el1) & MPIDR_AFF_MASK;
-	cpu->stack_base = (uint64_t)boot_stack;
-	cpu->stack_top = cpu->stack_base + (PAGE_SIZE << CONFIG_STACK_SIZE_ORDER);
+	cpu->arch.stack_base = (uint64_t)boot_stack;
+	cpu->arch.stack_top = cpu->arch.stack_base + (PAGE_SIZE << CONFIG_STACK_SIZE_ORDER);
 	cpu->online = true;
 	write_sysreg(tpidr_el2, (uint64_t)cpu);
 	irq_register(SGI_KICK, sgi_kick);
@@ -106,8 +98,8 @@ void smp_boot_secondaries(const struct boot_info *bi)
 		}
 		cpu->id = nr_pcpus;
 		cpu->mpidr = mpidr;
-		cpu->stack_base = stack;
-		cpu->stack_top = stack + (PAGE_SIZE << CONFIG_STACK_SIZE_ORDER);
+		cpu->arch.stack_base = stack;
+		cpu->arch.stack_top = stack + (PAGE_SIZE << CONFIG_STACK_SIZE_ORDER);
 		cpu->online = false;
 		/*
 		 * The secondary reads its block and writes its first stack frame with the MMU

@@ -8,6 +8,7 @@
 #include <public/arch-arm.h>
 #include <asm/regs.h>
 #include <asm/sysreg.h>
+#include <asm/vcpu.h>
 #include <asm/vgic.h>
 #include <asm/vpsci.h>
 #include <punt/console.h>
@@ -35,7 +36,7 @@ static void handle_hvc(struct vcpu *v, struct cpu_regs *regs, uint64_t esr)
 	unsigned imm = esr & 0xffff;
 
 	if (imm == XEN_HYPERCALL_TAG) {
-		do_hypercall(v, regs);
+		regs->x[0] = (uint64_t)do_hypercall(v, regs->x[16], regs->x);
 	} else if (imm == 0) {
 		vpsci_handle(v, regs);
 	} else {

@@ -29,7 +29,7 @@ void fpsimd_restore(const struct arch_fp_state *s);
 
 struct cpu_regs *arch_guest_frame(void)
 {
-	return (struct cpu_regs *)(this_cpu()->stack_top - sizeof(struct cpu_regs));
+	return (struct cpu_regs *)(this_cpu()->arch.stack_top - sizeof(struct cpu_regs));
 }
 
 uint64_t vcpu_vmpidr(unsigned id)
@@ -39,10 +39,10 @@ uint64_t vcpu_vmpidr(unsigned id)
 
 void arch_vcpu_init(struct vcpu *v, uint64_t entry, uint64_t x0)
 {
-	memset(&v->regs, 0, sizeof(v->regs));
-	v->regs.x[0] = x0;
-	v->regs.elr = entry;
-	v->regs.spsr = PSTATE_GUEST_RESET;
+	memset(&v->arch.regs, 0, sizeof(v->arch.regs));
+	v->arch.regs.x[0] = x0;
+	v->arch.regs.elr = entry;
+	v->arch.regs.spsr = PSTATE_GUEST_RESET;
 	memset(&v->arch.sys, 0, sizeof(v->arch.sys));
 	v->arch.sys.sctlr = SCTLR_EL1_RESET;
 	v->arch.sys.vmpidr = vcpu_vmpidr(v->id);
@@ -123,7 +123,7 @@ void arch_vcpu_load(struct vcpu *v)
 	fpsimd_restore(&v->arch.fp);
 	vtimer_load(v);
 	vgic_load(v);
-	memcpy(arch_guest_frame(), &v->regs, sizeof(v->regs));
+	memcpy(arch_guest_frame(), &v->arch.regs, sizeof(v->arch.regs));
 	isb();
 }
 
@@ -135,11 +135,14 @@ void arch_vcpu_drop(struct vcpu *v)
 	isb();
 }
 
-void arch_vcpu_save(struct vcpu *v)
+uint64_t arch_vcpu_save(struct vcpu *v)
 {
-	memcpy(&v->regs, arch_guest_frame(), sizeof(v->regs));
+	uint64_t wake;
+
+	memcpy(&v->arch.regs, arch_guest_frame(), sizeof(v->arch.regs));
 	vgic_save(v);
-	vtimer_save(v);
+	wake = vtimer_save(v);
 	fpsimd_save(&v->arch.fp);
 	sysregs_save(&v->arch.sys);
+	return wake;
 }
