@@ -4,9 +4,9 @@
 #include <punt/cpu.h>
 #include <punt/domain.h>
 #include <punt/event_channel.h>
-#include <punt/guest_access.h>
+#include <punt/arch/guest_access.h>
 #include <punt/hypercall.h>
-#include <punt/preempt.h>
+#include <punt/arch/preempt.h>
 #include <punt/sched.h>
 #include <stddef.h>
 

@@ -4,7 +4,7 @@
 #include <public/features.h>
 #include <public/version.h>
 #include <punt/domain.h>
-#include <punt/guest_access.h>
+#include <punt/arch/guest_access.h>
 #include <punt/hypercall.h>
 #include <punt/main.h>
 #include <punt/string.h>

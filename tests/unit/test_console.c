@@ -15,7 +15,7 @@
 
 #include <punt/console.h>
 #include <punt/domain.h>
-#include <asm/vpl011.h>
+#include <punt/arch/domain.h>
 #include <punt/pl011.h>
 #include <punt/pv_console.h>
 
@@ -52,7 +52,13 @@ struct domain *domain_lookup(domid_t id)
 	return NULL;
 }
 
-bool vpl011_receive(struct domain *d, char c)
+bool arch_domain_has_vuart(const struct domain *d)
+{
+	(void)d;
+	return false;
+}
+
+bool arch_vuart_receive(struct domain *d, char c)
 {
 	(void)d;
 	(void)c;

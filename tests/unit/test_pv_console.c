@@ -19,7 +19,7 @@
 #include <public/errno.h>
 #include <public/hvm_params.h>
 #include <public/io/console.h>
-#include <punt/p2m.h>
+#include <punt/arch/p2m.h>
 #include <punt/pv_console.h>
 
 #define MAGIC_GFN (GUEST_MAGIC_BASE >> 12)

@@ -6,6 +6,7 @@
 #include <asm/mmu.h>
 #include <asm/regs.h>
 #include <asm/sysreg.h>
+#include <punt/arch/cpu.h>
 #include <punt/console.h>
 #include <punt/cpu.h>
 #include <punt/panic.h>
@@ -60,7 +61,7 @@ void print_backtrace(uint64_t fp, uint64_t pc)
 		fp = frame[0];
 	}
 	printk("  (Punt loaded at %016lx: subtract it to look addresses up in punt.elf)\n",
-	       mmu_image_base());
+	       arch_mm_image_base());
 }
 
 void hyp_exception(struct cpu_regs *regs, unsigned kind);

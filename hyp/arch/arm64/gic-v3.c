@@ -72,14 +72,20 @@ uint64_t gic_dist_base(void)
 	return dist;
 }
 
+void gic_redist_region(uint64_t *base, uint64_t *size)
+{
+	*base = boot->gic.redist[0].base;
+	*size = boot->gic.redist[0].size;
+}
+
 int gic_init(const struct boot_info *bi, char *err, unsigned errlen)
 {
 	boot = bi;
 	dist = bi->gic.dist_base;
-	if (mmu_map(dist, 0x10000, MMU_DEVICE))
+	if (arch_mm_map(dist, 0x10000, ARCH_MM_DEVICE))
 		goto nomap;
 	for (unsigned i = 0; i < bi->gic.nr_redist; i++) {
-		if (mmu_map(bi->gic.redist[i].base, bi->gic.redist[i].size, MMU_DEVICE))
+		if (arch_mm_map(bi->gic.redist[i].base, bi->gic.redist[i].size, ARCH_MM_DEVICE))
 			goto nomap;
 	}
 

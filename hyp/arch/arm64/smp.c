@@ -15,7 +15,7 @@
 #include <punt/bootinfo.h>
 #include <punt/console.h>
 #include <punt/cpu.h>
-#include <punt/irq.h>
+#include <punt/arch/irq.h>
 #include <punt/page_alloc.h>
 #include <punt/sched.h>
 
@@ -34,7 +34,7 @@ static void sgi_stop(uint32_t intid)
 	arch_halt_this_cpu();
 }
 
-void smp_init_boot_cpu(void)
+void arch_boot_cpu_init(void)
 {
 	struct pcpu *cpu = &pcpus[0];
 
@@ -68,17 +68,17 @@ _Noreturn void secondary_start(struct pcpu *cpu)
 
 static bool wait_online(struct pcpu *cpu)
 {
-	uint64_t deadline = timer_count() + timer_freq(); /* one second */
+	uint64_t deadline = arch_timer_count() + timer_freq(); /* one second */
 
 	while (!cpu->online) {
-		if (timer_count() > deadline)
+		if (arch_timer_count() > deadline)
 			return false;
 		cpu_relax();
 	}
 	return true;
 }
 
-void smp_boot_secondaries(const struct boot_info *bi)
+void arch_boot_secondaries(const struct boot_info *bi)
 {
 	uint64_t boot_mpidr = pcpus[0].mpidr;
 	unsigned max = bi->nr_cpus < CONFIG_NR_CPUS ? bi->nr_cpus : CONFIG_NR_CPUS;
@@ -106,8 +106,8 @@ void smp_boot_secondaries(const struct boot_info *bi)
 		 * and caches off: neither may be left in this CPU's cache to be read, or written
 		 * back, instead of memory.
 		 */
-		dcache_clean_inval_range((uint64_t)cpu, sizeof(*cpu));
-		dcache_clean_inval_range(stack, PAGE_SIZE << CONFIG_STACK_SIZE_ORDER);
+		arch_dcache_clean_inval_range((uint64_t)cpu, sizeof(*cpu));
+		arch_dcache_clean_inval_range(stack, PAGE_SIZE << CONFIG_STACK_SIZE_ORDER);
 		int64_t rc = psci_cpu_on(mpidr, (uint64_t)secondary_entry, (uint64_t)cpu);
 		if (rc) {
 			printk("SMP: PSCI CPU_ON for MPIDR %#lx failed (%ld)\n", mpidr, rc);
@@ -126,13 +126,13 @@ void smp_boot_secondaries(const struct boot_info *bi)
 	printk("Brought up %u CPU%s\n", nr_pcpus, nr_pcpus == 1 ? "" : "s");
 }
 
-void smp_kick(unsigned cpu)
+void arch_cpu_kick(unsigned cpu)
 {
 	if (cpu != this_cpu_id())
 		gic_send_sgi(cpu, SGI_KICK);
 }
 
-void smp_stop_others(void)
+void arch_cpu_stop_others(void)
 {
 	for (unsigned i = 0; i < nr_pcpus; i++) {
 		if (i != this_cpu_id() && pcpus[i].online)

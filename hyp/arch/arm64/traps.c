@@ -14,7 +14,7 @@
 #include <punt/console.h>
 #include <punt/domain.h>
 #include <punt/hypercall.h>
-#include <punt/irq.h>
+#include <punt/arch/irq.h>
 #include <punt/sched.h>
 
 void guest_sync(struct cpu_regs *regs);
@@ -75,7 +75,7 @@ void guest_sync(struct cpu_regs *regs)
 		regs->elr += 4;
 		if (esr & 1)
 			sched_yield_current();
-		else if (!vgic_has_pending(v))
+		else if (!arch_vcpu_has_pending_irq(v))
 			vcpu_block_current();
 		break;
 	case ESR_EC_DABT_LOW:

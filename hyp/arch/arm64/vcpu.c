@@ -5,13 +5,14 @@
  * frame at the top of the stack while the vCPU is loaded.
  */
 #include <asm/gic.h>
+#include <asm/p2m.h>
 #include <asm/sysreg.h>
 #include <asm/vcpu.h>
 #include <asm/vgic.h>
 #include <asm/vtimer.h>
+#include <punt/arch/cpu.h>
 #include <punt/cpu.h>
 #include <punt/domain.h>
-#include <punt/p2m.h>
 #include <punt/string.h>
 
 #define SCTLR_EL1_RESET	   0x30d00800UL
@@ -37,7 +38,7 @@ uint64_t vcpu_vmpidr(unsigned id)
 	return (1UL << 31) | (id % 16) | ((uint64_t)(id / 16) << 8);
 }
 
-void arch_vcpu_init(struct vcpu *v, uint64_t entry, uint64_t x0)
+void arch_vcpu_reset(struct vcpu *v, uint64_t entry, uint64_t x0)
 {
 	memset(&v->arch.regs, 0, sizeof(v->arch.regs));
 	v->arch.regs.x[0] = x0;
@@ -49,6 +50,21 @@ void arch_vcpu_init(struct vcpu *v, uint64_t entry, uint64_t x0)
 	memset(&v->arch.fp, 0, sizeof(v->arch.fp));
 	vgic_vcpu_reset(v);
 	v->needs_load = true;
+}
+
+void arch_vcpu_init(struct vcpu *v)
+{
+	arch_vcpu_reset(v, 0, 0);
+}
+
+uint64_t arch_vcpu_pc(const struct vcpu *v)
+{
+	return v->arch.regs.elr;
+}
+
+_Noreturn void arch_run_guests(void)
+{
+	arch_enter_guest(arch_guest_frame());
 }
 
 static void sysregs_save(struct arch_vcpu_sysregs *s)

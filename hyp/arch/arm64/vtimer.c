@@ -6,7 +6,7 @@
 #include <asm/vtimer.h>
 #include <punt/cpu.h>
 #include <punt/domain.h>
-#include <punt/irq.h>
+#include <punt/arch/irq.h>
 
 static void vtimer_fired(uint32_t intid)
 {
@@ -28,7 +28,7 @@ void vtimer_init(void)
 
 void vtimer_domain_init(struct domain *d)
 {
-	d->arch.cntvoff = timer_count();
+	d->arch.cntvoff = arch_timer_count();
 }
 
 void vtimer_load(struct vcpu *v)
@@ -49,7 +49,7 @@ uint64_t vtimer_save(struct vcpu *v)
 	if ((ctl & CNT_CTL_ENABLE) && !(ctl & CNT_CTL_IMASK))
 		deadline = v->arch.sys.cntv_cval + v->domain->arch.cntvoff;
 	/* The emulated physical timer wakes a blocked vCPU just the same. */
-	uint64_t p = vptimer_deadline(v);
+	uint64_t p = arch_vcpu_emulated_timer_deadline(v);
 	if (p && (!deadline || p < deadline))
 		deadline = p;
 	return deadline;

@@ -4,7 +4,7 @@
 #define CORE_FAKES_H
 
 #include <punt/domain.h>
-#include <punt/guest_access.h>
+#include <punt/arch/guest_access.h>
 #include <punt/page_alloc.h>
 
 extern struct domain *domains[MAX_DOMAINS];

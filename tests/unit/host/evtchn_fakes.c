@@ -5,12 +5,13 @@
  */
 #include "evtchn_fakes.h"
 
+#include <punt/arch/irq.h>
 #include <stdlib.h>
 #include <string.h>
 
 unsigned upcalls[MAX_DOMAINS][4];
 
-void evtchn_raise_upcall(struct vcpu *v)
+void arch_vcpu_raise_upcall(struct vcpu *v)
 {
 	upcalls[v->domain->id][v->id]++;
 }

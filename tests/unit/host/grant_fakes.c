@@ -6,7 +6,7 @@
  */
 #include "grant_fakes.h"
 
-#include <asm/cache.h>
+#include <punt/arch/cache.h>
 #include <public/errno.h>
 #include <punt/memory.h>
 #include <stdlib.h>
@@ -144,17 +144,17 @@ static void cache_op(enum fake_cache_kind kind, uint64_t start, uint64_t size)
 	fake_cache_last = (struct fake_cache_op){kind, start, size};
 }
 
-void dcache_clean_range(uint64_t start, uint64_t size)
+void arch_dcache_clean_range(uint64_t start, uint64_t size)
 {
 	cache_op(FAKE_CACHE_CLEAN, start, size);
 }
 
-void dcache_clean_inval_range(uint64_t start, uint64_t size)
+void arch_dcache_clean_inval_range(uint64_t start, uint64_t size)
 {
 	cache_op(FAKE_CACHE_CLEAN_INVAL, start, size);
 }
 
-void dcache_invalidate_keep_edges(uint64_t start, uint64_t size)
+void arch_dcache_invalidate_keep_edges(uint64_t start, uint64_t size)
 {
 	cache_op(FAKE_CACHE_INVAL, start, size);
 }

@@ -7,7 +7,7 @@
 
 #include <punt/domain.h>
 #include <punt/grant_table.h>
-#include <punt/p2m.h>
+#include <punt/arch/p2m.h>
 
 #define FAKE_RAM_GFN   0x40000UL /* every fake domain's RAM starts here */
 #define FAKE_RAM_PAGES 8
