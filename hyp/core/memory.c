@@ -82,6 +82,7 @@ int memory_init(const struct boot_info *bi, char *err, size_t errlen)
 		add_busy(busy, &n, domu[i].base, domu[i].size);
 
 	boot_fdt = bi->fdt;
+	nr_ram = 0; /* once at boot; host tests boot their machine again for every test */
 	page_alloc_init();
 	for (unsigned i = 0; i < bi->nr_mem; i++) {
 		if (arch_mm_map(bi->mem[i].base, bi->mem[i].size, ARCH_MM_RW)) {

@@ -42,6 +42,18 @@ uint64_t arch_mm_image_end(void)
 	return (uint64_t)_end;
 }
 
+/* The linker's GNU build-id note (hyp/Makefile, --build-id; kept by linker.ld). */
+extern const uint8_t __note_gnu_build_id_start[], __note_gnu_build_id_end[];
+
+const void *arch_image_build_id_note(size_t *size)
+{
+	/* Linker symbols bound the note: compare them as addresses, not as C objects. */
+	uint64_t start = (uint64_t)__note_gnu_build_id_start;
+
+	*size = (uint64_t)__note_gnu_build_id_end - start;
+	return (const void *)start;
+}
+
 unsigned mmu_pa_bits(void)
 {
 	return pa_bits;

@@ -45,11 +45,14 @@ int domain_target(struct domain *caller, domid_t id, struct domain **out)
 	return 0;
 }
 
+/* In domid order, as domain.c's: the fake spinlock refuses the opposite order. */
 void domain_lock_pair(struct domain *a, struct domain *b)
 {
-	spin_lock(&a->lock);
+	struct domain *first = a->id <= b->id ? a : b, *second = first == a ? b : a;
+
+	spin_lock(&first->lock);
 	if (a != b)
-		spin_lock(&b->lock);
+		spin_lock(&second->lock);
 }
 
 void domain_unlock_pair(struct domain *a, struct domain *b)

@@ -8,6 +8,7 @@
 #ifndef PUNT_ARCH_MM_H
 #define PUNT_ARCH_MM_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 enum arch_mm_attr {
@@ -22,5 +23,10 @@ int arch_mm_map(uint64_t pa, uint64_t size, enum arch_mm_attr attr);
 /* Where Punt's image lies in machine memory: [base, end), page-aligned. */
 uint64_t arch_mm_image_base(void);
 uint64_t arch_mm_image_end(void);
+/*
+ * The image's GNU build-id, as the ELF note the linker wrote (an ELF note
+ * header, "GNU", then the id; XENVER_build_id), and its size in bytes.
+ */
+const void *arch_image_build_id_note(size_t *size);
 
 #endif
