@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 #include <punt/console.h>
-#include <asm/vpl011.h>
+#include <punt/arch/domain.h>
 #include <punt/debug_keys.h>
 #include <punt/domain.h>
 #include <punt/pl011.h>
@@ -149,7 +149,7 @@ static bool takes_input(int id)
 
 	if (!d)
 		return false;
-	return d->id == 0 ? d->privileged : d->vuart || d->pvcons;
+	return d->id == 0 ? d->privileged : arch_domain_has_vuart(d) || d->pvcons;
 }
 
 static void switch_focus(void)
@@ -197,10 +197,10 @@ static void deliver(char c)
 	if (!d)
 		return;
 	/* With both devices, input follows the one the guest printed on last. */
-	if (d->pvcons && (!d->vuart || d->console_last == CONSOLE_DEV_PV))
+	if (d->pvcons && (!arch_domain_has_vuart(d) || d->console_last == CONSOLE_DEV_PV))
 		pvcons_receive(d, &c, 1);
-	else if (d->vuart)
-		vpl011_receive(d, c);
+	else if (arch_domain_has_vuart(d))
+		arch_vuart_receive(d, c);
 	else
 		queue_for_dom0(c);
 }

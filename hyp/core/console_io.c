@@ -5,7 +5,7 @@
 #include <punt/console.h>
 #include <punt/domain.h>
 #include <punt/event_channel.h>
-#include <punt/guest_access.h>
+#include <punt/arch/guest_access.h>
 #include <punt/hypercall.h>
 
 #define CHUNK 256

@@ -3,12 +3,12 @@
 #include <punt/debug_keys.h>
 #include <stdint.h>
 
-/* The table the linker gathers from every DEBUG_KEY() (linker.ld). */
-extern const struct debug_key __debug_keys_start[], __debug_keys_end[];
+/* The table the linker gathers from every DEBUG_KEY() (punt/debug_keys.h). */
+extern const struct debug_key __start_debug_keys[], __stop_debug_keys[];
 
 static size_t nr_keys(void)
 {
-	return ((uintptr_t)__debug_keys_end - (uintptr_t)__debug_keys_start) /
+	return ((uintptr_t)__stop_debug_keys - (uintptr_t)__start_debug_keys) /
 	       sizeof(struct debug_key);
 }
 
@@ -16,15 +16,15 @@ static void show_help(void)
 {
 	printk("Debug keys:\n");
 	for (size_t i = 0; i < nr_keys(); i++)
-		printk("  '%c'  %s\n", __debug_keys_start[i].key, __debug_keys_start[i].what);
+		printk("  '%c'  %s\n", __start_debug_keys[i].key, __start_debug_keys[i].what);
 }
 DEBUG_KEY(help, 'h', "this list", show_help);
 
 void debug_key_pressed(char c)
 {
 	for (size_t i = 0; i < nr_keys(); i++) {
-		if (__debug_keys_start[i].key == c) {
-			__debug_keys_start[i].handler();
+		if (__start_debug_keys[i].key == c) {
+			__start_debug_keys[i].handler();
 			return;
 		}
 	}

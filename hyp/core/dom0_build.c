@@ -6,11 +6,13 @@
  * every platform device's MMIO mapped 1:1 and every SPI Punt does not use
  * forwarded to it.
  */
-#include <asm/cache.h>
-#include <asm/gic.h>
-#include <asm/mmu.h>
-#include <asm/vgic.h>
 #include <public/hvm_params.h>
+#include <punt/arch/cache.h>
+#include <punt/arch/domain.h>
+#include <punt/arch/irq.h>
+#include <punt/arch/mm.h>
+#include <punt/arch/p2m.h>
+#include <punt/arch/vcpu.h>
 #include <punt/bootargs.h>
 #include <punt/bootinfo.h>
 #include <punt/console.h>
@@ -20,9 +22,7 @@
 #include <punt/domain.h>
 #include <punt/fdt.h>
 #include <punt/format.h>
-#include <punt/irq.h>
 #include <punt/memory.h>
-#include <punt/p2m.h>
 #include <punt/page_alloc.h>
 #include <punt/sched.h>
 #include <punt/string.h>
@@ -213,17 +213,10 @@ static void map_devices(struct domain *d, const struct boot_info *bi)
 	}
 }
 
-static void route_spis(struct domain *d, const struct boot_info *bi)
+/* Punt's own lines (its console UART's among them) have handlers and are not forwarded. */
+static void route_spis(struct domain *d)
 {
-	unsigned routed = 0;
-
-	for (uint32_t intid = GIC_SPI_BASE; intid < gic_nr_lines(); intid++) {
-		if (intid == bi->uart.intid)
-			continue;
-		if (!irq_assign_to_domain(intid, d))
-			routed++;
-	}
-	printk("dom0: %u SPIs routed\n", routed);
+	printk("dom0: %u SPIs routed\n", irq_assign_unclaimed(d));
 }
 
 static int load_kernel(struct domain *d, const struct boot_module *k, uint64_t *entry,
@@ -249,7 +242,7 @@ static int load_kernel(struct domain *d, const struct boot_module *k, uint64_t *
 	}
 	memcpy((void *)*entry, (const void *)k->base, k->size);
 	memset((void *)(*entry + k->size), 0, size - k->size);
-	dcache_clean_inval_range(*entry, size);
+	arch_dcache_clean_inval_range(*entry, size);
 	printk("dom0: kernel %#lx-%#lx (%lu KiB)\n", *entry, *end, size >> 10);
 	return 0;
 }
@@ -263,7 +256,7 @@ static int build_dt(struct domain *d, const struct boot_info *bi, uint64_t at, u
 	    .mem = d->ram,
 	    .nr_mem = d->nr_ram,
 	    .nr_vcpus = d->max_vcpus,
-	    .gnttab_base = mmu_image_base(),
+	    .gnttab_base = arch_mm_image_base(),
 	    .gnttab_size = GNTTAB_FRAMES * 4096,
 	    .evtchn_intid = EVTCHN_INTID,
 	    .initrd_base = initrd_base,
@@ -278,7 +271,7 @@ static int build_dt(struct domain *d, const struct boot_info *bi, uint64_t at, u
 
 	if (at >= limit || dom0_fdt_build(&p, (void *)at, room, &size, err, errlen))
 		return -1;
-	dcache_clean_inval_range(at, size);
+	arch_dcache_clean_inval_range(at, size);
 	printk("dom0: device tree %#lx-%#lx\n", at, at + size);
 	return 0;
 }
@@ -348,7 +341,7 @@ int dom0_build(const struct boot_info *bi, char *err, size_t errlen)
 		return -1;
 	d->direct_mapped = true;
 	d->evtchn_intid = EVTCHN_INTID;
-	d->gnttab_base_gfn = mmu_image_base() >> 12;
+	d->gnttab_base_gfn = arch_mm_image_base() >> 12;
 	d->gnttab_max_frames = GNTTAB_FRAMES;
 	if (allocate_ram(d, dom0_mem_size(bi), err, errlen))
 		return -1;
@@ -366,20 +359,19 @@ int dom0_build(const struct boot_info *bi, char *err, size_t errlen)
 			return -1;
 		}
 		memcpy((void *)initrd_at, (const void *)initrd->base, initrd->size);
-		dcache_clean_inval_range(initrd_at, initrd->size);
+		arch_dcache_clean_inval_range(initrd_at, initrd->size);
 		printk("dom0: initrd %#lx-%#lx\n", initrd_at, initrd_at + initrd->size);
 		dtb_at = align_up(initrd_at + initrd->size, SZ_2M);
 	}
 	if (build_dt(d, bi, dtb_at, initrd_at, initrd ? initrd->size : 0, err, errlen))
 		return -1;
 
-	const struct boot_region *rd = &bi->gic.redist[0];
-	if (vgic_domain_init(d, bi->gic.dist_base, rd->base, rd->size, gic_nr_lines())) {
+	if (arch_domain_init_devices(d, &(struct arch_domain_config){.hardware = true})) {
 		fmt_snprintf(err, errlen, "dom0: cannot set up its virtual GIC");
 		return -1;
 	}
 	map_devices(d, bi);
-	route_spis(d, bi);
+	route_spis(d);
 	d->hvm_params[HVM_PARAM_CALLBACK_IRQ] =
 	    (HVM_PARAM_CALLBACK_TYPE_PPI << HVM_PARAM_CALLBACK_IRQ_TYPE_SHIFT) |
 	    (HVM_PARAM_CALLBACK_TYPE_PPI_FLAG_LOW_LEVEL << HVM_PARAM_CALLBACK_TYPE_PPI_FLAG_SHIFT) |
@@ -388,7 +380,7 @@ int dom0_build(const struct boot_info *bi, char *err, size_t errlen)
 
 	for (unsigned i = 0; i < d->max_vcpus; i++)
 		sched_add_vcpu(d->vcpus[i], i % nr_pcpus);
-	arch_vcpu_init(d->vcpus[0], entry, dtb_at);
+	arch_vcpu_reset(d->vcpus[0], entry, dtb_at);
 	memory_release_module(kernel);
 	if (initrd)
 		memory_release_module(initrd);

@@ -1,12 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
-#include <asm/psci.h>
-#include <asm/vcpu.h>
-#include <asm/mmio.h>
-#include <asm/smp.h>
-#include <asm/vpl011.h>
-#include <asm/vtimer.h>
 #include <public/errno.h>
 #include <public/sched.h>
+#include <punt/arch/cpu.h>
+#include <punt/arch/domain.h>
+#include <punt/arch/vcpu.h>
 #include <punt/console.h>
 #include <punt/cpu.h>
 #include <punt/debug_keys.h>
@@ -14,7 +11,6 @@
 #include <punt/domain.h>
 #include <punt/event_channel.h>
 #include <punt/grant_table.h>
-#include <punt/p2m.h>
 #include <punt/panic.h>
 #include <punt/page_alloc.h>
 #include <punt/pv_console.h>
@@ -36,13 +32,13 @@ static _Noreturn void hardware_domain_stopped(int reason, const char *what)
 	switch (reason) {
 	case SHUTDOWN_poweroff:
 		printk("Powering off the machine\n");
-		psci_system_off();
+		arch_system_off();
 	case SHUTDOWN_reboot:
 		printk("Restarting the machine\n");
-		psci_system_reset();
+		arch_system_reset();
 	default:
 		printk("Hardware domain stopped (%s): restarting the machine\n", what);
-		psci_system_reset();
+		arch_system_reset();
 	}
 }
 
@@ -128,7 +124,7 @@ static struct vcpu *vcpu_create(struct domain *d, unsigned id)
 	if (id < XEN_LEGACY_MAX_VCPUS)
 		v->vcpu_info = &d->shared_info->vcpu_info[id];
 	v->runstate.state = RUNSTATE_offline;
-	arch_vcpu_init(v, 0, 0);
+	arch_vcpu_init(v);
 	return v;
 }
 
@@ -153,9 +149,10 @@ struct domain *domain_create(domid_t id, const char *name, unsigned nr_vcpus, bo
 	cpumask_t all;
 	cpumask_first_n(&all, nr_pcpus);
 	sched_dom_init(&d->sched, SCHED_DEFAULT_WEIGHT, 0, &all);
-	vtimer_domain_init(d);
+	if (arch_domain_init(d))
+		goto fail;
 	d->shared_info = (struct shared_info *)page_alloc_zeroed(0);
-	if (!d->shared_info || p2m_init(d) || evtchn_domain_init(d) || grant_table_init(d))
+	if (!d->shared_info || evtchn_domain_init(d) || grant_table_init(d))
 		goto fail;
 	for (unsigned i = 0; i < nr_vcpus; i++) {
 		d->vcpus[i] = vcpu_create(d, i);
@@ -206,9 +203,7 @@ static void domain_free(struct domain *d)
 {
 	evtchn_domain_destroy(d);
 	grant_table_destroy(d);
-	vpl011_destroy(d);
-	mmio_domain_destroy(d);
-	p2m_destroy(d);
+	arch_domain_destroy(d);
 	pvcons_domain_destroy(d);
 	for (unsigned i = 0; i < d->nr_extents; i++)
 		page_free(d->extents[i].base, page_order_for(d->extents[i].size));
@@ -292,7 +287,7 @@ void domain_shutdown(struct domain *d, int reason)
 			vcpu_set_online(d->vcpus[i], false);
 	/* A CPU idling with one of them loaded must wake up and drop it. */
 	for (unsigned c = 0; c < nr_pcpus; c++)
-		smp_kick(c);
+		arch_cpu_kick(c);
 }
 
 /* Every vCPU unloaded and off its queue for good; false while one is still loaded. */
@@ -338,7 +333,7 @@ static void finish(domid_t id, int reason)
 	spin_unlock(&reap_lock);
 	if (last) {
 		printk("All domains have stopped: powering off\n");
-		psci_system_off();
+		arch_system_off();
 	}
 }
 
@@ -346,7 +341,7 @@ void domain_vcpu_dropped(struct vcpu *v)
 {
 	(void)v;
 	for (unsigned c = 0; c < nr_pcpus; c++)
-		smp_kick(c);
+		arch_cpu_kick(c);
 }
 
 bool domain_reap_pending(void)
@@ -375,7 +370,7 @@ static void __attribute__((noinline)) reap(void)
 			e->passes_at_unpublish[this_cpu_id()]--;
 			e->unpublished = true;
 			for (unsigned c = 0; c < nr_pcpus; c++)
-				smp_kick(c);
+				arch_cpu_kick(c);
 		}
 		/* With no other CPU to wait for, the grace period is already over. */
 		if (e->unpublished && grace_period_over(e)) {
@@ -428,7 +423,7 @@ static void dump_domains(void)
 			struct vcpu *vc = d->vcpus[v];
 			printk("  vCPU %u on CPU %u: %s%s, PC %#lx, upcall pending %u\n", v,
 			       vc->pcpu, state_name(vc->state), vcpu_on_cpu(vc) ? " (loaded)" : "",
-			       vcpu_on_cpu(vc) ? 0UL : vc->regs.elr,
+			       vcpu_on_cpu(vc) ? 0UL : arch_vcpu_pc(vc),
 			       vc->vcpu_info ? vc->vcpu_info->evtchn_upcall_pending : 0);
 		}
 		evtchn_dump(d);

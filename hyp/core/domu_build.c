@@ -5,11 +5,12 @@
  * (per its Image header), the initrd and the generated DT behind it, a
  * virtual GIC at Xen's guest addresses and, if asked, the emulated UART.
  */
-#include <asm/cache.h>
-#include <asm/vgic.h>
-#include <asm/vpl011.h>
 #include <public/arch-arm.h>
 #include <public/hvm_params.h>
+#include <punt/arch/cache.h>
+#include <punt/arch/domain.h>
+#include <punt/arch/p2m.h>
+#include <punt/arch/vcpu.h>
 #include <punt/bootinfo.h>
 #include <punt/console.h>
 #include <punt/cpu.h>
@@ -20,7 +21,6 @@
 #include <punt/fdt.h>
 #include <punt/grant_table.h>
 #include <punt/format.h>
-#include <punt/p2m.h>
 #include <punt/page_alloc.h>
 #include <punt/pv_console.h>
 #include <punt/sched.h>
@@ -80,7 +80,7 @@ static int copy_into(struct domain *d, uint64_t ipa, const void *src, uint64_t l
 			return -1;
 		uint64_t pa = (mfn << 12) | (ipa & 0xfff);
 		memcpy((void *)pa, in, chunk);
-		dcache_clean_inval_range(pa, chunk);
+		arch_dcache_clean_inval_range(pa, chunk);
 		in += chunk;
 		ipa += chunk;
 		len -= chunk;
@@ -178,9 +178,8 @@ int domu_build(const struct domu_config *c, domid_t id, char *err, size_t errlen
 	}
 	if (load_images(d, c, &entry, &dtb_at, err, errlen))
 		goto fail;
-	if (vgic_domain_init(d, GUEST_GICV3_GICD_BASE, GUEST_GICV3_GICR0_BASE,
-			     (uint64_t)c->vcpus * GUEST_GICV3_RDIST_STRIDE, 32 + c->nr_spis) ||
-	    (c->vpl011 && vpl011_init(d))) {
+	struct arch_domain_config devices = {.nr_spis = c->nr_spis, .vuart = c->vpl011};
+	if (arch_domain_init_devices(d, &devices)) {
 		fmt_snprintf(err, errlen, "cannot set up its virtual devices");
 		goto fail;
 	}
@@ -199,7 +198,7 @@ int domu_build(const struct domu_config *c, domid_t id, char *err, size_t errlen
 		    d->evtchn_intid;
 	for (unsigned i = 0; i < d->max_vcpus; i++)
 		sched_add_vcpu(d->vcpus[i], (id + i) % nr_pcpus);
-	arch_vcpu_init(d->vcpus[0], entry, dtb_at);
+	arch_vcpu_reset(d->vcpus[0], entry, dtb_at);
 	for (unsigned i = 0; i < c->nr_evtchns; i++)
 		if (c->evtchn[i].peer < MAX_DOMAINS)
 			d->links |= 1UL << c->evtchn[i].peer;

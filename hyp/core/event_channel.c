@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 #include <public/errno.h>
+#include <punt/arch/irq.h>
 #include <punt/console.h>
 #include <punt/domain.h>
 #include <punt/event_channel.h>
-#include <punt/guest_access.h>
+#include <punt/arch/guest_access.h>
 #include <punt/hypercall.h>
 #include <punt/page_alloc.h>
 #include <punt/policy.h>
@@ -65,7 +66,7 @@ static void mark_pending(struct vcpu *v)
 	if (!vi)
 		return; /* not registered yet: only recorded in shared_info */
 	if (__atomic_exchange_n(&vi->evtchn_upcall_pending, 1, __ATOMIC_SEQ_CST) == 0)
-		evtchn_raise_upcall(v);
+		arch_vcpu_raise_upcall(v);
 }
 
 static struct vcpu *notify_target(struct domain *d, const struct evtchn *chn)
@@ -96,7 +97,7 @@ void evtchn_vcpu_info_registered(struct vcpu *v)
 {
 	__atomic_store_n(&v->vcpu_info->evtchn_pending_sel, ~0UL, __ATOMIC_SEQ_CST);
 	__atomic_store_n(&v->vcpu_info->evtchn_upcall_pending, 1, __ATOMIC_SEQ_CST);
-	evtchn_raise_upcall(v);
+	arch_vcpu_raise_upcall(v);
 }
 
 /* ---- port table ----------------------------------------------------------- */

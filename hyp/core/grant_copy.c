@@ -9,9 +9,9 @@
 #include <public/errno.h>
 #include <punt/domain.h>
 #include <punt/grant_table.h>
-#include <punt/guest_access.h>
+#include <punt/arch/guest_access.h>
 #include <punt/hypercall.h>
-#include <punt/p2m.h>
+#include <punt/arch/p2m.h>
 #include <punt/policy.h>
 #include <punt/string.h>
 

@@ -9,9 +9,9 @@
 #include <punt/console.h>
 #include <punt/domain.h>
 #include <punt/grant_table.h>
-#include <punt/guest_access.h>
+#include <punt/arch/guest_access.h>
 #include <punt/hypercall.h>
-#include <punt/p2m.h>
+#include <punt/arch/p2m.h>
 #include <punt/page_alloc.h>
 #include <punt/policy.h>
 #include <stddef.h>

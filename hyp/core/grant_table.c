@@ -1,15 +1,15 @@
 // SPDX-License-Identifier: Apache-2.0
-#include <asm/cache.h>
 #include <public/errno.h>
 #include <public/grant_table.h>
 #include <public/xen.h>
+#include <punt/arch/cache.h>
 #include <punt/console.h>
 #include <punt/domain.h>
 #include <punt/grant_table.h>
-#include <punt/guest_access.h>
+#include <punt/arch/guest_access.h>
 #include <punt/hypercall.h>
 #include <punt/memory.h>
-#include <punt/p2m.h>
+#include <punt/arch/p2m.h>
 #include <punt/page_alloc.h>
 #include <stddef.h>
 
@@ -432,11 +432,11 @@ static bool cache_range_valid(const struct gnttab_cache_flush *f)
 static void cache_maintain(uint64_t va, uint32_t length, uint32_t op, bool may_discard)
 {
 	if (op == GNTTAB_CACHE_CLEAN)
-		dcache_clean_range(va, length);
+		arch_dcache_clean_range(va, length);
 	else if (op == GNTTAB_CACHE_INVAL && may_discard)
-		dcache_invalidate_keep_edges(va, length);
+		arch_dcache_invalidate_keep_edges(va, length);
 	else
-		dcache_clean_inval_range(va, length);
+		arch_dcache_clean_inval_range(va, length);
 }
 
 /*

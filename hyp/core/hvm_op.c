@@ -7,7 +7,7 @@
 #include <public/hvm_op.h>
 #include <public/hvm_params.h>
 #include <punt/domain.h>
-#include <punt/guest_access.h>
+#include <punt/arch/guest_access.h>
 #include <punt/hypercall.h>
 
 /*

@@ -4,9 +4,9 @@
 #include <punt/cpu.h>
 #include <punt/domain.h>
 #include <punt/event_channel.h>
-#include <punt/guest_access.h>
+#include <punt/arch/guest_access.h>
 #include <punt/hypercall.h>
-#include <punt/preempt.h>
+#include <punt/arch/preempt.h>
 #include <punt/sched.h>
 #include <stddef.h>
 
@@ -46,9 +46,9 @@ static long dispatch(struct vcpu *v, uint64_t nr, const uint64_t *args)
 	return hypercall_table[nr](v, args[0], args[1], args[2], args[3], args[4]);
 }
 
-void do_hypercall(struct vcpu *v, struct cpu_regs *regs)
+long do_hypercall(struct vcpu *v, uint64_t nr, const uint64_t args[5])
 {
-	regs->x[0] = (uint64_t)dispatch(v, regs->x[16], regs->x);
+	return dispatch(v, nr, args);
 }
 
 /*

@@ -3,14 +3,9 @@
  * The boot CPU's path from the device tree to a running dom0. Anything
  * wrong with the boot configuration ends here with one line that names it.
  */
-#include <asm/gic.h>
-#include <asm/mmu.h>
-#include <asm/psci.h>
-#include <asm/smp.h>
-#include <asm/sysreg.h>
-#include <asm/timer.h>
-#include <asm/vgic.h>
-#include <asm/vtimer.h>
+#include <punt/arch/cpu.h>
+#include <punt/arch/irq.h>
+#include <punt/arch/mm.h>
 #include <punt/bootargs.h>
 #include <punt/bootinfo.h>
 #include <punt/console.h>
@@ -19,7 +14,6 @@
 #include <punt/domain.h>
 #include <punt/domu.h>
 #include <punt/fdt.h>
-#include <punt/irq.h>
 #include <punt/main.h>
 #include <punt/memory.h>
 #include <punt/page_alloc.h>
@@ -61,13 +55,13 @@ static _Noreturn void boot_error(const char *what)
 
 static const void *map_dtb(uint64_t dtb)
 {
-	if (!dtb || (dtb & 7) || mmu_map(dtb, 4096, MMU_RO))
+	if (!dtb || (dtb & 7) || arch_mm_map(dtb, 4096, ARCH_MM_RO))
 		return NULL;
 	const uint32_t *hdr = (const uint32_t *)dtb;
 	uint32_t size = __builtin_bswap32(hdr[1]);
 	if (__builtin_bswap32(hdr[0]) != FDT_MAGIC || size > FDT_MAX_SIZE)
 		return (const void *)dtb;
-	mmu_map(dtb, size, MMU_RO);
+	arch_mm_map(dtb, size, ARCH_MM_RO);
 	return (const void *)dtb;
 }
 
@@ -81,7 +75,7 @@ static void start_console(void)
 {
 	if (!boot.uart.base)
 		return;
-	mmu_map(boot.uart.base, boot.uart.size ? boot.uart.size : 4096, MMU_DEVICE);
+	arch_mm_map(boot.uart.base, boot.uart.size ? boot.uart.size : 4096, ARCH_MM_DEVICE);
 	console_init(boot.uart.base);
 }
 
@@ -123,7 +117,7 @@ _Noreturn void start_punt(uint64_t dtb)
 	const void *fdt;
 	int rc;
 
-	smp_init_boot_cpu();
+	arch_boot_cpu_init();
 	fdt = map_dtb(dtb);
 	rc = fdt ? bootinfo_parse(fdt, FDT_MAX_SIZE, &boot, boot_err, sizeof(boot_err)) : -1;
 	start_console();
@@ -137,21 +131,15 @@ _Noreturn void start_punt(uint64_t dtb)
 	printk("Command line: %s\n", boot.hyp_bootargs);
 	if (memory_init(&boot, boot_err, sizeof(boot_err)))
 		boot_error(boot_err);
-	if (gic_init(&boot, boot_err, sizeof(boot_err)) || gic_init_cpu())
-		boot_error(boot_err[0] ? boot_err : "GICv3: no redistributor for the boot CPU");
-	psci_init(&boot);
-	timer_init(&boot);
-	timer_init_cpu();
-	vtimer_init();
-	vgic_init(boot.gic.maint_intid);
-	vgic_init_cpu();
+	if (arch_init(&boot, boot_err, sizeof(boot_err)))
+		boot_error(boot_err);
 	sched_init_cpu();
 	if (boot.uart.intid) {
 		irq_register(boot.uart.intid, uart_interrupt);
-		gic_enable(boot.uart.intid);
+		irq_enable(boot.uart.intid);
 		pl011_enable_rx_irq();
 	}
-	smp_boot_secondaries(&boot);
+	arch_boot_secondaries(&boot);
 	sched_configure(boot.hyp_bootargs);
 	printk("Free memory before domains: %lu pages\n", page_alloc_free_pages());
 	bool have_dom0 = bootinfo_module(&boot, BOOT_MOD_KERNEL) != NULL;

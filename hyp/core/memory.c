@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-#include <asm/mmu.h>
+#include <punt/arch/mm.h>
 #include <punt/bootinfo.h>
 #include <punt/console.h>
 #include <punt/domu.h>
@@ -69,7 +69,7 @@ int memory_init(const struct boot_info *bi, char *err, size_t errlen)
 	struct boot_region busy[MAX_BUSY];
 	unsigned n = 0;
 
-	add_busy(busy, &n, mmu_image_base(), mmu_image_end() - mmu_image_base());
+	add_busy(busy, &n, arch_mm_image_base(), arch_mm_image_end() - arch_mm_image_base());
 	add_busy(busy, &n, (uint64_t)bi->fdt, bi->fdt_size);
 	for (unsigned i = 0; i < bi->nr_modules; i++)
 		add_busy(busy, &n, bi->modules[i].base, bi->modules[i].size);
@@ -82,9 +82,10 @@ int memory_init(const struct boot_info *bi, char *err, size_t errlen)
 		add_busy(busy, &n, domu[i].base, domu[i].size);
 
 	boot_fdt = bi->fdt;
+	nr_ram = 0; /* once at boot; host tests boot their machine again for every test */
 	page_alloc_init();
 	for (unsigned i = 0; i < bi->nr_mem; i++) {
-		if (mmu_map(bi->mem[i].base, bi->mem[i].size, MMU_RW)) {
+		if (arch_mm_map(bi->mem[i].base, bi->mem[i].size, ARCH_MM_RW)) {
 			fmt_snprintf(err, errlen, "memory: cannot map RAM bank %#lx-%#lx",
 				     bi->mem[i].base, bi->mem[i].base + bi->mem[i].size);
 			return -1;

@@ -14,10 +14,10 @@
 #include <public/memory.h>
 #include <punt/domain.h>
 #include <punt/grant_table.h>
-#include <punt/guest_access.h>
+#include <punt/arch/guest_access.h>
 #include <punt/hypercall.h>
 #include <punt/memory.h>
-#include <punt/p2m.h>
+#include <punt/arch/p2m.h>
 #include <stddef.h>
 
 /* Punt completes a reservation call in one go, so it bounds the extents of one. */

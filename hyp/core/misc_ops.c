@@ -4,7 +4,7 @@
 #include <public/platform.h>
 #include <public/vm_assist.h>
 #include <punt/domain.h>
-#include <punt/guest_access.h>
+#include <punt/arch/guest_access.h>
 #include <punt/hypercall.h>
 #include <punt/wallclock.h>
 

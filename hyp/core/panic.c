@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
+#include <punt/arch/cpu.h>
 #include <punt/console.h>
 #include <punt/cpu.h>
 #include <punt/panic.h>
-#include <asm/smp.h>
 
 _Noreturn void panic(const char *fmt, ...)
 {
@@ -23,7 +23,7 @@ _Noreturn void panic(const char *fmt, ...)
 
 _Noreturn void halt_all_cpus(void)
 {
-	smp_stop_others();
+	arch_cpu_stop_others();
 	printk("CPU %u halted; all CPUs stopped.\n", this_cpu_id());
 	arch_halt_this_cpu();
 }

@@ -17,7 +17,7 @@
 #include <punt/console.h>
 #include <punt/domain.h>
 #include <punt/event_channel.h>
-#include <punt/p2m.h>
+#include <punt/arch/p2m.h>
 #include <punt/page_alloc.h>
 #include <punt/pv_console.h>
 #include <punt/spinlock.h>

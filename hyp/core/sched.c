@@ -17,21 +17,18 @@
  * changes under both queues' locks, so lock_vcpu() retries until it holds
  * the right one. Two queue locks are taken in CPU order, or with a trylock.
  */
-#include <asm/smp.h>
-#include <asm/sysreg.h>
-#include <asm/timer.h>
-#include <asm/vcpu.h>
-#include <asm/vgic.h>
-#include <asm/vptimer.h>
 #include <public/errno.h>
 #include <public/vm_assist.h>
+#include <punt/arch/cpu.h>
+#include <punt/arch/guest_access.h>
+#include <punt/arch/irq.h>
+#include <punt/arch/timer.h>
+#include <punt/arch/vcpu.h>
 #include <punt/bootargs.h>
 #include <punt/console.h>
 #include <punt/cpu.h>
 #include <punt/debug_keys.h>
 #include <punt/domain.h>
-#include <punt/guest_access.h>
-#include <punt/irq.h>
 #include <punt/panic.h>
 #include <punt/sched.h>
 
@@ -217,7 +214,7 @@ void sched_register_runstate(struct vcpu *v, uint64_t gva)
 void sched_runstate(struct vcpu *v, struct vcpu_runstate_info *out)
 {
 	struct cpu_sched *c = lock_vcpu(v);
-	uint64_t now = now_ns();
+	uint64_t now = arch_now_ns();
 
 	*out = v->runstate;
 	if (now > out->state_entry_time)
@@ -282,7 +279,7 @@ static void made_runnable(struct cpu_sched *c, struct vcpu *v, uint64_t now)
 	unsigned cpu = c->rq.cpu;
 	spin_unlock(&c->lock);
 	/* Even without preemption: that CPU re-arms its slice timer for the newcomer. */
-	smp_kick(cpu);
+	arch_cpu_kick(cpu);
 }
 
 void sched_add_vcpu(struct vcpu *v, unsigned pcpu)
@@ -296,7 +293,7 @@ void sched_add_vcpu(struct vcpu *v, unsigned pcpu)
 		cpu = 0;
 	v->sched = (struct sched_unit){.dom = &d->sched, .cpu = cpu};
 	v->pcpu = cpu;
-	v->runstate.state_entry_time = now_ns();
+	v->runstate.state_entry_time = arch_now_ns();
 	spin_lock(&cpu_sched[cpu].lock);
 	runq_add(&cpu_sched[cpu].rq, &v->sched);
 	spin_unlock(&cpu_sched[cpu].lock);
@@ -323,7 +320,7 @@ bool sched_retire_vcpu(struct vcpu *v)
 
 void vcpu_kick(struct vcpu *v)
 {
-	smp_kick(__atomic_load_n(&v->pcpu, __ATOMIC_ACQUIRE));
+	arch_cpu_kick(__atomic_load_n(&v->pcpu, __ATOMIC_ACQUIRE));
 }
 
 void vcpu_wake(struct vcpu *v)
@@ -334,7 +331,7 @@ void vcpu_wake(struct vcpu *v)
 		spin_unlock(&c->lock);
 		return;
 	}
-	uint64_t now = now_ns();
+	uint64_t now = arch_now_ns();
 	v->wake_deadline = 0;
 	set_state(c, v, VCPU_RUNNABLE, now);
 	made_runnable(c, v, now);
@@ -343,7 +340,7 @@ void vcpu_wake(struct vcpu *v)
 int vcpu_power_on(struct vcpu *v, uint64_t entry, uint64_t arg)
 {
 	struct cpu_sched *c = lock_vcpu(v);
-	uint64_t now = now_ns();
+	uint64_t now = arch_now_ns();
 
 	if (v->domain->dying || v->state != VCPU_OFFLINE) {
 		int rc = v->domain->dying ? -XEN_ESRCH : -XEN_EEXIST;
@@ -369,7 +366,7 @@ int vcpu_power_on(struct vcpu *v, uint64_t entry, uint64_t arg)
 void vcpu_set_online(struct vcpu *v, bool online)
 {
 	struct cpu_sched *c = lock_vcpu(v);
-	uint64_t now = now_ns();
+	uint64_t now = arch_now_ns();
 
 	set_state(c, v, online ? VCPU_RUNNABLE : VCPU_OFFLINE, now);
 	if (online) {
@@ -382,7 +379,7 @@ void vcpu_set_online(struct vcpu *v, bool online)
 	unsigned cpu = c->rq.cpu;
 	spin_unlock(&c->lock);
 	if (running)
-		smp_kick(cpu);
+		arch_cpu_kick(cpu);
 }
 
 void vcpu_block_current(void)
@@ -391,9 +388,9 @@ void vcpu_block_current(void)
 	struct cpu_sched *c = lock_vcpu(v);
 
 	if (v->state == VCPU_RUNNABLE)
-		set_state(c, v, VCPU_BLOCKED, now_ns());
+		set_state(c, v, VCPU_BLOCKED, arch_now_ns());
 	spin_unlock(&c->lock);
-	if (vgic_has_pending(v))
+	if (arch_vcpu_has_pending_irq(v))
 		vcpu_wake(v);
 }
 
@@ -426,14 +423,15 @@ void sched_tick(void)
 /* Blocked vCPUs wait for their virtual timer (when not loaded) or a poll timeout. */
 static uint64_t wake_expired_timers(struct cpu_sched *c, struct pcpu *cpu, uint64_t now)
 {
-	uint64_t count = timer_count(), earliest = 0;
+	uint64_t count = arch_timer_count(), earliest = 0;
 
 	for (struct sched_unit *u = c->rq.head; u; u = u->next) {
 		struct vcpu *v = vcpu_of(u);
 		if (v->state != VCPU_BLOCKED)
 			continue;
 		/* A loaded vCPU's virtual timer still fires in hardware; the emulated one not. */
-		uint64_t when = v == cpu->current ? vptimer_deadline(v) : v->arch.timer_deadline;
+		uint64_t when =
+		    v == cpu->current ? arch_vcpu_emulated_timer_deadline(v) : v->timer_wake;
 		if (v->wake_deadline && (!when || v->wake_deadline < when))
 			when = v->wake_deadline;
 		if (!when)
@@ -494,10 +492,10 @@ static void switch_to(struct pcpu *cpu, struct vcpu *next, const struct vcpu_sta
 
 	/* This CPU is the only one that may touch next's registers now (it is loaded here). */
 	if (start)
-		arch_vcpu_init(next, start->entry, start->arg);
+		arch_vcpu_reset(next, start->entry, start->arg);
 
 	if (prev && prev != next) {
-		arch_vcpu_save(prev);
+		prev->timer_wake = arch_vcpu_save(prev);
 		__atomic_store_n(&prev->sched.loaded, false, __ATOMIC_RELEASE);
 	}
 	next->needs_load = false;
@@ -516,7 +514,7 @@ static void drop_dying(struct pcpu *cpu)
 	struct vcpu *v = cpu->current;
 	struct cpu_sched *c = lock_vcpu(v);
 
-	set_state(c, v, VCPU_OFFLINE, now_ns());
+	set_state(c, v, VCPU_OFFLINE, arch_now_ns());
 	spin_unlock(&c->lock);
 
 	arch_vcpu_drop(v);
@@ -574,7 +572,7 @@ static void offer_work(struct cpu_sched *me, uint64_t now)
 		bool wanted = sched_steal_candidate(&me->rq, c, now) != NULL;
 		spin_unlock(&me->lock);
 		if (wanted) {
-			smp_kick(c);
+			arch_cpu_kick(c);
 			return;
 		}
 	}
@@ -588,16 +586,16 @@ static uint64_t earliest_deadline(uint64_t a, uint64_t b)
 
 static void arm_timer(uint64_t until_ns, uint64_t timer_wake)
 {
-	uint64_t deadline = until_ns ? ns_to_count(until_ns) : 0;
+	uint64_t deadline = until_ns ? arch_ns_to_count(until_ns) : 0;
 
 	if (timer_wake && (!deadline || timer_wake < deadline))
 		deadline = timer_wake;
-	timer_set_deadline(deadline);
+	arch_timer_set_deadline(deadline);
 }
 
 static void idle_wait(void)
 {
-	wfi();
+	arch_cpu_wait_for_interrupt();
 	irq_handle_pending();
 }
 
@@ -612,7 +610,8 @@ static bool nothing_to_decide(const struct cpu_sched *c, const struct vcpu *v)
 {
 	return v && v->state == VCPU_RUNNABLE && !v->needs_load && !v->domain->dying &&
 	       c->rq.curr == &v->sched && !__atomic_load_n(&c->need_resched, __ATOMIC_ACQUIRE) &&
-	       (c->until || c->rq.nr_runnable <= 1) && vptimer_deadline(v) == c->armed_ptimer;
+	       (c->until || c->rq.nr_runnable <= 1) &&
+	       arch_vcpu_emulated_timer_deadline(v) == c->armed_ptimer;
 }
 
 void guest_prepare_entry(struct cpu_regs *frame)
@@ -624,9 +623,9 @@ void guest_prepare_entry(struct cpu_regs *frame)
 	domain_reaper_poll(cpu->id);
 	if (nothing_to_decide(c, cpu->current)) {
 		struct vcpu *v = cpu->current;
-		vptimer_check(v);
+		arch_vcpu_emulated_timer_check(v);
 		runstate_publish(v);
-		vgic_flush(v);
+		arch_vcpu_flush_interrupts(v);
 		return;
 	}
 	for (bool again = false;; again = true) {
@@ -642,7 +641,7 @@ void guest_prepare_entry(struct cpu_regs *frame)
 			domain_reaper_poll(cpu->id);
 		}
 		spin_lock(&c->lock);
-		uint64_t now = now_ns();
+		uint64_t now = arch_now_ns();
 		uint64_t timer_wake = wake_expired_timers(c, cpu, now);
 		struct vcpu *next = choose(c, now);
 		struct vcpu_start start;
@@ -652,8 +651,8 @@ void guest_prepare_entry(struct cpu_regs *frame)
 		uint64_t until = c->until;
 		spin_unlock(&c->lock);
 		if (next) {
-			vptimer_check(next);
-			uint64_t p = vptimer_deadline(next);
+			arch_vcpu_emulated_timer_check(next);
+			uint64_t p = arch_vcpu_emulated_timer_deadline(next);
 			if (p && (!timer_wake || p < timer_wake))
 				timer_wake = p;
 			c->armed_ptimer = p;
@@ -669,14 +668,13 @@ void guest_prepare_entry(struct cpu_regs *frame)
 				 * sleep on).
 				 */
 				if (prev && prev != next && prev->state == VCPU_BLOCKED)
-					timer_wake = earliest_deadline(timer_wake,
-								       prev->arch.timer_deadline);
+					timer_wake = earliest_deadline(timer_wake, prev->timer_wake);
 				if (others_wait)
 					offer_work(c, now);
 			}
 			arm_timer(until, timer_wake);
 			runstate_publish(next);
-			vgic_flush(next);
+			arch_vcpu_flush_interrupts(next);
 			return;
 		}
 		arm_timer(until, timer_wake);
@@ -691,7 +689,7 @@ void guest_prepare_entry(struct cpu_regs *frame)
 
 _Noreturn void sched_start(void)
 {
-	arch_enter_guest(arch_guest_frame());
+	arch_run_guests();
 }
 
 /* ---- debug key ------------------------------------------------------------------- */

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
-#include <asm/timer.h>
 #include <public/errno.h>
 #include <public/sched.h>
+#include <punt/arch/timer.h>
 #include <punt/domain.h>
-#include <punt/guest_access.h>
+#include <punt/arch/guest_access.h>
 #include <punt/hypercall.h>
 #include <punt/sched.h>
 
@@ -39,10 +39,10 @@ static long poll(struct vcpu *v, uint64_t arg)
 		if (port_pending(v->domain, ports[i]))
 			return 0;
 	}
-	if (p.timeout && p.timeout <= now_ns())
+	if (p.timeout && p.timeout <= arch_now_ns())
 		return 0;
 	/* Any interrupt for this vCPU (an event upcall among them) or the timeout ends it. */
-	v->wake_deadline = p.timeout ? ns_to_count(p.timeout) : 0;
+	v->wake_deadline = p.timeout ? arch_ns_to_count(p.timeout) : 0;
 	vcpu_block_current();
 	return 0;
 }

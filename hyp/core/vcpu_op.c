@@ -1,13 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
 /* vcpu_op: the two sub-ops Xen offers on Arm (Xen public/vcpu.h; the others are x86's). */
-#include <asm/timer.h>
 #include <public/errno.h>
 #include <public/vcpu.h>
 #include <punt/domain.h>
 #include <punt/event_channel.h>
-#include <punt/guest_access.h>
+#include <punt/arch/guest_access.h>
 #include <punt/hypercall.h>
-#include <punt/p2m.h>
+#include <punt/arch/p2m.h>
 #include <punt/sched.h>
 #include <punt/string.h>
 

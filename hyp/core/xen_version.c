@@ -3,8 +3,9 @@
 #include <public/errno.h>
 #include <public/features.h>
 #include <public/version.h>
+#include <punt/arch/mm.h>
 #include <punt/domain.h>
-#include <punt/guest_access.h>
+#include <punt/arch/guest_access.h>
 #include <punt/hypercall.h>
 #include <punt/main.h>
 #include <punt/string.h>
@@ -21,9 +22,6 @@
  */
 #define XEN_ARM64_VIRT_START 0x200000UL
 #define NT_GNU_BUILD_ID	     3
-
-/* The linker's GNU build-id note (hyp/Makefile, --build-id; kept by linker.ld). */
-extern const uint8_t __note_gnu_build_id_start[], __note_gnu_build_id_end[];
 
 struct elf_note {
 	uint32_t namesz, descsz, type;
@@ -55,10 +53,8 @@ static long copy_string_out(uint64_t arg, const char *s, size_t field)
 /* The id inside the build-id note: an ELF note named "GNU", its descriptor the id. */
 static const uint8_t *build_id_bytes(uint32_t *len)
 {
-	/* Linker symbols bound the note: compare them as addresses, not as C objects. */
-	uint64_t start = (uint64_t)__note_gnu_build_id_start;
-	uint64_t size = (uint64_t)__note_gnu_build_id_end - start;
-	const struct elf_note *n = (const struct elf_note *)start;
+	size_t size;
+	const struct elf_note *n = arch_image_build_id_note(&size);
 	const uint8_t *name = (const uint8_t *)(n + 1);
 
 	if (size < sizeof(*n) + 4 || n->type != NT_GNU_BUILD_ID || n->namesz != 4 ||

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 /*
- * Punt's console output (hyp/core/console.c) with the UART played by the test:
- * Punt's printk, dom0's console_io text and other domains' lines share one
- * UART, and each line on it must start with its own writer's prefix and hold
- * no other writer's text, whatever half line the previous writer left.
+ * Punt's console output (hyp/core/console.c) with the UART played by the fake
+ * architecture (fake_uart_output()): Punt's printk, dom0's console_io text and other domains' lines
+ * share one UART, and each line on it must start with its own writer's prefix and hold no other
+ * writer's text, whatever half line the previous writer left.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -13,65 +13,13 @@
 
 #include <cmocka.h>
 
+#include <fake/arch.h>
 #include <punt/console.h>
 #include <punt/domain.h>
-#include <asm/vpl011.h>
-#include <punt/pl011.h>
-#include <punt/pv_console.h>
-
-/* ---- the UART and what else console.c calls ----------------------------------- */
-
-static char uart[4096];
-static size_t uart_len;
-
-void pl011_putc(char c)
-{
-	assert_true(uart_len < sizeof(uart) - 1);
-	if (c != '\r')
-		uart[uart_len++] = c;
-	uart[uart_len] = '\0';
-}
-
-void pl011_init(uint64_t base)
-{
-	(void)base;
-}
-
-int pl011_getc(void)
-{
-	return -1;
-}
-
-void pl011_ack_irq(void)
-{
-}
-
-struct domain *domain_lookup(domid_t id)
-{
-	(void)id;
-	return NULL;
-}
-
-bool vpl011_receive(struct domain *d, char c)
-{
-	(void)d;
-	(void)c;
-	return false;
-}
-
-void pvcons_receive(struct domain *d, const char *s, size_t n)
-{
-	(void)d;
-	(void)s;
-	(void)n;
-}
-
-void console_input_notify(void)
-{
-}
 
 /* ---- helpers ----------------------------------------------------------------- */
 
+/* All console_write_domain() needs of a domain: its id and its half lines. */
 static struct domain guest = {.id = 3};
 
 static void dom0_writes(const char *s)
@@ -96,12 +44,14 @@ static void log_sink(void *ctx, const char *s, size_t n)
 	logged[logged_len] = '\0';
 }
 
+static const char *uart;
+
 static int reset(void **state)
 {
 	(void)state;
 	/* Every test starts at the start of a line, as the previous one ended. */
-	uart_len = 0;
-	uart[0] = '\0';
+	fake_uart_clear();
+	uart = fake_uart_output();
 	return 0;
 }
 

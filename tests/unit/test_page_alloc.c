@@ -11,7 +11,7 @@
 #include <cmocka.h>
 
 #include "punt/page_alloc.h"
-#include "spinlock_host.h"
+#include <fake/arch.h>
 
 /*
  * Arenas from aligned_alloc() stand in for physical RAM: their addresses are the "physical"
@@ -31,7 +31,7 @@ static const char *last_fatal;
 void page_alloc_fatal(const char *why)
 {
 	/* The allocator promises to call the hook without its lock held. */
-	assert_int_equal(spin_host_locks_held(), 0);
+	assert_int_equal(fake_spin_locks_held(), 0);
 	fatal_calls++;
 	last_fatal = why;
 }
@@ -60,7 +60,7 @@ static int teardown(void **state)
 	(void)state;
 	while (nr_arenas > 0)
 		free(arenas[--nr_arenas]);
-	assert_int_equal(spin_host_locks_held(), 0);
+	assert_int_equal(fake_spin_locks_held(), 0);
 	return 0;
 }
 

@@ -25,26 +25,26 @@
 .endm
 
 	.text
-/* void dcache_clean_inval_range(uint64_t start, uint64_t size) */
-	.globl	dcache_clean_inval_range
-dcache_clean_inval_range:
+/* void arch_dcache_clean_inval_range(uint64_t start, uint64_t size) */
+	.globl	arch_dcache_clean_inval_range
+arch_dcache_clean_inval_range:
 	dcache_by_line civac
 	ret
 
-/* void dcache_clean_range(uint64_t start, uint64_t size) */
-	.globl	dcache_clean_range
-dcache_clean_range:
+/* void arch_dcache_clean_range(uint64_t start, uint64_t size) */
+	.globl	arch_dcache_clean_range
+arch_dcache_clean_range:
 	dcache_by_line cvac
 	ret
 
 /*
- * void dcache_invalidate_keep_edges(uint64_t start, uint64_t size)
+ * void arch_dcache_invalidate_keep_edges(uint64_t start, uint64_t size)
  * For a guest's GNTTABOP_cache_flush(GNTTAB_CACHE_INVAL): a line the range only partly
  * covers is cleaned and invalidated (the bytes outside the range stay), the others are
  * invalidated. Uses x0-x4 and no stack.
  */
-	.globl	dcache_invalidate_keep_edges
-dcache_invalidate_keep_edges:
+	.globl	arch_dcache_invalidate_keep_edges
+arch_dcache_invalidate_keep_edges:
 	mrs	x3, ctr_el0
 	ubfx	x3, x3, #16, #4
 	mov	x2, #4

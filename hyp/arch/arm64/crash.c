@@ -6,6 +6,7 @@
 #include <asm/mmu.h>
 #include <asm/regs.h>
 #include <asm/sysreg.h>
+#include <punt/arch/cpu.h>
 #include <punt/console.h>
 #include <punt/cpu.h>
 #include <punt/panic.h>
@@ -42,7 +43,7 @@ static bool on_stack(uint64_t addr, uint64_t size)
 {
 	struct pcpu *cpu = this_cpu();
 
-	return addr >= cpu->stack_base && addr + size <= cpu->stack_top && !(addr & 7);
+	return addr >= cpu->arch.stack_base && addr + size <= cpu->arch.stack_top && !(addr & 7);
 }
 
 void print_backtrace(uint64_t fp, uint64_t pc)
@@ -60,7 +61,7 @@ void print_backtrace(uint64_t fp, uint64_t pc)
 		fp = frame[0];
 	}
 	printk("  (Punt loaded at %016lx: subtract it to look addresses up in punt.elf)\n",
-	       mmu_image_base());
+	       arch_mm_image_base());
 }
 
 void hyp_exception(struct cpu_regs *regs, unsigned kind);

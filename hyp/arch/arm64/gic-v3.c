@@ -72,14 +72,20 @@ uint64_t gic_dist_base(void)
 	return dist;
 }
 
+void gic_redist_region(uint64_t *base, uint64_t *size)
+{
+	*base = boot->gic.redist[0].base;
+	*size = boot->gic.redist[0].size;
+}
+
 int gic_init(const struct boot_info *bi, char *err, unsigned errlen)
 {
 	boot = bi;
 	dist = bi->gic.dist_base;
-	if (mmu_map(dist, 0x10000, MMU_DEVICE))
+	if (arch_mm_map(dist, 0x10000, ARCH_MM_DEVICE))
 		goto nomap;
 	for (unsigned i = 0; i < bi->gic.nr_redist; i++) {
-		if (mmu_map(bi->gic.redist[i].base, bi->gic.redist[i].size, MMU_DEVICE))
+		if (arch_mm_map(bi->gic.redist[i].base, bi->gic.redist[i].size, ARCH_MM_DEVICE))
 			goto nomap;
 	}
 
@@ -140,7 +146,7 @@ int gic_init_cpu(void)
 		printk("GICv3: no redistributor for CPU %u (MPIDR %#lx)\n", cpu->id, cpu->mpidr);
 		return -1;
 	}
-	cpu->redist_base = rd;
+	cpu->arch.redist_base = rd;
 	wr32(rd + GICR_WAKER, rd32(rd + GICR_WAKER) & ~WAKER_SLEEP);
 	while (rd32(rd + GICR_WAKER) & WAKER_ASLEEP)
 		cpu_relax();
@@ -186,7 +192,7 @@ void gic_deactivate(uint32_t intid)
 
 static uint64_t bank_base(uint32_t intid)
 {
-	return intid < GIC_SPI_BASE ? this_cpu()->redist_base + GICR_SGI : dist;
+	return intid < GIC_SPI_BASE ? this_cpu()->arch.redist_base + GICR_SGI : dist;
 }
 
 void gic_enable(uint32_t intid)

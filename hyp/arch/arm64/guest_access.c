@@ -2,7 +2,7 @@
 #include <asm/sysreg.h>
 #include <public/errno.h>
 #include <punt/bootinfo.h>
-#include <punt/guest_access.h>
+#include <punt/arch/guest_access.h>
 #include <punt/memory.h>
 #include <punt/string.h>
 

@@ -2,11 +2,11 @@
 #include <asm/gic.h>
 #include <asm/smp.h>
 #include <asm/vgic.h>
+#include <punt/arch/irq.h>
 #include <punt/console.h>
 #include <punt/cpu.h>
 #include <punt/debug_keys.h>
 #include <punt/domain.h>
-#include <punt/irq.h>
 
 #define MAX_INTID 1020
 
@@ -27,6 +27,21 @@ int irq_assign_to_domain(uint32_t intid, struct domain *d)
 	owners[intid] = d;
 	vgic_mark_hw(d, intid);
 	return 0;
+}
+
+unsigned irq_assign_unclaimed(struct domain *d)
+{
+	unsigned assigned = 0;
+
+	for (uint32_t intid = GIC_SPI_BASE; intid < gic_nr_lines(); intid++)
+		if (!irq_assign_to_domain(intid, d))
+			assigned++;
+	return assigned;
+}
+
+void irq_enable(uint32_t intid)
+{
+	gic_enable(intid);
 }
 
 struct domain *irq_owner(uint32_t intid)

@@ -8,6 +8,7 @@
 #include <asm/mmio.h>
 #include <asm/regs.h>
 #include <asm/sysreg.h>
+#include <asm/vcpu.h>
 #include <punt/console.h>
 #include <punt/domain.h>
 

@@ -32,14 +32,26 @@ static unsigned boot_tables_used;
 static spinlock_t mmu_lock = SPINLOCK_INIT;
 static unsigned pa_bits;
 
-uint64_t mmu_image_base(void)
+uint64_t arch_mm_image_base(void)
 {
 	return (uint64_t)_start_image;
 }
 
-uint64_t mmu_image_end(void)
+uint64_t arch_mm_image_end(void)
 {
 	return (uint64_t)_end;
+}
+
+/* The linker's GNU build-id note (hyp/Makefile, --build-id; kept by linker.ld). */
+extern const uint8_t __note_gnu_build_id_start[], __note_gnu_build_id_end[];
+
+const void *arch_image_build_id_note(size_t *size)
+{
+	/* Linker symbols bound the note: compare them as addresses, not as C objects. */
+	uint64_t start = (uint64_t)__note_gnu_build_id_start;
+
+	*size = (uint64_t)__note_gnu_build_id_end - start;
+	return (const void *)start;
 }
 
 unsigned mmu_pa_bits(void)
@@ -55,16 +67,16 @@ static uint64_t *table_alloc(void)
 	return (uint64_t *)pa;
 }
 
-static uint64_t leaf_bits(enum mmu_attr attr)
+static uint64_t leaf_bits(enum arch_mm_attr attr)
 {
 	switch (attr) {
-	case MMU_RX:
+	case ARCH_MM_RX:
 		return DESC_ATTR(MAIR_NORMAL_WB) | DESC_SH_INNER | DESC_AF | DESC_AP_RO;
-	case MMU_RO:
+	case ARCH_MM_RO:
 		return DESC_ATTR(MAIR_NORMAL_WB) | DESC_SH_INNER | DESC_AF | DESC_AP_RO | DESC_XN;
-	case MMU_RW:
+	case ARCH_MM_RW:
 		return DESC_ATTR(MAIR_NORMAL_WB) | DESC_SH_INNER | DESC_AF | DESC_XN;
-	case MMU_DEVICE:
+	case ARCH_MM_DEVICE:
 		return DESC_ATTR(MAIR_DEVICE_NGNRE) | DESC_AF | DESC_XN;
 	}
 	return 0;
@@ -120,7 +132,7 @@ static int map_level(uint64_t *table, int level, uint64_t pa, uint64_t end, uint
 	return 0;
 }
 
-int mmu_map(uint64_t pa, uint64_t size, enum mmu_attr attr)
+int arch_mm_map(uint64_t pa, uint64_t size, enum arch_mm_attr attr)
 {
 	uint64_t start = pa & ~0xfffUL;
 	uint64_t end = (pa + size + 0xfff) & ~0xfffUL;
@@ -149,9 +161,9 @@ void mmu_build_boot_tables(uint64_t image_base)
 	pa_bits = range < 7 ? bits_by_range[range] : 48;
 	if (pa_bits > 48)
 		pa_bits = 48;
-	map_level(root_table, 0, text, rodata, leaf_bits(MMU_RX));
-	map_level(root_table, 0, rodata, data, leaf_bits(MMU_RO));
-	map_level(root_table, 0, data, end, leaf_bits(MMU_RW));
+	map_level(root_table, 0, text, rodata, leaf_bits(ARCH_MM_RX));
+	map_level(root_table, 0, rodata, data, leaf_bits(ARCH_MM_RO));
+	map_level(root_table, 0, data, end, leaf_bits(ARCH_MM_RW));
 }
 
 static unsigned tcr_ps(void)

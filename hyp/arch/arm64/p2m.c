@@ -5,11 +5,12 @@
  * a block first splits the block into a table of equal entries.
  */
 #include <asm/mmu.h>
+#include <asm/p2m.h>
 #include <asm/sysreg.h>
 #include <punt/console.h>
 #include <punt/domain.h>
 #include <punt/id_alloc.h>
-#include <punt/p2m.h>
+#include <punt/arch/p2m.h>
 #include <punt/page_alloc.h>
 #include <punt/panic.h>
 

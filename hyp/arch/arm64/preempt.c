@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
-/* Polling for pending interrupts, and re-issuing a hypercall (punt/preempt.h). */
+/* Polling for pending interrupts, and re-issuing a hypercall (punt/arch/preempt.h). */
 #include <asm/regs.h>
 #include <asm/sysreg.h>
 #include <asm/vcpu.h>
-#include <punt/preempt.h>
+#include <punt/arch/preempt.h>
 
 /* ISR_EL1.I: at EL2 it shows the physical IRQ signalled to this PE (Arm ARM D19.2.69). */
 #define ISR_I (1UL << 7)

@@ -34,7 +34,7 @@ int64_t psci_cpu_on(uint64_t mpidr, uint64_t entry, uint64_t context)
 	return (int64_t)firmware_call(cpu_on_fn, mpidr, entry, context);
 }
 
-_Noreturn void psci_system_off(void)
+_Noreturn void arch_system_off(void)
 {
 	if (conduit != PSCI_NONE)
 		firmware_call(PSCI_0_2_FN_SYSTEM_OFF, 0, 0, 0);
@@ -43,7 +43,7 @@ _Noreturn void psci_system_off(void)
 		wfi();
 }
 
-_Noreturn void psci_system_reset(void)
+_Noreturn void arch_system_reset(void)
 {
 	if (conduit != PSCI_NONE)
 		firmware_call(PSCI_0_2_FN_SYSTEM_RESET, 0, 0, 0);

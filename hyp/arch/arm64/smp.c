@@ -15,21 +15,13 @@
 #include <punt/bootinfo.h>
 #include <punt/console.h>
 #include <punt/cpu.h>
-#include <punt/irq.h>
+#include <punt/arch/irq.h>
 #include <punt/page_alloc.h>
 #include <punt/sched.h>
-
-struct pcpu pcpus[CONFIG_NR_CPUS];
-unsigned nr_pcpus = 1;
 
 extern char boot_stack[];
 void secondary_entry(void);
 _Noreturn void secondary_start(struct pcpu *cpu);
-
-struct pcpu *this_cpu(void)
-{
-	return (struct pcpu *)read_sysreg(tpidr_el2);
-}
 
 static void sgi_kick(uint32_t intid)
 {
@@ -42,14 +34,14 @@ static void sgi_stop(uint32_t intid)
 	arch_halt_this_cpu();
 }
 
-void smp_init_boot_cpu(void)
+void arch_boot_cpu_init(void)
 {
 	struct pcpu *cpu = &pcpus[0];
 
 	cpu->id = 0;
 	cpu->mpidr = read_sysreg(mpidr_el1) & MPIDR_AFF_MASK;
-	cpu->stack_base = (uint64_t)boot_stack;
-	cpu->stack_top = cpu->stack_base + (PAGE_SIZE << CONFIG_STACK_SIZE_ORDER);
+	cpu->arch.stack_base = (uint64_t)boot_stack;
+	cpu->arch.stack_top = cpu->arch.stack_base + (PAGE_SIZE << CONFIG_STACK_SIZE_ORDER);
 	cpu->online = true;
 	write_sysreg(tpidr_el2, (uint64_t)cpu);
 	irq_register(SGI_KICK, sgi_kick);
@@ -76,17 +68,17 @@ _Noreturn void secondary_start(struct pcpu *cpu)
 
 static bool wait_online(struct pcpu *cpu)
 {
-	uint64_t deadline = timer_count() + timer_freq(); /* one second */
+	uint64_t deadline = arch_timer_count() + timer_freq(); /* one second */
 
 	while (!cpu->online) {
-		if (timer_count() > deadline)
+		if (arch_timer_count() > deadline)
 			return false;
 		cpu_relax();
 	}
 	return true;
 }
 
-void smp_boot_secondaries(const struct boot_info *bi)
+void arch_boot_secondaries(const struct boot_info *bi)
 {
 	uint64_t boot_mpidr = pcpus[0].mpidr;
 	unsigned max = bi->nr_cpus < CONFIG_NR_CPUS ? bi->nr_cpus : CONFIG_NR_CPUS;
@@ -106,16 +98,16 @@ void smp_boot_secondaries(const struct boot_info *bi)
 		}
 		cpu->id = nr_pcpus;
 		cpu->mpidr = mpidr;
-		cpu->stack_base = stack;
-		cpu->stack_top = stack + (PAGE_SIZE << CONFIG_STACK_SIZE_ORDER);
+		cpu->arch.stack_base = stack;
+		cpu->arch.stack_top = stack + (PAGE_SIZE << CONFIG_STACK_SIZE_ORDER);
 		cpu->online = false;
 		/*
 		 * The secondary reads its block and writes its first stack frame with the MMU
 		 * and caches off: neither may be left in this CPU's cache to be read, or written
 		 * back, instead of memory.
 		 */
-		dcache_clean_inval_range((uint64_t)cpu, sizeof(*cpu));
-		dcache_clean_inval_range(stack, PAGE_SIZE << CONFIG_STACK_SIZE_ORDER);
+		arch_dcache_clean_inval_range((uint64_t)cpu, sizeof(*cpu));
+		arch_dcache_clean_inval_range(stack, PAGE_SIZE << CONFIG_STACK_SIZE_ORDER);
 		int64_t rc = psci_cpu_on(mpidr, (uint64_t)secondary_entry, (uint64_t)cpu);
 		if (rc) {
 			printk("SMP: PSCI CPU_ON for MPIDR %#lx failed (%ld)\n", mpidr, rc);
@@ -134,13 +126,13 @@ void smp_boot_secondaries(const struct boot_info *bi)
 	printk("Brought up %u CPU%s\n", nr_pcpus, nr_pcpus == 1 ? "" : "s");
 }
 
-void smp_kick(unsigned cpu)
+void arch_cpu_kick(unsigned cpu)
 {
 	if (cpu != this_cpu_id())
 		gic_send_sgi(cpu, SGI_KICK);
 }
 
-void smp_stop_others(void)
+void arch_cpu_stop_others(void)
 {
 	for (unsigned i = 0; i < nr_pcpus; i++) {
 		if (i != this_cpu_id() && pcpus[i].online)

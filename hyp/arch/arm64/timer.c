@@ -4,7 +4,7 @@
 #include <asm/timer.h>
 #include <punt/bootinfo.h>
 #include <punt/console.h>
-#include <punt/irq.h>
+#include <punt/arch/irq.h>
 #include <punt/sched.h>
 
 static uint64_t freq;
@@ -20,29 +20,29 @@ uint32_t timer_vtimer_intid(void)
 	return vtimer_intid;
 }
 
-uint64_t timer_count(void)
+uint64_t arch_timer_count(void)
 {
 	isb();
 	return read_sysreg(cntpct_el0);
 }
 
-uint64_t count_to_ns(uint64_t count)
+uint64_t arch_count_to_ns(uint64_t count)
 {
 	/* Split so no 128-bit division is needed: freq < 2^32. */
 	return count / freq * 1000000000u + count % freq * 1000000000u / freq;
 }
 
-uint64_t ns_to_count(uint64_t ns)
+uint64_t arch_ns_to_count(uint64_t ns)
 {
 	return ns / 1000000000u * freq + ns % 1000000000u * freq / 1000000000u;
 }
 
-uint64_t now_ns(void)
+uint64_t arch_now_ns(void)
 {
-	return count_to_ns(timer_count());
+	return arch_count_to_ns(arch_timer_count());
 }
 
-void timer_set_deadline(uint64_t count)
+void arch_timer_set_deadline(uint64_t count)
 {
 	if (!count) {
 		write_sysreg(cnthp_ctl_el2, 0);

@@ -8,12 +8,13 @@
 #include <public/arch-arm.h>
 #include <asm/regs.h>
 #include <asm/sysreg.h>
+#include <asm/vcpu.h>
 #include <asm/vgic.h>
 #include <asm/vpsci.h>
 #include <punt/console.h>
 #include <punt/domain.h>
 #include <punt/hypercall.h>
-#include <punt/irq.h>
+#include <punt/arch/irq.h>
 #include <punt/sched.h>
 
 void guest_sync(struct cpu_regs *regs);
@@ -35,7 +36,7 @@ static void handle_hvc(struct vcpu *v, struct cpu_regs *regs, uint64_t esr)
 	unsigned imm = esr & 0xffff;
 
 	if (imm == XEN_HYPERCALL_TAG) {
-		do_hypercall(v, regs);
+		regs->x[0] = (uint64_t)do_hypercall(v, regs->x[16], regs->x);
 	} else if (imm == 0) {
 		vpsci_handle(v, regs);
 	} else {
@@ -74,7 +75,7 @@ void guest_sync(struct cpu_regs *regs)
 		regs->elr += 4;
 		if (esr & 1)
 			sched_yield_current();
-		else if (!vgic_has_pending(v))
+		else if (!arch_vcpu_has_pending_irq(v))
 			vcpu_block_current();
 		break;
 	case ESR_EC_DABT_LOW:

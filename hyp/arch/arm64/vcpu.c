@@ -5,13 +5,14 @@
  * frame at the top of the stack while the vCPU is loaded.
  */
 #include <asm/gic.h>
+#include <asm/p2m.h>
 #include <asm/sysreg.h>
 #include <asm/vcpu.h>
 #include <asm/vgic.h>
 #include <asm/vtimer.h>
+#include <punt/arch/cpu.h>
 #include <punt/cpu.h>
 #include <punt/domain.h>
-#include <punt/p2m.h>
 #include <punt/string.h>
 
 #define SCTLR_EL1_RESET	   0x30d00800UL
@@ -29,10 +30,7 @@ void fpsimd_restore(const struct arch_fp_state *s);
 
 struct cpu_regs *arch_guest_frame(void)
 {
-	/* TPIDR_EL2 holds this CPU's struct pcpu (smp.c): read it here, it is on every switch. */
-	const struct pcpu *cpu = (const struct pcpu *)read_sysreg(tpidr_el2);
-
-	return (struct cpu_regs *)(cpu->stack_top - sizeof(struct cpu_regs));
+	return (struct cpu_regs *)(this_cpu()->arch.stack_top - sizeof(struct cpu_regs));
 }
 
 uint64_t vcpu_vmpidr(unsigned id)
@@ -40,18 +38,33 @@ uint64_t vcpu_vmpidr(unsigned id)
 	return (1UL << 31) | (id % 16) | ((uint64_t)(id / 16) << 8);
 }
 
-void arch_vcpu_init(struct vcpu *v, uint64_t entry, uint64_t x0)
+void arch_vcpu_reset(struct vcpu *v, uint64_t entry, uint64_t x0)
 {
-	memset(&v->regs, 0, sizeof(v->regs));
-	v->regs.x[0] = x0;
-	v->regs.elr = entry;
-	v->regs.spsr = PSTATE_GUEST_RESET;
+	memset(&v->arch.regs, 0, sizeof(v->arch.regs));
+	v->arch.regs.x[0] = x0;
+	v->arch.regs.elr = entry;
+	v->arch.regs.spsr = PSTATE_GUEST_RESET;
 	memset(&v->arch.sys, 0, sizeof(v->arch.sys));
 	v->arch.sys.sctlr = SCTLR_EL1_RESET;
 	v->arch.sys.vmpidr = vcpu_vmpidr(v->id);
 	memset(&v->arch.fp, 0, sizeof(v->arch.fp));
 	vgic_vcpu_reset(v);
 	v->needs_load = true;
+}
+
+void arch_vcpu_init(struct vcpu *v)
+{
+	arch_vcpu_reset(v, 0, 0);
+}
+
+uint64_t arch_vcpu_pc(const struct vcpu *v)
+{
+	return v->arch.regs.elr;
+}
+
+_Noreturn void arch_run_guests(void)
+{
+	arch_enter_guest(arch_guest_frame());
 }
 
 static void sysregs_save(struct arch_vcpu_sysregs *s)
@@ -126,7 +139,7 @@ void arch_vcpu_load(struct vcpu *v)
 	fpsimd_restore(&v->arch.fp);
 	vtimer_load(v);
 	vgic_load(v);
-	memcpy(arch_guest_frame(), &v->regs, sizeof(v->regs));
+	memcpy(arch_guest_frame(), &v->arch.regs, sizeof(v->arch.regs));
 	isb();
 }
 
@@ -138,11 +151,14 @@ void arch_vcpu_drop(struct vcpu *v)
 	isb();
 }
 
-void arch_vcpu_save(struct vcpu *v)
+uint64_t arch_vcpu_save(struct vcpu *v)
 {
-	memcpy(&v->regs, arch_guest_frame(), sizeof(v->regs));
+	uint64_t wake;
+
+	memcpy(&v->arch.regs, arch_guest_frame(), sizeof(v->arch.regs));
 	vgic_save(v);
-	vtimer_save(v);
+	wake = vtimer_save(v);
 	fpsimd_save(&v->arch.fp);
 	sysregs_save(&v->arch.sys);
+	return wake;
 }

@@ -6,8 +6,7 @@
 #include <punt/console.h>
 #include <punt/cpu.h>
 #include <punt/domain.h>
-#include <punt/event_channel.h>
-#include <punt/irq.h>
+#include <punt/arch/irq.h>
 #include <punt/sched.h>
 #include <punt/string.h>
 
@@ -222,7 +221,7 @@ void vgic_inject(struct vcpu *v, uint32_t intid)
 	}
 }
 
-void evtchn_raise_upcall(struct vcpu *v)
+void arch_vcpu_raise_upcall(struct vcpu *v)
 {
 	vgic_inject(v, v->domain->evtchn_intid);
 }
@@ -237,7 +236,7 @@ void vgic_inject_hw_spi(struct domain *d, uint32_t intid)
 	vgic_inject(d->vcpus[0], intid);
 }
 
-bool vgic_has_pending(struct vcpu *v)
+bool arch_vcpu_has_pending_irq(struct vcpu *v)
 {
 	struct domain *d = v->domain;
 	struct vgic_dist *g = &d->arch.vgic;
@@ -290,7 +289,7 @@ static void add_candidate(struct lr_candidate *c, unsigned *n, unsigned max, uin
 	(*n)++;
 }
 
-void vgic_flush(struct vcpu *v)
+void arch_vcpu_flush_interrupts(struct vcpu *v)
 {
 	struct domain *d = v->domain;
 	struct vgic_dist *g = &d->arch.vgic;

@@ -136,9 +136,9 @@ static bool vpl011_access(struct vcpu *v, struct mmio_access *a, void *priv)
 	return true;
 }
 
-bool vpl011_receive(struct domain *d, char c)
+bool arch_vuart_receive(struct domain *d, char c)
 {
-	struct vpl011 *u = d->vuart;
+	struct vpl011 *u = d->arch.vuart;
 	bool inject, ok = false;
 
 	if (!u)
@@ -163,13 +163,18 @@ int vpl011_init(struct domain *d)
 	if (!u)
 		return -1;
 	u->lock = (spinlock_t)SPINLOCK_INIT;
-	d->vuart = u;
+	d->arch.vuart = u;
 	return mmio_register(d, GUEST_PL011_BASE, GUEST_PL011_SIZE, vpl011_access, u);
+}
+
+bool arch_domain_has_vuart(const struct domain *d)
+{
+	return d->arch.vuart != NULL;
 }
 
 void vpl011_destroy(struct domain *d)
 {
-	if (d->vuart)
-		page_free((uint64_t)d->vuart, 0);
-	d->vuart = NULL;
+	if (d->arch.vuart)
+		page_free((uint64_t)d->arch.vuart, 0);
+	d->arch.vuart = NULL;
 }

@@ -22,7 +22,7 @@ static void rearm(struct vcpu *v)
 
 bool vptimer_access(struct vcpu *v, uint32_t reg, bool read, uint64_t *val)
 {
-	uint64_t now = timer_count();
+	uint64_t now = arch_timer_count();
 
 	switch (reg) {
 	case CNTP_CTL_EL0:
@@ -55,7 +55,7 @@ bool vptimer_access(struct vcpu *v, uint32_t reg, bool read, uint64_t *val)
 	}
 }
 
-uint64_t vptimer_deadline(const struct vcpu *v)
+uint64_t arch_vcpu_emulated_timer_deadline(const struct vcpu *v)
 {
 	uint64_t ctl = v->arch.sys.cntp_ctl;
 
@@ -64,11 +64,11 @@ uint64_t vptimer_deadline(const struct vcpu *v)
 	return v->arch.sys.cntp_cval ? v->arch.sys.cntp_cval : 1;
 }
 
-void vptimer_check(struct vcpu *v)
+void arch_vcpu_emulated_timer_check(struct vcpu *v)
 {
-	uint64_t when = vptimer_deadline(v);
+	uint64_t when = arch_vcpu_emulated_timer_deadline(v);
 
-	if (!when || timer_count() < when)
+	if (!when || arch_timer_count() < when)
 		return;
 	v->arch.ptimer_fired = true;
 	vgic_inject(v, VPTIMER_PPI);

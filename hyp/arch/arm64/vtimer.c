@@ -6,7 +6,7 @@
 #include <asm/vtimer.h>
 #include <punt/cpu.h>
 #include <punt/domain.h>
-#include <punt/irq.h>
+#include <punt/arch/irq.h>
 
 static void vtimer_fired(uint32_t intid)
 {
@@ -28,30 +28,29 @@ void vtimer_init(void)
 
 void vtimer_domain_init(struct domain *d)
 {
-	d->arch.cntvoff = timer_count();
+	d->arch.cntvoff = arch_timer_count();
 }
 
 void vtimer_load(struct vcpu *v)
 {
 	write_sysreg(cntv_cval_el0, v->arch.sys.cntv_cval);
 	write_sysreg(cntv_ctl_el0, v->arch.sys.cntv_ctl);
-	v->arch.timer_deadline = 0;
 }
 
-void vtimer_save(struct vcpu *v)
+uint64_t vtimer_save(struct vcpu *v)
 {
 	uint64_t ctl = read_sysreg(cntv_ctl_el0);
+	uint64_t deadline = 0;
 
 	v->arch.sys.cntv_ctl = ctl;
 	v->arch.sys.cntv_cval = read_sysreg(cntv_cval_el0);
 	write_sysreg(cntv_ctl_el0, 0);
 	isb();
 	if ((ctl & CNT_CTL_ENABLE) && !(ctl & CNT_CTL_IMASK))
-		v->arch.timer_deadline = v->arch.sys.cntv_cval + v->domain->arch.cntvoff;
-	else
-		v->arch.timer_deadline = 0;
+		deadline = v->arch.sys.cntv_cval + v->domain->arch.cntvoff;
 	/* The emulated physical timer wakes a blocked vCPU just the same. */
-	uint64_t p = vptimer_deadline(v);
-	if (p && (!v->arch.timer_deadline || p < v->arch.timer_deadline))
-		v->arch.timer_deadline = p;
+	uint64_t p = arch_vcpu_emulated_timer_deadline(v);
+	if (p && (!deadline || p < deadline))
+		deadline = p;
+	return deadline;
 }

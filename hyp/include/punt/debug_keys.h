@@ -2,7 +2,9 @@
 /*
  * Debug keys: single keys typed on Punt's console while it has the input
  * focus. A subsystem registers a key with DEBUG_KEY(); the table lives in a
- * linker section, so building a subsystem out removes its key with it.
+ * linker section, so building a subsystem out removes its key with it. The
+ * section is bounded by __start_debug_keys and __stop_debug_keys, which
+ * arm64's linker script defines and the GNU linker gives any other program.
  */
 #ifndef PUNT_DEBUG_KEYS_H
 #define PUNT_DEBUG_KEYS_H
@@ -16,7 +18,7 @@ struct debug_key {
 #ifdef CONFIG_DEBUG_KEYS
 #define DEBUG_KEY(name, k, desc, fn)                                                               \
 	static const struct debug_key debug_key_##name                                             \
-	    __attribute__((used, section(".debug_keys"))) = {k, desc, fn}
+	    __attribute__((used, section("debug_keys"))) = {k, desc, fn}
 void debug_key_pressed(char c);
 #else
 #define DEBUG_KEY(name, k, desc, fn)                                                               \

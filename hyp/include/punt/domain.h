@@ -13,11 +13,9 @@
 #ifndef PUNT_DOMAIN_H
 #define PUNT_DOMAIN_H
 
-#include <asm/domain.h>
-#include <asm/regs.h>
-#include <asm/vcpu.h>
 #include <public/xen.h>
 #include <public/vcpu.h>
+#include <punt/arch/types.h>
 #include <punt/bootinfo.h>
 #include <punt/console.h>
 #include <punt/sched_policy.h>
@@ -55,8 +53,12 @@ struct vcpu {
 	bool retired;		 /* dying domain: off its run queue for good (sched.c) */
 	struct vcpu_start start; /* under the run queue lock */
 	struct sched_unit sched; /* sched.loaded: its registers are on `pcpu` */
-	struct cpu_regs regs;	 /* general registers while not in the frame */
-	struct arch_vcpu arch;
+	/*
+	 * While off its CPU: the timer count at which one of its own timers wants
+	 * it woken, 0 none (what arch_vcpu_save() answered; under the run queue lock).
+	 */
+	uint64_t timer_wake;
+	struct arch_vcpu arch; /* the architecture's alone (punt/arch/types.h) */
 
 	/* PV state (protected by domain->lock) */
 	struct vcpu_info *vcpu_info; /* where upcall bits live: Punt's address */
@@ -78,7 +80,7 @@ struct domain {
 	unsigned max_vcpus;
 	struct sched_dom sched; /* weight, cap, hard affinity */
 	struct vcpu *vcpus[CONFIG_NR_CPUS];
-	struct arch_domain arch;
+	struct arch_domain arch; /* the architecture's alone (punt/arch/types.h) */
 	spinlock_t lock;
 
 	struct boot_region ram[BOOT_MAX_MEM];

@@ -100,7 +100,4 @@ int evtchn_bind_static(struct domain *a, evtchn_port_t ap, struct domain *b, evt
 /* Hold a given free port of d unbound for remote (a static channel's end, before it is bound). */
 int evtchn_reserve(struct domain *d, evtchn_port_t port, domid_t remote);
 
-/* What event channels need from the rest: raise the upcall interrupt of v. */
-void evtchn_raise_upcall(struct vcpu *v);
-
 #endif

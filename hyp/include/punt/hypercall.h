@@ -9,7 +9,6 @@
 #ifndef PUNT_HYPERCALL_H
 #define PUNT_HYPERCALL_H
 
-#include <asm/regs.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -18,7 +17,12 @@ struct vcpu;
 typedef long (*hypercall_fn)(struct vcpu *v, uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3,
 			     uint64_t a4);
 
-void do_hypercall(struct vcpu *v, struct cpu_regs *regs);
+/*
+ * A hypercall trapped on v: nr and the five argument registers as the
+ * architecture's calling convention carries them (on Arm x16 and x0-x4).
+ * Returns the value for the guest's result register.
+ */
+long do_hypercall(struct vcpu *v, uint64_t nr, const uint64_t args[5]);
 
 /*
  * Preemption (Xen's hypercall_preempt_check / hypercall_create_continuation).

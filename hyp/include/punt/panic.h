@@ -12,8 +12,6 @@
 _Noreturn void panic(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Stop this CPU for good after telling the others to stop too. */
 _Noreturn void halt_all_cpus(void);
-/* Frame-pointer backtrace starting at fp. */
-void print_backtrace(uint64_t fp, uint64_t pc);
 
 #define BUG_ON(cond)                                                                               \
 	do {                                                                                       \

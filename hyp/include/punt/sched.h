@@ -12,13 +12,13 @@
 #ifndef PUNT_SCHED_H
 #define PUNT_SCHED_H
 
-#include <asm/regs.h>
 #include <public/vcpu.h>
 #include <punt/cpumask.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
+struct cpu_regs;
 struct domain;
 struct vcpu;
 

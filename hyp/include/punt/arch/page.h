@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 /*
- * What generic code asks of the architecture for whole pages of memory. Implemented by
- * hyp/arch/arm64 (and by a host stand-in for the unit tests).
+ * The arch contract, whole pages of memory. Implemented by hyp/arch/arm64
+ * (and by hyp/arch/fake for the host unit tests).
  */
 #ifndef PUNT_ARCH_PAGE_H
 #define PUNT_ARCH_PAGE_H

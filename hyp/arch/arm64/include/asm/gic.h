@@ -30,6 +30,8 @@ void gic_route_spi(uint32_t intid, uint64_t mpidr);
 void gic_send_sgi(unsigned cpu, unsigned sgi);
 unsigned gic_nr_lines(void);
 uint64_t gic_dist_base(void);
+/* The first redistributor region as the device tree gives it (the hardware domain sees it). */
+void gic_redist_region(uint64_t *base, uint64_t *size);
 bool gic_is_pending(uint32_t intid);
 
 #endif

@@ -1,8 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
-/* Calls into the firmware's PSCI (conduit from the DT's psci node). */
+/*
+ * Calls into the firmware's PSCI (conduit from the DT's psci node). SYSTEM_OFF
+ * and SYSTEM_RESET are the contract's arch_system_off()/_reset() (punt/arch/cpu.h).
+ */
 #ifndef ASM_PSCI_H
 #define ASM_PSCI_H
 
+#include <punt/arch/cpu.h>
 #include <stdint.h>
 
 struct boot_info;
@@ -28,7 +32,5 @@ struct boot_info;
 
 void psci_init(const struct boot_info *bi);
 int64_t psci_cpu_on(uint64_t mpidr, uint64_t entry, uint64_t context);
-_Noreturn void psci_system_off(void);
-_Noreturn void psci_system_reset(void);
 
 #endif

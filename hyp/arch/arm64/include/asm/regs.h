@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 /*
- * The register frame saved on every exception taken to EL2. entry.S and C
- * agree on this layout; the offsets below are checked at compile time.
+ * The register frame saved on every exception taken to EL2 (struct cpu_regs,
+ * punt/arch/types.h), as entry.S sees it: the offsets below are checked
+ * against the structure at compile time.
  */
 #ifndef ASM_REGS_H
 #define ASM_REGS_H
@@ -13,15 +14,8 @@
 #define REGS_SIZE 272
 
 #ifndef __ASSEMBLY__
-#include <stdint.h>
+#include <punt/arch/types.h>
 #include <stddef.h>
-
-struct cpu_regs {
-	uint64_t x[31];
-	uint64_t sp; /* EL2 SP before the exception; only meaningful for EL2 faults */
-	uint64_t elr;
-	uint64_t spsr;
-};
 
 _Static_assert(offsetof(struct cpu_regs, sp) == REGS_SP, "regs layout");
 _Static_assert(offsetof(struct cpu_regs, elr) == REGS_ELR, "regs layout");

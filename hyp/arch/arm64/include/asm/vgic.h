@@ -4,11 +4,13 @@
  * emulated redistributor per vCPU, with the CPU interface provided by the
  * hardware (ICH list registers). Software state in struct vgic_dist and
  * struct vgic_private is the truth; list registers are filled from it on
- * every guest entry and folded back on every exit.
+ * every guest entry (arch_vcpu_flush_interrupts(), punt/arch/irq.h) and
+ * folded back on every exit.
  */
 #ifndef ASM_VGIC_H
 #define ASM_VGIC_H
 
+#include <punt/arch/irq.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -23,14 +25,12 @@ int vgic_domain_init(struct domain *d, uint64_t dist_base, uint64_t redist_base,
 void vgic_vcpu_reset(struct vcpu *v);
 void vgic_load(struct vcpu *v);
 void vgic_save(struct vcpu *v);
-void vgic_flush(struct vcpu *v); /* software state -> list registers, before entry */
-void vgic_sync(struct vcpu *v);	 /* list registers -> software state, after exit */
+void vgic_sync(struct vcpu *v); /* list registers -> software state, after exit */
 /* Make intid pending: SGI/PPI for v, or an SPI of v's domain (v is then ignored). */
 void vgic_inject(struct vcpu *v, uint32_t intid);
 /* A physical SPI owned by d fired: inject it with the hardware bit set. */
 void vgic_inject_hw_spi(struct domain *d, uint32_t intid);
 void vgic_mark_hw(struct domain *d, uint32_t intid);
-bool vgic_has_pending(struct vcpu *v);
 void vgic_sgi1r_write(struct vcpu *v, uint64_t value);
 void vgic_dump(struct domain *d);
 unsigned vgic_nr_lrs(void);

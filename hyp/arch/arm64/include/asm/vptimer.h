@@ -9,6 +9,7 @@
 #ifndef ASM_VPTIMER_H
 #define ASM_VPTIMER_H
 
+#include <punt/arch/timer.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -18,9 +19,9 @@ struct vcpu;
 
 /* A trapped access to one of the three registers (ISS sysreg encoding); false if not one. */
 bool vptimer_access(struct vcpu *v, uint32_t reg, bool read, uint64_t *val);
-/* The physical count at which it fires, 0 when it will not. */
-uint64_t vptimer_deadline(const struct vcpu *v);
-/* Before v enters the guest: inject its interrupt if the timer has expired. */
-void vptimer_check(struct vcpu *v);
+/*
+ * Its deadline and expiry check are the contract's emulated vCPU timer
+ * (punt/arch/timer.h): arch_vcpu_emulated_timer_deadline() and _check().
+ */
 
 #endif

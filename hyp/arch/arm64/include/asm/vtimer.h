@@ -16,6 +16,7 @@ void vtimer_init(void);
 /* A domain's virtual counter starts at zero when it is created, as on Xen. */
 void vtimer_domain_init(struct domain *d);
 void vtimer_load(struct vcpu *v);
-void vtimer_save(struct vcpu *v);
+/* Returns the physical count at which one of v's timers wants it woken, 0 none. */
+uint64_t vtimer_save(struct vcpu *v);
 
 #endif

@@ -1,13 +1,14 @@
 // SPDX-License-Identifier: Apache-2.0
 /*
- * What generic code asks of the architecture so that long hypercalls can stop
- * and continue later (core/hypercall.c builds continuations on top of it).
- * Punt runs with interrupts masked at EL2 and is never interrupted inside a
- * hypercall, so a loop over guest-sized work polls instead. Both functions act
- * on the calling CPU only and take no lock.
+ * The arch contract, preemption: what generic code asks of the architecture
+ * so that long hypercalls can stop and continue later (core/hypercall.c
+ * builds continuations on top of it). Punt runs with interrupts masked at
+ * EL2 and is never interrupted inside a hypercall, so a loop over
+ * guest-sized work polls instead. Both functions act on the calling CPU only
+ * and take no lock.
  */
-#ifndef PUNT_PREEMPT_H
-#define PUNT_PREEMPT_H
+#ifndef PUNT_ARCH_PREEMPT_H
+#define PUNT_ARCH_PREEMPT_H
 
 #include <stdbool.h>
 #include <stdint.h>

@@ -1,13 +1,14 @@
 // SPDX-License-Identifier: Apache-2.0
 /*
- * Copies between Punt and the running vCPU's virtual address space.
- * Addresses are translated page by page through the guest's current stage-1
- * and its stage-2; any fault, or an address that is not RAM, ends the copy
- * with -XEN_EFAULT. Only the vCPU whose hypercall is being served may be
- * named: its translation registers are the ones loaded on this CPU.
+ * The arch contract, guest memory: copies between Punt and the running
+ * vCPU's virtual address space. Addresses are translated page by page
+ * through the guest's current stage-1 and its stage-2; any fault, or an
+ * address that is not RAM, ends the copy with -XEN_EFAULT. Only the vCPU
+ * whose hypercall is being served may be named: its translation registers
+ * are the ones loaded on this CPU.
  */
-#ifndef PUNT_GUEST_ACCESS_H
-#define PUNT_GUEST_ACCESS_H
+#ifndef PUNT_ARCH_GUEST_ACCESS_H
+#define PUNT_ARCH_GUEST_ACCESS_H
 
 #include <stddef.h>
 #include <stdint.h>
