@@ -668,7 +668,8 @@ void guest_prepare_entry(struct cpu_regs *frame)
 				 * sleep on).
 				 */
 				if (prev && prev != next && prev->state == VCPU_BLOCKED)
-					timer_wake = earliest_deadline(timer_wake, prev->timer_wake);
+					timer_wake =
+					    earliest_deadline(timer_wake, prev->timer_wake);
 				if (others_wait)
 					offer_work(c, now);
 			}
