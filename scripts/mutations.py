@@ -152,8 +152,8 @@ MUTATIONS = [
              "XENVER_build_id writes a 20-byte id into a 19-byte buffer"),
     # ---- hvm_op ----
     Mutation("hvm-param-of-another-domain", "hyp/core/hvm_op.c",
-             "\tif (d != v->domain && !v->domain->privileged)\n\t\treturn -XEN_EPERM;\n",
-             "",
+             "\trc = domain_target(v->domain, p.domid, &d);\n",
+             "\td = domain_from_guest_id(v->domain, p.domid);\n\trc = d ? 0 : -XEN_ESRCH;\n",
              [guests("hostile_peer_touches_nothing_it_was_not_given")],
              "an unprivileged domain may read another domain's HVM parameters"),
     # ---- policy ----
@@ -229,21 +229,21 @@ MUTATIONS = [
              "a destroyed domain's shared_info page is never freed (a leaked page on teardown)"),
     # ---- page allocator ----
     Mutation("page-alloc-double-free-unnoticed", "hyp/core/page_alloc.c",
-             "\tif (overlaps_free(r, pa, order, &why))\n"
+             "\tif (overlaps_free(r, pa, order))\n"
              "\t\treturn \"page_free: double free (block overlaps free memory)\";",
-             "\tif (overlaps_free(r, pa, order, &why) && false)\n"
+             "\tif (overlaps_free(r, pa, order) && false)\n"
              "\t\treturn \"page_free: double free (block overlaps free memory)\";",
              [unit("test_page_alloc")],
              "freeing a free block goes unnoticed"),
     Mutation("page-alloc-split-loses-a-half", "hyp/core/page_alloc.c",
-             "\t\t\tk--;\n\t\t\tinsert_free(r, pa + block_bytes(k), k);",
-             "\t\t\tk--;\n\t\t\tif (k)\n\t\t\t\tinsert_free(r, pa + block_bytes(k), k);",
+             "\t\tk--;\n\t\tinsert_free(best, page + (1u << k), k);",
+             "\t\tk--;\n\t\tif (k)\n\t\t\tinsert_free(best, page + (1u << k), k);",
              [unit("test_page_alloc")],
              "splitting a block down to one page loses the buddy page"),
     # ---- scheduler ----
     Mutation("sched-weights-ignored", "hyp/core/sched_vtime.c",
              "\treturn ns * SCHED_DEFAULT_WEIGHT / u->dom->weight;",
-             "\treturn ns;",
+             "\t(void)u;\n\treturn ns;",
              [unit("test_sched")],
              "virtual time ignores the domain's weight: every domain gets an equal share"),
     # ---- boot configuration ----
