@@ -14,6 +14,7 @@ packages=(
 	device-tree-compiler    # dtc, fdtput: test DTBs
 	python3-kconfiglib      # Kconfig front end
 	libcmocka-dev           # host unit tests
+	gcovr                   # make coverage
 	python3-pytest          # system tests
 	clang                   # sanitizers for host unit tests
 	libclang-rt-14-dev

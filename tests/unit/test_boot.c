@@ -741,16 +741,19 @@ static void a_preempted_decrease_continues_at_the_next_extent(void **state)
 	struct vcpu *v = d->vcpus[0];
 	uint64_t gfn[3] = {(d->ram[0].base >> 12) + 20, (d->ram[0].base >> 12) + 21,
 			   (d->ram[0].base >> 12) + 22};
+	struct xen_memory_reservation r = {
+	    .extent_start_gva = (uint64_t)(uintptr_t)gfn, .nr_extents = 3, .domid = DOMID_SELF};
 
 	run_quiet(v);
 	fake_preempt_at(1);
-	reservation(v, XENMEM_decrease_reservation, gfn, 3, 0);
+	hypercall(v, HYPERVISOR_memory_op, XENMEM_decrease_reservation, (uint64_t)(uintptr_t)&r);
 	/* One extent done, the hypercall issued again with the second in the command's top bits. */
 	assert_int_equal(p2m_lookup(d, gfn[0], NULL), P2M_INVALID);
 	assert_int_equal(p2m_lookup(d, gfn[1], NULL), P2M_RAM_RW);
 	assert_int_equal(v->arch.restarts, 1);
 	assert_int_equal(v->arch.regs.x[0],
 			 XENMEM_decrease_reservation | (1UL << MEMOP_EXTENT_SHIFT));
+	assert_int_equal(v->arch.regs.x[1], (uint64_t)(uintptr_t)&r);
 	fake_preempt_at(0);
 	assert_int_equal(hypercall(v, HYPERVISOR_memory_op, v->arch.regs.x[0], v->arch.regs.x[1]),
 			 3);
