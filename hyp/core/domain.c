@@ -80,7 +80,7 @@ int domain_target(struct domain *caller, domid_t id, struct domain **out)
 	return 0;
 }
 
-void domain_lock_pair(struct domain *a, struct domain *b)
+struct domain_pair_locked domain_lock_pair(struct domain *a, struct domain *b)
 {
 	if (a == b) {
 		spin_lock(&a->lock);
@@ -91,13 +91,15 @@ void domain_lock_pair(struct domain *a, struct domain *b)
 		spin_lock(&b->lock);
 		spin_lock(&a->lock);
 	}
+	return (struct domain_pair_locked){.a = {a}, .b = {b}};
 }
 
-void domain_unlock_pair(struct domain *a, struct domain *b)
+void domain_unlock_pair(struct domain_pair_locked *l)
 {
-	spin_unlock(&a->lock);
-	if (a != b)
-		spin_unlock(&b->lock);
+	spin_unlock(&l->a.d->lock);
+	if (l->a.d != l->b.d)
+		spin_unlock(&l->b.d->lock);
+	l->a.d = l->b.d = NULL;
 }
 
 bool domain_is_ram(struct domain *d, uint64_t gfn)

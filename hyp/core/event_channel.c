@@ -76,8 +76,9 @@ static struct vcpu *notify_target(struct domain *d, const struct evtchn *chn)
 	return id < d->max_vcpus && d->vcpus[id] ? d->vcpus[id] : d->vcpus[0];
 }
 
-static void set_pending(struct domain *d, evtchn_port_t port)
+static void set_pending(struct domain_locked l, evtchn_port_t port)
 {
+	struct domain *d = locked_domain(l);
 	struct shared_info *si = d->shared_info;
 	unsigned word = port / 64, bit = port % 64;
 	struct vcpu *v;
@@ -102,8 +103,10 @@ void evtchn_vcpu_info_registered(struct vcpu *v)
 
 /* ---- port table ----------------------------------------------------------- */
 
-static int get_free_port(struct domain *d)
+static int get_free_port(struct domain_locked l)
 {
+	const struct domain *d = locked_domain(l);
+
 	for (evtchn_port_t p = 1; p < d->max_evtchns; p++) {
 		if (d->evtchn[p].state == ECS_FREE)
 			return (int)p;
@@ -111,8 +114,9 @@ static int get_free_port(struct domain *d)
 	return -XEN_ENOSPC;
 }
 
-static void free_port(struct domain *d, evtchn_port_t port)
+static void free_port(struct domain_locked l, evtchn_port_t port)
 {
+	struct domain *d = locked_domain(l);
 	struct evtchn *chn = &d->evtchn[port];
 
 	chn->state = ECS_FREE;
@@ -136,15 +140,15 @@ int evtchn_alloc_unbound(struct domain *d, domid_t remote, evtchn_port_t *port)
 		return -XEN_ESRCH;
 	if (!policy_may_communicate(d, rd))
 		return -XEN_EPERM;
-	spin_lock(&d->lock);
-	p = get_free_port(d);
+	struct domain_locked l = domain_lock(d);
+	p = get_free_port(l);
 	if (p > 0) {
 		d->evtchn[p].state = ECS_UNBOUND;
 		d->evtchn[p].remote_dom = remote;
 		d->evtchn[p].notify_vcpu = 0;
 		*port = (evtchn_port_t)p;
 	}
-	spin_unlock(&d->lock);
+	domain_unlock(&l);
 	return p < 0 ? p : 0;
 }
 
@@ -159,7 +163,7 @@ int evtchn_bind_interdomain(struct domain *ld, domid_t remote_dom, evtchn_port_t
 		return -XEN_ESRCH;
 	if (!policy_may_communicate(ld, rd))
 		return -XEN_EPERM;
-	domain_lock_pair(ld, rd);
+	struct domain_pair_locked both = domain_lock_pair(ld, rd);
 	rchn = port_of(rd, remote_port);
 	/*
 	 * A dying domain's ports are about to close (on Xen they already are): a
@@ -169,7 +173,7 @@ int evtchn_bind_interdomain(struct domain *ld, domid_t remote_dom, evtchn_port_t
 		rc = -XEN_EINVAL;
 		goto out;
 	}
-	lp = get_free_port(ld);
+	lp = get_free_port(both.a);
 	if (lp < 0) {
 		rc = lp;
 		goto out;
@@ -183,10 +187,10 @@ int evtchn_bind_interdomain(struct domain *ld, domid_t remote_dom, evtchn_port_t
 	rchn->remote_port = (uint32_t)lp;
 	*local_port = (evtchn_port_t)lp;
 	/* As Xen does: the new local end starts pending, so nothing sent before is lost. */
-	set_pending(ld, (evtchn_port_t)lp);
+	set_pending(both.a, (evtchn_port_t)lp);
 	rc = 0;
 out:
-	domain_unlock_pair(ld, rd);
+	domain_unlock_pair(&both);
 	return rc;
 }
 
@@ -197,7 +201,7 @@ int evtchn_bind_static(struct domain *a, evtchn_port_t ap, struct domain *b, evt
 
 	if (a == b && ap == bp)
 		return -XEN_EINVAL;
-	domain_lock_pair(a, b);
+	struct domain_pair_locked both = domain_lock_pair(a, b);
 	achn = port_of(a, ap);
 	bchn = port_of(b, bp);
 	if (!achn || !bchn) {
@@ -214,7 +218,7 @@ int evtchn_bind_static(struct domain *a, evtchn_port_t ap, struct domain *b, evt
 		*bchn = (struct evtchn){
 		    .state = ECS_INTERDOMAIN, .remote_dom = a->id, .remote_port = ap};
 	}
-	domain_unlock_pair(a, b);
+	domain_unlock_pair(&both);
 	return rc;
 }
 
@@ -223,7 +227,7 @@ int evtchn_reserve(struct domain *d, evtchn_port_t port, domid_t remote)
 	struct evtchn *chn;
 	int rc = 0;
 
-	spin_lock(&d->lock);
+	struct domain_locked l = domain_lock(d);
 	chn = port_of(d, port);
 	if (!chn)
 		rc = -XEN_EINVAL;
@@ -231,7 +235,7 @@ int evtchn_reserve(struct domain *d, evtchn_port_t port, domid_t remote)
 		rc = -XEN_EBUSY;
 	else
 		*chn = (struct evtchn){.state = ECS_UNBOUND, .remote_dom = remote};
-	spin_unlock(&d->lock);
+	domain_unlock(&l);
 	return rc;
 }
 
@@ -267,13 +271,13 @@ int evtchn_alloc_hyp(struct domain *d, evtchn_hyp_fn fn, evtchn_port_t *port)
 
 	if (!id)
 		return -XEN_ENOSPC;
-	spin_lock(&d->lock);
-	p = get_free_port(d);
+	struct domain_locked l = domain_lock(d);
+	p = get_free_port(l);
 	if (p > 0) {
 		d->evtchn[p] = (struct evtchn){.state = ECS_HYP, .consumer = id, .notify_vcpu = 0};
 		*port = (evtchn_port_t)p;
 	}
-	spin_unlock(&d->lock);
+	domain_unlock(&l);
 	return p < 0 ? p : 0;
 }
 
@@ -282,13 +286,13 @@ int evtchn_hyp_notify(struct domain *d, evtchn_port_t port, evtchn_hyp_fn fn)
 	struct evtchn *chn;
 	int rc = -XEN_EINVAL;
 
-	spin_lock(&d->lock);
+	struct domain_locked l = domain_lock(d);
 	chn = port_of(d, port);
 	if (chn && chn->state == ECS_HYP && hyp_consumers[chn->consumer - 1] == fn) {
-		set_pending(d, port);
+		set_pending(l, port);
 		rc = 0;
 	}
-	spin_unlock(&d->lock);
+	domain_unlock(&l);
 	return rc;
 }
 
@@ -313,12 +317,12 @@ int evtchn_bind_virq(struct domain *d, uint32_t virq, uint32_t vcpu, evtchn_port
 	 * Global VIRQs are raised in the hardware domain (dom0) only; another domain may bind
 	 * one, as on Xen 4.17, and it simply never fires there.
 	 */
-	spin_lock(&d->lock);
+	struct domain_locked l = domain_lock(d);
 	if (v->virq_to_port[virq]) {
 		rc = -XEN_EEXIST;
 		goto out;
 	}
-	p = get_free_port(d);
+	p = get_free_port(l);
 	if (p < 0) {
 		rc = p;
 		goto out;
@@ -328,7 +332,7 @@ int evtchn_bind_virq(struct domain *d, uint32_t virq, uint32_t vcpu, evtchn_port
 	v->virq_to_port[virq] = (uint32_t)p;
 	*port = (evtchn_port_t)p;
 out:
-	spin_unlock(&d->lock);
+	domain_unlock(&l);
 	return rc;
 }
 
@@ -338,24 +342,30 @@ int evtchn_bind_ipi(struct domain *d, uint32_t vcpu, evtchn_port_t *port)
 
 	if (vcpu >= d->max_vcpus || !d->vcpus[vcpu])
 		return -XEN_ENOENT;
-	spin_lock(&d->lock);
-	p = get_free_port(d);
+	struct domain_locked l = domain_lock(d);
+	p = get_free_port(l);
 	if (p > 0) {
 		d->evtchn[p] = (struct evtchn){.state = ECS_IPI, .notify_vcpu = (uint16_t)vcpu};
 		*port = (evtchn_port_t)p;
 	}
-	spin_unlock(&d->lock);
+	domain_unlock(&l);
 	return p < 0 ? p : 0;
 }
 
-/* Called with d's lock (and the peer's, if any) held. */
-static void close_locked(struct domain *d, evtchn_port_t port)
+/*
+ * Close a port of l's domain. An interdomain peer's end goes back to unbound
+ * only when the peer is `peer`, whose lock the caller holds too (l again when
+ * there is no other domain to lock): a peer that is not locked is never touched.
+ */
+static void close_locked(struct domain_locked l, struct domain_locked peer, evtchn_port_t port)
 {
+	struct domain *d = locked_domain(l);
 	struct evtchn *chn = &d->evtchn[port];
 
 	if (chn->state == ECS_INTERDOMAIN) {
 		struct domain *rd = domain_lookup(chn->remote_dom);
-		struct evtchn *rchn = rd ? port_of(rd, chn->remote_port) : NULL;
+		struct evtchn *rchn =
+		    rd && rd == locked_domain(peer) ? port_of(rd, chn->remote_port) : NULL;
 		if (rchn && rchn->state == ECS_INTERDOMAIN && rchn->remote_dom == d->id &&
 		    rchn->remote_port == port) {
 			rchn->state = ECS_UNBOUND;
@@ -367,43 +377,39 @@ static void close_locked(struct domain *d, evtchn_port_t port)
 		if (v->virq_to_port[chn->virq] == port)
 			v->virq_to_port[chn->virq] = 0;
 	}
-	free_port(d, port);
+	free_port(l, port);
 }
 
 int evtchn_close(struct domain *d, evtchn_port_t port)
 {
-	struct domain *rd = NULL;
-	struct evtchn *chn;
-
 	for (;;) {
-		spin_lock(&d->lock);
-		chn = port_of(d, port);
+		struct domain_locked l = domain_lock(d);
+		struct evtchn *chn = port_of(d, port);
 		if (!chn || chn->state == ECS_FREE) {
-			spin_unlock(&d->lock);
+			domain_unlock(&l);
 			return -XEN_EINVAL;
 		}
-		if (chn->state != ECS_INTERDOMAIN || chn->remote_dom == d->id) {
-			close_locked(d, port);
-			spin_unlock(&d->lock);
+		/*
+		 * No other live domain at the far end (not interdomain, a loopback, or a
+		 * peer already unpublished): d's lock is all it takes.
+		 */
+		struct domain *rd =
+		    chn->state == ECS_INTERDOMAIN ? domain_lookup(chn->remote_dom) : d;
+		if (!rd || rd == d) {
+			close_locked(l, l, port);
+			domain_unlock(&l);
 			return 0;
 		}
-		rd = domain_lookup(chn->remote_dom);
-		spin_unlock(&d->lock);
-		if (!rd)
-			break;
-		domain_lock_pair(d, rd);
+		domain_unlock(&l);
+		struct domain_pair_locked both = domain_lock_pair(d, rd);
 		/* Still the same peer? Then close with both locks held. */
 		if (chn->state == ECS_INTERDOMAIN && chn->remote_dom == rd->id) {
-			close_locked(d, port);
-			domain_unlock_pair(d, rd);
+			close_locked(both.a, both.b, port);
+			domain_unlock_pair(&both);
 			return 0;
 		}
-		domain_unlock_pair(d, rd);
+		domain_unlock_pair(&both);
 	}
-	spin_lock(&d->lock);
-	close_locked(d, port);
-	spin_unlock(&d->lock);
-	return 0;
 }
 
 int evtchn_send(struct domain *d, evtchn_port_t port)
@@ -412,19 +418,19 @@ int evtchn_send(struct domain *d, evtchn_port_t port)
 	struct domain *rd;
 	evtchn_port_t rport;
 
-	spin_lock(&d->lock);
+	struct domain_locked l = domain_lock(d);
 	chn = port_of(d, port);
 	if (!chn || chn->state == ECS_FREE) {
-		spin_unlock(&d->lock);
+		domain_unlock(&l);
 		return -XEN_EINVAL;
 	}
 	if (chn->state == ECS_UNBOUND) {
-		spin_unlock(&d->lock);
+		domain_unlock(&l);
 		return 0; /* nobody listens yet: dropped, as on Xen */
 	}
 	if (chn->state == ECS_HYP) {
 		evtchn_hyp_fn fn = hyp_consumers[chn->consumer - 1];
-		spin_unlock(&d->lock);
+		domain_unlock(&l);
 		/* d cannot go away under us: the caller is one of its vCPUs. */
 		fn(d, port);
 		return 0;
@@ -432,26 +438,26 @@ int evtchn_send(struct domain *d, evtchn_port_t port)
 	if (chn->state != ECS_INTERDOMAIN) {
 		int rc = -XEN_EINVAL;
 		if (chn->state == ECS_IPI) {
-			set_pending(d, port);
+			set_pending(l, port);
 			rc = 0;
 		}
-		spin_unlock(&d->lock);
+		domain_unlock(&l);
 		return rc;
 	}
 	rd = domain_lookup(chn->remote_dom);
 	rport = chn->remote_port;
 	if (rd == d) {
-		set_pending(d, rport);
-		spin_unlock(&d->lock);
+		set_pending(l, rport);
+		domain_unlock(&l);
 		return 0;
 	}
-	spin_unlock(&d->lock);
+	domain_unlock(&l);
 	if (!rd)
 		return 0;
-	domain_lock_pair(d, rd);
+	struct domain_pair_locked both = domain_lock_pair(d, rd);
 	if (chn->state == ECS_INTERDOMAIN && chn->remote_dom == rd->id && chn->remote_port == rport)
-		set_pending(rd, rport);
-	domain_unlock_pair(d, rd);
+		set_pending(both.b, rport);
+	domain_unlock_pair(&both);
 	return 0;
 }
 
@@ -459,10 +465,10 @@ int evtchn_status(struct domain *d, struct evtchn_status *st)
 {
 	struct evtchn *chn;
 
-	spin_lock(&d->lock);
+	struct domain_locked l = domain_lock(d);
 	chn = st->port < d->max_evtchns ? &d->evtchn[st->port] : NULL;
 	if (!chn) {
-		spin_unlock(&d->lock);
+		domain_unlock(&l);
 		return -XEN_EINVAL;
 	}
 	st->vcpu = chn->notify_vcpu;
@@ -495,7 +501,7 @@ int evtchn_status(struct domain *d, struct evtchn_status *st)
 		st->u.virq = chn->virq;
 		break;
 	}
-	spin_unlock(&d->lock);
+	domain_unlock(&l);
 	return 0;
 }
 
@@ -506,7 +512,7 @@ int evtchn_bind_vcpu(struct domain *d, evtchn_port_t port, uint32_t vcpu)
 
 	if (vcpu >= d->max_vcpus || !d->vcpus[vcpu])
 		return -XEN_ENOENT;
-	spin_lock(&d->lock);
+	struct domain_locked l = domain_lock(d);
 	chn = port_of(d, port);
 	if (!chn || chn->state == ECS_FREE) {
 		rc = -XEN_EINVAL;
@@ -522,7 +528,7 @@ int evtchn_bind_vcpu(struct domain *d, evtchn_port_t port, uint32_t vcpu)
 		}
 		chn->notify_vcpu = (uint16_t)vcpu;
 	}
-	spin_unlock(&d->lock);
+	domain_unlock(&l);
 	return rc;
 }
 
@@ -539,9 +545,9 @@ int evtchn_unmask(struct domain *d, evtchn_port_t port)
 	 */
 	if (port >= d->max_evtchns)
 		return -XEN_EINVAL;
-	spin_lock(&d->lock);
+	struct domain_locked l = domain_lock(d);
 	if (d->evtchn[port].state == ECS_FREE) {
-		spin_unlock(&d->lock);
+		domain_unlock(&l);
 		return 0;
 	}
 	v = notify_target(d, &d->evtchn[port]);
@@ -549,7 +555,7 @@ int evtchn_unmask(struct domain *d, evtchn_port_t port)
 	    test_bit64(&si->evtchn_pending[word], bit) && v->vcpu_info &&
 	    !test_and_set_bit64(&v->vcpu_info->evtchn_pending_sel, word))
 		mark_pending(v);
-	spin_unlock(&d->lock);
+	domain_unlock(&l);
 	return 0;
 }
 
@@ -570,26 +576,26 @@ int evtchn_reset_guest(struct domain *d, bool resuming)
 	evtchn_port_t p;
 
 	/* A reset under way owns evtchn_reset_next until it ends. */
-	spin_lock(&d->lock);
+	struct domain_locked l = domain_lock(d);
 	p = resuming ? d->evtchn_reset_next : !d->evtchn_reset_next;
 	if (p > d->evtchn_reset_next)
 		d->evtchn_reset_next = p;
-	spin_unlock(&d->lock);
+	domain_unlock(&l);
 	if (!p)
 		return -XEN_EBUSY;
 	for (; p < d->max_evtchns; p++) {
 		if (__atomic_load_n(&d->evtchn[p].state, __ATOMIC_RELAXED) != ECS_FREE)
 			evtchn_close(d, p);
 		if (p % RESET_PORTS_PER_CHECK == 0 && hypercall_preempt_check()) {
-			spin_lock(&d->lock);
+			l = domain_lock(d);
 			d->evtchn_reset_next = p + 1;
-			spin_unlock(&d->lock);
+			domain_unlock(&l);
 			return -XEN_ERESTART;
 		}
 	}
-	spin_lock(&d->lock);
+	l = domain_lock(d);
 	d->evtchn_reset_next = 0;
-	spin_unlock(&d->lock);
+	domain_unlock(&l);
 	return 0;
 }
 
@@ -597,23 +603,23 @@ void evtchn_send_virq(struct vcpu *v, uint32_t virq)
 {
 	struct domain *d = v->domain;
 
-	spin_lock(&d->lock);
+	struct domain_locked l = domain_lock(d);
 	if (virq < NR_VIRQS && v->virq_to_port[virq])
-		set_pending(d, v->virq_to_port[virq]);
-	spin_unlock(&d->lock);
+		set_pending(l, v->virq_to_port[virq]);
+	domain_unlock(&l);
 }
 
 void evtchn_send_global_virq(struct domain *d, uint32_t virq)
 {
-	spin_lock(&d->lock);
+	struct domain_locked l = domain_lock(d);
 	for (unsigned i = 0; i < d->max_vcpus; i++) {
 		struct vcpu *v = d->vcpus[i];
 		if (v && virq < NR_VIRQS && v->virq_to_port[virq]) {
-			set_pending(d, v->virq_to_port[virq]);
+			set_pending(l, v->virq_to_port[virq]);
 			break;
 		}
 	}
-	spin_unlock(&d->lock);
+	domain_unlock(&l);
 }
 
 /* ---- the hypercall ----------------------------------------------------------- */

@@ -43,9 +43,9 @@ static int claim_grant(struct domain *caller, struct domain *rd, grant_ref_t ref
 {
 	int rc;
 
-	spin_lock(&rd->lock);
-	rc = grant_pin(rd, ref, caller->id, !write, &s->mfn);
-	spin_unlock(&rd->lock);
+	struct domain_locked rl = domain_lock(rd);
+	rc = grant_pin(rl, ref, caller->id, !write, &s->mfn);
+	domain_unlock(&rl);
 	if (rc)
 		return rc;
 	s->granter = rd;
@@ -58,9 +58,9 @@ static void release(struct copy_side *s)
 {
 	if (!s->granter)
 		return;
-	spin_lock(&s->granter->lock);
-	grant_unpin(s->granter, s->ref, s->readonly);
-	spin_unlock(&s->granter->lock);
+	struct domain_locked rl = domain_lock(s->granter);
+	grant_unpin(rl, s->ref, s->readonly);
+	domain_unlock(&rl);
 	s->granter = NULL;
 }
 

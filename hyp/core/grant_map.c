@@ -23,9 +23,10 @@ static struct grant_mapping *mapping_of(struct grant_table *gt, uint32_t handle)
 	return &gt->maptrack[handle / MAPPINGS_PER_PAGE][handle % MAPPINGS_PER_PAGE];
 }
 
-/* Called with the mapper's lock held. */
-static uint32_t get_handle(struct grant_table *gt)
+/* A free handle of the mapper l locks, or MAPTRACK_NONE. */
+static uint32_t get_handle(struct domain_locked l)
 {
+	struct grant_table *gt = locked_domain(l)->grant;
 	uint32_t handle = gt->maptrack_free;
 
 	if (handle == MAPTRACK_NONE) {
@@ -46,8 +47,9 @@ static uint32_t get_handle(struct grant_table *gt)
 	return handle;
 }
 
-static void put_handle(struct grant_table *gt, uint32_t handle)
+static void put_handle(struct domain_locked l, uint32_t handle)
 {
+	struct grant_table *gt = locked_domain(l)->grant;
 	struct grant_mapping *m = mapping_of(gt, handle);
 
 	*m = (struct grant_mapping){.ref = gt->maptrack_free};
@@ -60,24 +62,25 @@ static bool is_grant_type(enum p2m_type t)
 	return t == P2M_GRANT_RW || t == P2M_GRANT_RO;
 }
 
-/* Called with both domains' locks held; returns a GNTST status. */
-static int map_locked(struct domain *ld, struct domain *rd, struct gnttab_map_grant_ref *op)
+/* The mapper both.a maps a grant of both.b; returns a GNTST status. */
+static int map_locked(struct domain_pair_locked both, struct gnttab_map_grant_ref *op)
 {
+	struct domain *ld = locked_domain(both.a), *rd = locked_domain(both.b);
 	struct grant_table *lgt = ld->grant;
 	bool readonly = op->flags & GNTMAP_readonly;
 	uint64_t gfn = op->host_addr >> 12, mfn;
-	uint32_t handle = get_handle(lgt);
+	uint32_t handle = get_handle(both.a);
 	int rc;
 
 	if (handle == MAPTRACK_NONE)
 		return GNTST_no_device_space;
-	rc = grant_pin(rd, op->ref, ld->id, readonly, &mfn);
+	rc = grant_pin(both.b, op->ref, ld->id, readonly, &mfn);
 	if (rc)
 		goto fail;
 	/* The address must be a hole in the mapper's space: never replace its own memory. */
 	if (gfn >> (p2m_ipa_bits() - 12) || p2m_lookup(ld, gfn, NULL) != P2M_INVALID ||
 	    p2m_map(ld, gfn, mfn, 1, readonly ? P2M_GRANT_RO : P2M_GRANT_RW)) {
-		grant_unpin(rd, op->ref, readonly);
+		grant_unpin(both.b, op->ref, readonly);
 		rc = GNTST_general_error;
 		goto fail;
 	}
@@ -92,7 +95,7 @@ static int map_locked(struct domain *ld, struct domain *rd, struct gnttab_map_gr
 	op->dev_bus_addr = mfn << 12;
 	return GNTST_okay;
 fail:
-	put_handle(lgt, handle);
+	put_handle(both.a, handle);
 	return rc;
 }
 
@@ -114,13 +117,13 @@ static int map_one(struct domain *ld, struct gnttab_map_grant_ref *op)
 		return GNTST_bad_domain;
 	if (!policy_may_communicate(ld, rd))
 		return GNTST_permission_denied;
-	domain_lock_pair(ld, rd);
+	struct domain_pair_locked both = domain_lock_pair(ld, rd);
 	/*
 	 * Checked again under the granter's lock: once it is dying its teardown may
 	 * already have revoked every mapping of its pages, and would miss this one.
 	 */
-	rc = rd->dying ? GNTST_bad_domain : map_locked(ld, rd, op);
-	domain_unlock_pair(ld, rd);
+	rc = rd->dying ? GNTST_bad_domain : map_locked(both, op);
+	domain_unlock_pair(&both);
 	return rc;
 }
 
@@ -142,10 +145,14 @@ long grant_map_batch(struct vcpu *v, uint64_t uop, uint64_t count)
 	return 0;
 }
 
-/* Called with the mapper's lock held (and the granter's, if it still exists). */
-static int unmap_locked(struct domain *ld, struct domain *rd, struct grant_mapping *m,
-			const struct gnttab_unmap_grant_ref *op)
+/*
+ * Undo mapping m of the mapper ll locks; rl locks its granter, or is NULL when
+ * the granter is no live domain any more (its teardown took the pin back).
+ */
+static int unmap_locked(struct domain_locked ll, const struct domain_locked *rl,
+			struct grant_mapping *m, const struct gnttab_unmap_grant_ref *op)
 {
+	struct domain *ld = locked_domain(ll);
 	uint64_t mfn;
 	bool readonly = m->flags & MAPPING_READONLY;
 
@@ -155,50 +162,53 @@ static int unmap_locked(struct domain *ld, struct domain *rd, struct grant_mappi
 		/* The guest may have put something else there since: leave that alone. */
 		if (is_grant_type(p2m_lookup(ld, m->gfn, &mfn)) && mfn == m->mfn)
 			p2m_unmap(ld, m->gfn, 1);
-		if (rd)
-			grant_unpin(rd, m->ref, readonly);
+		if (rl)
+			grant_unpin(*rl, m->ref, readonly);
 	}
 	return GNTST_okay;
 }
 
-/* Lock ld, and the granter of `handle` too when it is another live domain. */
-static struct domain *lock_for_unmap(struct domain *ld, grant_handle_t handle)
+/*
+ * Lock ld, and the granter of `handle` too when it is another live domain; .b
+ * is .a (ld) otherwise. *granter_live: the granter is a live domain (ld itself
+ * for a grant of its own), whose lock .b then proves.
+ */
+static struct domain_pair_locked lock_for_unmap(struct domain *ld, grant_handle_t handle,
+						bool *granter_live)
 {
 	for (;;) {
-		spin_lock(&ld->lock);
+		struct domain_locked l = domain_lock(ld);
 		struct grant_mapping *m = mapping_of(ld->grant, handle);
 		struct domain *rd = m && (m->flags & MAPPING_IN_USE) ? domain_lookup(m->dom) : NULL;
+		*granter_live = rd != NULL;
 		if (!rd || rd == ld)
-			return rd;
+			return (struct domain_pair_locked){.a = l, .b = l};
 		domid_t dom = m->dom;
-		spin_unlock(&ld->lock);
-		domain_lock_pair(ld, rd);
+		domain_unlock(&l);
+		struct domain_pair_locked both = domain_lock_pair(ld, rd);
 		/*
 		 * While no lock was held another vCPU of ld may have unmapped the handle and
 		 * reused it for a mapping of some other domain: then start again.
 		 */
 		if ((m->flags & MAPPING_IN_USE) && m->dom == dom)
-			return rd;
-		domain_unlock_pair(ld, rd);
+			return both;
+		domain_unlock_pair(&both);
 	}
 }
 
 static int unmap_one(struct domain *ld, const struct gnttab_unmap_grant_ref *op)
 {
-	struct grant_mapping *m;
-	struct domain *rd = lock_for_unmap(ld, op->handle);
+	bool granter_live;
+	struct domain_pair_locked both = lock_for_unmap(ld, op->handle, &granter_live);
+	struct grant_mapping *m = mapping_of(ld->grant, op->handle);
 	int rc = GNTST_bad_handle;
 
-	m = mapping_of(ld->grant, op->handle);
 	if (m && (m->flags & MAPPING_IN_USE)) {
-		rc = unmap_locked(ld, rd, m, op);
+		rc = unmap_locked(both.a, granter_live ? &both.b : NULL, m, op);
 		if (rc == GNTST_okay)
-			put_handle(ld->grant, op->handle);
+			put_handle(both.a, op->handle);
 	}
-	if (rd && rd != ld)
-		domain_unlock_pair(ld, rd);
-	else
-		spin_unlock(&ld->lock);
+	domain_unlock_pair(&both);
 	return rc;
 }
 
@@ -223,10 +233,10 @@ long grant_unmap_batch(struct vcpu *v, uint64_t uop, uint64_t count)
 /* A handle of d's that holds a mapping (revoked or not). */
 static bool handle_in_use(struct domain *d, grant_handle_t handle)
 {
-	spin_lock(&d->lock);
+	struct domain_locked l = domain_lock(d);
 	struct grant_mapping *m = mapping_of(d->grant, handle);
 	bool in_use = m && (m->flags & MAPPING_IN_USE);
-	spin_unlock(&d->lock);
+	domain_unlock(&l);
 	return in_use;
 }
 
@@ -264,9 +274,10 @@ long grant_unmap_and_replace_batch(struct vcpu *v, uint64_t uop, uint64_t count)
 	return 0;
 }
 
-bool grant_mapping_of_frame(struct domain *d, uint64_t mfn, grant_ref_t from_ref, bool *writable)
+bool grant_mapping_of_frame(struct domain_locked l, uint64_t mfn, grant_ref_t from_ref,
+			    bool *writable)
 {
-	struct grant_table *gt = d->grant;
+	struct grant_table *gt = locked_domain(l)->grant;
 	bool found = false;
 
 	*writable = false;
@@ -290,7 +301,7 @@ static void revoke_mappings_of(struct domain *m, struct domain *d)
 	struct grant_table *gt = m->grant;
 	uint64_t mfn;
 
-	spin_lock(&m->lock);
+	struct domain_locked l = domain_lock(m);
 	for (uint32_t h = 0; h < gt->maptrack_pages * MAPPINGS_PER_PAGE; h++) {
 		struct grant_mapping *map = mapping_of(gt, h);
 		if (!(map->flags & MAPPING_IN_USE) || (map->flags & MAPPING_REVOKED) ||
@@ -300,7 +311,7 @@ static void revoke_mappings_of(struct domain *m, struct domain *d)
 			p2m_unmap(m, map->gfn, 1);
 		map->flags |= MAPPING_REVOKED;
 	}
-	spin_unlock(&m->lock);
+	domain_unlock(&l);
 }
 
 /*
@@ -319,9 +330,9 @@ static void unpin_everything_held_by(struct domain *d)
 			continue;
 		struct domain *rd = domain_lookup_existing(map->dom);
 		if (rd && rd != d) {
-			spin_lock(&rd->lock);
-			grant_unpin(rd, map->ref, map->flags & MAPPING_READONLY);
-			spin_unlock(&rd->lock);
+			struct domain_locked rl = domain_lock(rd);
+			grant_unpin(rl, map->ref, map->flags & MAPPING_READONLY);
+			domain_unlock(&rl);
 		}
 		map->flags = 0;
 	}

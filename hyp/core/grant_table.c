@@ -17,9 +17,10 @@
 /* A guest rewriting its entry while we pin it gets this many tries, as on Xen. */
 #define PIN_RETRIES 4
 
-/* Called with d->lock held. */
-static int grow(struct grant_table *gt, unsigned nr)
+static int grow(struct domain_locked l, unsigned nr)
 {
+	struct grant_table *gt = locked_domain(l)->grant;
+
 	if (nr > gt->max_frames)
 		return -XEN_EINVAL;
 	while (gt->nr_frames < nr) {
@@ -54,8 +55,14 @@ int grant_table_init(struct domain *d)
 	for (unsigned i = 0; i < GNTTAB_MAX_FRAMES; i++)
 		gt->frame_gfn[i] = INVALID_GFN;
 	d->grant = gt;
-	/* Like Xen, a table starts with one frame; the guest maps it where it wants. */
-	if (grow(gt, 1)) {
+	/*
+	 * Like Xen, a table starts with one frame; the guest maps it where it wants. Nobody
+	 * else can see d yet, so the lock is free: taken because grow() wants its proof.
+	 */
+	struct domain_locked l = domain_lock(d);
+	int rc = grow(l, 1);
+	domain_unlock(&l);
+	if (rc) {
 		grant_table_destroy(d);
 		return -XEN_ENOMEM;
 	}
@@ -91,13 +98,13 @@ int grant_table_map_frame(struct domain *d, uint64_t idx, uint64_t gfn)
 
 	if (idx >= gt->max_frames)
 		return -XEN_EINVAL;
-	spin_lock(&d->lock);
+	struct domain_locked l = domain_lock(d);
 	enum p2m_type there = p2m_lookup(d, gfn, NULL);
 	if (there == P2M_GRANT_RW || there == P2M_GRANT_RO) {
-		spin_unlock(&d->lock);
+		domain_unlock(&l);
 		return -XEN_EBUSY; /* unmap the grant first */
 	}
-	rc = grow(gt, (unsigned)idx + 1);
+	rc = grow(l, (unsigned)idx + 1);
 	if (!rc) {
 		uint64_t old = gt->frame_gfn[idx];
 		if (old != INVALID_GFN && old != gfn)
@@ -105,13 +112,13 @@ int grant_table_map_frame(struct domain *d, uint64_t idx, uint64_t gfn)
 		rc = p2m_map(d, gfn, gt->frame_pa[idx] >> 12, 1, P2M_RAM_RW) ? -XEN_ENOMEM : 0;
 		gt->frame_gfn[idx] = rc ? INVALID_GFN : gfn;
 	}
-	spin_unlock(&d->lock);
+	domain_unlock(&l);
 	return rc;
 }
 
-void grant_table_forget_gfn(struct domain *d, uint64_t gfn)
+void grant_table_forget_gfn(struct domain_locked l, uint64_t gfn)
 {
-	struct grant_table *gt = d->grant;
+	struct grant_table *gt = locked_domain(l)->grant;
 
 	for (unsigned i = 0; i < gt->nr_frames; i++) {
 		if (gt->frame_gfn[i] == gfn)
@@ -121,9 +128,9 @@ void grant_table_forget_gfn(struct domain *d, uint64_t gfn)
 
 /* ---- entries and pins ------------------------------------------------------ */
 
-struct grant_entry_v1 *grant_entry(struct domain *d, grant_ref_t ref)
+struct grant_entry_v1 *grant_entry(struct domain_locked l, grant_ref_t ref)
 {
-	struct grant_table *gt = d->grant;
+	const struct grant_table *gt = locked_domain(l)->grant;
 
 	if (ref >= gt->nr_frames * GRANT_ENTRIES_V1_PER_FRAME)
 		return NULL;
@@ -167,9 +174,10 @@ static void clear_in_use(struct grant_entry_v1 *e, uint16_t bits)
 	__atomic_fetch_and(&e->flags, (uint16_t)~bits, __ATOMIC_RELEASE);
 }
 
-int grant_pin(struct domain *rd, grant_ref_t ref, domid_t user, bool readonly, uint64_t *mfn)
+int grant_pin(struct domain_locked rl, grant_ref_t ref, domid_t user, bool readonly, uint64_t *mfn)
 {
-	struct grant_entry_v1 *e = grant_entry(rd, ref);
+	struct domain *rd = locked_domain(rl);
+	struct grant_entry_v1 *e = grant_entry(rl, ref);
 	struct grant_active *act;
 	uint64_t gfn, frame;
 	int rc;
@@ -198,9 +206,10 @@ int grant_pin(struct domain *rd, grant_ref_t ref, domid_t user, bool readonly, u
 	return GNTST_okay;
 }
 
-void grant_unpin(struct domain *rd, grant_ref_t ref, bool readonly)
+void grant_unpin(struct domain_locked rl, grant_ref_t ref, bool readonly)
 {
-	struct grant_entry_v1 *e = grant_entry(rd, ref);
+	struct domain *rd = locked_domain(rl);
+	struct grant_entry_v1 *e = grant_entry(rl, ref);
 	struct grant_active *act;
 
 	if (!e)
@@ -282,9 +291,9 @@ static long setup_table(struct vcpu *v, uint64_t uop)
 	} else if (op.nr_frames > d->grant->max_frames) {
 		op.status = GNTST_general_error;
 	} else {
-		spin_lock(&d->lock);
-		rc = grow(d->grant, op.nr_frames);
-		spin_unlock(&d->lock);
+		struct domain_locked l = domain_lock(d);
+		rc = grow(l, op.nr_frames);
+		domain_unlock(&l);
 		op.status = rc ? GNTST_general_error : GNTST_okay;
 		/* Translated guests get the GFN of each frame (or an invalid one). */
 		for (uint32_t i = 0; !rc && i < op.nr_frames; i++) {
@@ -353,9 +362,9 @@ static int16_t swap_entries(struct domain *d, grant_ref_t a, grant_ref_t b)
 {
 	int16_t rc = GNTST_okay;
 
-	spin_lock(&d->lock);
-	uint64_t *ea = (uint64_t *)(void *)grant_entry(d, a);
-	uint64_t *eb = (uint64_t *)(void *)grant_entry(d, b);
+	struct domain_locked l = domain_lock(d);
+	uint64_t *ea = (uint64_t *)(void *)grant_entry(l, a);
+	uint64_t *eb = (uint64_t *)(void *)grant_entry(l, b);
 	if (!ea || !eb) {
 		rc = GNTST_bad_gntref;
 	} else if (a != b) {
@@ -369,7 +378,7 @@ static int16_t swap_entries(struct domain *d, grant_ref_t a, grant_ref_t b)
 			__atomic_store_n(eb, old_a, __ATOMIC_RELEASE);
 		}
 	}
-	spin_unlock(&d->lock);
+	domain_unlock(&l);
 	return rc;
 }
 
@@ -459,9 +468,9 @@ static long cache_flush_one(struct domain *d, const struct gnttab_cache_flush *f
 	if (!domain_owns_frame(d, mfn)) {
 		if (!frame_has_owner(mfn))
 			return -XEN_EPERM;
-		spin_lock(&d->lock);
-		bool mapped = grant_mapping_of_frame(d, mfn, from_ref, &writable);
-		spin_unlock(&d->lock);
+		struct domain_locked l = domain_lock(d);
+		bool mapped = grant_mapping_of_frame(l, mfn, from_ref, &writable);
+		domain_unlock(&l);
 		if (!mapped)
 			return -XEN_EINVAL;
 	}

@@ -43,7 +43,7 @@ static long map_shared_info(struct domain *d, uint64_t idx, uint64_t gfn)
 
 	if (idx != 0)
 		return -XEN_EINVAL;
-	spin_lock(&d->lock);
+	struct domain_locked l = domain_lock(d);
 	enum p2m_type there = p2m_lookup(d, gfn, NULL);
 	if ((d->shared_info_gfn != ~0UL && d->shared_info_gfn != gfn) || there == P2M_GRANT_RW ||
 	    there == P2M_GRANT_RO) {
@@ -53,7 +53,7 @@ static long map_shared_info(struct domain *d, uint64_t idx, uint64_t gfn)
 	} else {
 		d->shared_info_gfn = gfn;
 	}
-	spin_unlock(&d->lock);
+	domain_unlock(&l);
 	return rc;
 }
 
@@ -99,7 +99,7 @@ static long remove_from_physmap(struct vcpu *v, uint64_t arg)
 		return rc;
 	if (op.gpfn >> (p2m_ipa_bits() - 12))
 		return -XEN_ENOENT;
-	spin_lock(&d->lock);
+	struct domain_locked l = domain_lock(d);
 	/*
 	 * Only the domain's own memory is removed here: a device mapping is no page of the
 	 * domain's (Xen: -ENOENT), and a grant mapping goes with GNTTABOP_unmap_grant_ref,
@@ -107,14 +107,14 @@ static long remove_from_physmap(struct vcpu *v, uint64_t arg)
 	 */
 	enum p2m_type t = p2m_lookup(d, op.gpfn, NULL);
 	if (t != P2M_RAM_RW && t != P2M_RAM_RO) {
-		spin_unlock(&d->lock);
+		domain_unlock(&l);
 		return -XEN_ENOENT;
 	}
 	p2m_unmap(d, op.gpfn, 1);
 	if (d->shared_info_gfn == op.gpfn)
 		d->shared_info_gfn = ~0UL;
-	grant_table_forget_gfn(d, op.gpfn);
-	spin_unlock(&d->lock);
+	grant_table_forget_gfn(l, op.gpfn);
+	domain_unlock(&l);
 	return 0;
 }
 

@@ -13,9 +13,11 @@
  * pending interrupts again, while injectors first mark the interrupt
  * pending, then wake.
  *
- * Lock order: a vCPU's queue lock is found through v->sched.cpu, which only
- * changes under both queues' locks, so lock_vcpu() retries until it holds
- * the right one. Two queue locks are taken in CPU order, or with a trylock.
+ * Locking (the order is in punt/sched.h): a function that needs a queue's
+ * lock held takes a struct runq_locked, which only the lock_*() functions
+ * below make and unlock_runq() ends. A vCPU's queue lock is found through
+ * v->sched.cpu, which only changes under both queues' locks, so lock_vcpu()
+ * retries until it holds the right one.
  */
 #include <public/errno.h>
 #include <public/vm_assist.h>
@@ -44,6 +46,50 @@ struct cpu_sched {
 static struct cpu_sched cpu_sched[CONFIG_NR_CPUS];
 static struct runq *runqs[CONFIG_NR_CPUS];
 static uint64_t slice_ns = SCHED_DEFAULT_SLICE_MS * 1000000UL;
+
+/*
+ * Proof that the caller holds c->lock (as punt/domain.h's struct domain_locked):
+ * one pointer, passed by value. The policy's functions take the struct runq
+ * inside it, which they may only be given from here.
+ */
+struct runq_locked {
+	struct cpu_sched *c;
+};
+
+/* Two different queues' locks, taken in CPU order. */
+struct runq_pair_locked {
+	struct runq_locked a, b;
+};
+
+/* The queue whose lock q proves held; checked with CONFIG_DEBUG_LOCKS (as locked_domain()). */
+static inline struct cpu_sched *locked_queue(struct runq_locked q)
+{
+#ifdef CONFIG_DEBUG_LOCKS
+	BUG_ON(!q.c || !spin_is_locked(&q.c->lock));
+#endif
+	return q.c;
+}
+
+static struct runq_locked lock_runq(struct cpu_sched *c)
+{
+	spin_lock(&c->lock);
+	return (struct runq_locked){c};
+}
+
+/* Takes c's lock if it is free: true and *q set if it did. */
+static bool trylock_runq(struct cpu_sched *c, struct runq_locked *q)
+{
+	if (!spin_trylock(&c->lock))
+		return false;
+	*q = (struct runq_locked){c};
+	return true;
+}
+
+static void unlock_runq(struct runq_locked *q)
+{
+	spin_unlock(&q->c->lock);
+	q->c = NULL;
+}
 
 /*
  * How many CPUs take part, read once per decision: the boot CPU counts each
@@ -125,25 +171,31 @@ void sched_domain_apply(struct domain *d, uint64_t weight, uint64_t cap, const c
 	sched_dom_init(&d->sched, (unsigned)weight, (unsigned)cap, affinity);
 }
 
-static struct cpu_sched *lock_vcpu(struct vcpu *v)
+/* The queue v is on, locked. */
+static struct runq_locked lock_vcpu(struct vcpu *v)
 {
 	for (;;) {
 		unsigned c = __atomic_load_n(&v->sched.cpu, __ATOMIC_ACQUIRE);
-		spin_lock(&cpu_sched[c].lock);
+		struct runq_locked q = lock_runq(&cpu_sched[c]);
 		if (v->sched.cpu == c)
-			return &cpu_sched[c];
-		spin_unlock(&cpu_sched[c].lock);
+			return q;
+		unlock_runq(&q);
 	}
 }
 
 /* ---- runstate (Xen's vcpu_runstate_info) ---------------------------------- */
 
-static int runstate_of(const struct vcpu *v)
+/* v is on q's queue. */
+static int runstate_of(struct runq_locked q, const struct vcpu *v)
 {
+	const struct cpu_sched *c = locked_queue(q);
+
+#ifdef CONFIG_DEBUG_LOCKS
+	BUG_ON(v->sched.cpu != c->rq.cpu);
+#endif
 	switch (v->state) {
 	case VCPU_RUNNABLE:
-		return cpu_sched[v->sched.cpu].rq.curr == &v->sched ? RUNSTATE_running
-								    : RUNSTATE_runnable;
+		return c->rq.curr == &v->sched ? RUNSTATE_running : RUNSTATE_runnable;
 	case VCPU_BLOCKED:
 		return RUNSTATE_blocked;
 	default:
@@ -151,11 +203,11 @@ static int runstate_of(const struct vcpu *v)
 	}
 }
 
-/* Called under v's queue lock after anything that may change its runstate. */
-static void runstate_update(struct vcpu *v, uint64_t now)
+/* After anything that may change the runstate of v, on q's queue. */
+static void runstate_update(struct runq_locked q, struct vcpu *v, uint64_t now)
 {
 	struct vcpu_runstate_info *r = &v->runstate;
-	int state = runstate_of(v);
+	int state = runstate_of(q, v);
 
 	if (state == r->state)
 		return;
@@ -179,10 +231,10 @@ static void runstate_publish(struct vcpu *v)
 
 	if (!gva || !__atomic_load_n(&v->runstate_dirty, __ATOMIC_RELAXED))
 		return;
-	struct cpu_sched *c = lock_vcpu(v);
+	struct runq_locked q = lock_vcpu(v);
 	snap = v->runstate;
 	v->runstate_dirty = false;
-	spin_unlock(&c->lock);
+	unlock_runq(&q);
 
 	bool flag = v->domain->vm_assist & (1u << VMASST_TYPE_runstate_update_flag);
 	uint64_t entry = snap.state_entry_time;
@@ -202,24 +254,24 @@ static void runstate_publish(struct vcpu *v)
 
 void sched_register_runstate(struct vcpu *v, uint64_t gva)
 {
-	struct cpu_sched *c = lock_vcpu(v);
+	struct runq_locked q = lock_vcpu(v);
 
 	v->runstate_gva = gva;
 	v->runstate_dirty = true;
-	spin_unlock(&c->lock);
+	unlock_runq(&q);
 	if (v == current_vcpu())
 		runstate_publish(v);
 }
 
 void sched_runstate(struct vcpu *v, struct vcpu_runstate_info *out)
 {
-	struct cpu_sched *c = lock_vcpu(v);
+	struct runq_locked q = lock_vcpu(v);
 	uint64_t now = arch_now_ns();
 
 	*out = v->runstate;
 	if (now > out->state_entry_time)
 		out->time[out->state] += now - out->state_entry_time;
-	spin_unlock(&c->lock);
+	unlock_runq(&q);
 }
 
 /* ---- state changes ---------------------------------------------------------- */
@@ -231,53 +283,57 @@ void sched_runstate(struct vcpu *v, struct vcpu_runstate_info *out)
  * after that sees the flag, and nothing (CPU_ON, a wake-up, a timer) can make
  * the vCPU runnable again. The reaper relies on it (sched_retire_vcpu()).
  */
-static inline __attribute__((always_inline)) void set_state(struct cpu_sched *c, struct vcpu *v,
+static inline __attribute__((always_inline)) void set_state(struct runq_locked q, struct vcpu *v,
 							    enum vcpu_run_state s, uint64_t now)
 {
 	if (s == VCPU_RUNNABLE && __atomic_load_n(&v->domain->dying, __ATOMIC_ACQUIRE))
 		return;
 	v->state = s;
-	sched_set_runnable(&c->rq, &v->sched, s == VCPU_RUNNABLE, now);
-	runstate_update(v, now);
+	sched_set_runnable(&locked_queue(q)->rq, &v->sched, s == VCPU_RUNNABLE, now);
+	runstate_update(q, v, now);
 }
 
-/* Both queues locked by the caller; v is neither running nor loaded. */
-static void move(struct cpu_sched *from, struct cpu_sched *to, struct vcpu *v)
+/* v is neither running nor loaded. */
+static void move(struct runq_locked from, struct runq_locked to, struct vcpu *v)
 {
-	sched_migrate(&from->rq, &to->rq, &v->sched);
-	__atomic_store_n(&v->pcpu, to->rq.cpu, __ATOMIC_RELEASE);
+	struct runq *dst = &locked_queue(to)->rq;
+
+	sched_migrate(&locked_queue(from)->rq, dst, &v->sched);
+	__atomic_store_n(&v->pcpu, dst->cpu, __ATOMIC_RELEASE);
 }
 
 /*
- * A vCPU that just became runnable on c (locked) goes where the policy
- * says, if that queue's lock can be had without breaking the lock order.
- * Returns the queue it is on, locked.
+ * A vCPU that just became runnable on q's queue goes where the policy says, if
+ * that queue's lock can be had without breaking the lock order (CPU order, or
+ * a trylock). Takes q; returns the queue it is on, locked.
  */
-static struct cpu_sched *place(struct cpu_sched *c, struct vcpu *v)
+static struct runq_locked place(struct runq_locked q, struct vcpu *v)
 {
+	struct cpu_sched *c = locked_queue(q);
 	unsigned nr = cpus_scheduling();
 	unsigned target = sched_place(&v->sched, runqs, nr);
-	struct cpu_sched *t = &cpu_sched[target];
+	struct runq_locked t;
 
 	if (target == c->rq.cpu || target >= nr || v->sched.loaded || c->rq.curr == &v->sched)
-		return c;
+		return q;
 	if (target > c->rq.cpu)
-		spin_lock(&t->lock);
-	else if (!spin_trylock(&t->lock))
-		return c;
-	move(c, t, v);
-	spin_unlock(&c->lock);
+		t = lock_runq(&cpu_sched[target]);
+	else if (!trylock_runq(&cpu_sched[target], &t))
+		return q;
+	move(q, t, v);
+	unlock_runq(&q);
 	return t;
 }
 
-/* v became runnable on c (locked): find it a CPU, and make that CPU look. Unlocks. */
-static void made_runnable(struct cpu_sched *c, struct vcpu *v, uint64_t now)
+/* v became runnable on q's queue: find it a CPU, and make that CPU look. Takes q and unlocks. */
+static void made_runnable(struct runq_locked q, struct vcpu *v, uint64_t now)
 {
-	c = place(c, v);
+	q = place(q, v);
+	struct cpu_sched *c = locked_queue(q);
 	if (sched_wake_preempts(&c->rq, &v->sched, now))
 		c->need_resched = true;
 	unsigned cpu = c->rq.cpu;
-	spin_unlock(&c->lock);
+	unlock_runq(&q);
 	/* Even without preemption: that CPU re-arms its slice timer for the newcomer. */
 	arch_cpu_kick(cpu);
 }
@@ -294,14 +350,14 @@ void sched_add_vcpu(struct vcpu *v, unsigned pcpu)
 	v->sched = (struct sched_unit){.dom = &d->sched, .cpu = cpu};
 	v->pcpu = cpu;
 	v->runstate.state_entry_time = arch_now_ns();
-	spin_lock(&cpu_sched[cpu].lock);
-	runq_add(&cpu_sched[cpu].rq, &v->sched);
-	spin_unlock(&cpu_sched[cpu].lock);
+	struct runq_locked q = lock_runq(&cpu_sched[cpu]);
+	runq_add(&locked_queue(q)->rq, &v->sched);
+	unlock_runq(&q);
 }
 
 bool sched_retire_vcpu(struct vcpu *v)
 {
-	struct cpu_sched *c = lock_vcpu(v);
+	struct runq_locked q = lock_vcpu(v);
 	/* domain_shutdown() takes the vCPUs offline just after queueing the domain. */
 	bool done =
 	    v->state == VCPU_OFFLINE && !__atomic_load_n(&v->sched.loaded, __ATOMIC_ACQUIRE);
@@ -311,10 +367,10 @@ bool sched_retire_vcpu(struct vcpu *v)
 	 * and once off the queue no CPU can even see it.
 	 */
 	if (done && !v->retired) {
-		runq_remove(&c->rq, &v->sched);
+		runq_remove(&locked_queue(q)->rq, &v->sched);
 		v->retired = true;
 	}
-	spin_unlock(&c->lock);
+	unlock_runq(&q);
 	return done;
 }
 
@@ -325,26 +381,26 @@ void vcpu_kick(struct vcpu *v)
 
 void vcpu_wake(struct vcpu *v)
 {
-	struct cpu_sched *c = lock_vcpu(v);
+	struct runq_locked q = lock_vcpu(v);
 
 	if (v->state != VCPU_BLOCKED) {
-		spin_unlock(&c->lock);
+		unlock_runq(&q);
 		return;
 	}
 	uint64_t now = arch_now_ns();
 	v->wake_deadline = 0;
-	set_state(c, v, VCPU_RUNNABLE, now);
-	made_runnable(c, v, now);
+	set_state(q, v, VCPU_RUNNABLE, now);
+	made_runnable(q, v, now);
 }
 
 int vcpu_power_on(struct vcpu *v, uint64_t entry, uint64_t arg)
 {
-	struct cpu_sched *c = lock_vcpu(v);
+	struct runq_locked q = lock_vcpu(v);
 	uint64_t now = arch_now_ns();
 
 	if (v->domain->dying || v->state != VCPU_OFFLINE) {
 		int rc = v->domain->dying ? -XEN_ESRCH : -XEN_EEXIST;
-		spin_unlock(&c->lock);
+		unlock_runq(&q);
 		return rc;
 	}
 	/*
@@ -357,27 +413,28 @@ int vcpu_power_on(struct vcpu *v, uint64_t entry, uint64_t arg)
 	 * If it is still loaded there, its CPU must not take the fast way back into it
 	 * (nothing_to_decide()): it chooses again, and takes the start with it.
 	 */
-	c->need_resched = true;
-	set_state(c, v, VCPU_RUNNABLE, now);
-	made_runnable(c, v, now);
+	locked_queue(q)->need_resched = true;
+	set_state(q, v, VCPU_RUNNABLE, now);
+	made_runnable(q, v, now);
 	return 0;
 }
 
 void vcpu_set_online(struct vcpu *v, bool online)
 {
-	struct cpu_sched *c = lock_vcpu(v);
+	struct runq_locked q = lock_vcpu(v);
 	uint64_t now = arch_now_ns();
 
-	set_state(c, v, online ? VCPU_RUNNABLE : VCPU_OFFLINE, now);
+	set_state(q, v, online ? VCPU_RUNNABLE : VCPU_OFFLINE, now);
 	if (online) {
-		made_runnable(c, v, now);
+		made_runnable(q, v, now);
 		return;
 	}
+	struct cpu_sched *c = locked_queue(q);
 	bool running = c->rq.curr == &v->sched;
 	if (running)
 		c->need_resched = true;
 	unsigned cpu = c->rq.cpu;
-	spin_unlock(&c->lock);
+	unlock_runq(&q);
 	if (running)
 		arch_cpu_kick(cpu);
 }
@@ -385,11 +442,11 @@ void vcpu_set_online(struct vcpu *v, bool online)
 void vcpu_block_current(void)
 {
 	struct vcpu *v = current_vcpu();
-	struct cpu_sched *c = lock_vcpu(v);
+	struct runq_locked q = lock_vcpu(v);
 
 	if (v->state == VCPU_RUNNABLE)
-		set_state(c, v, VCPU_BLOCKED, arch_now_ns());
-	spin_unlock(&c->lock);
+		set_state(q, v, VCPU_BLOCKED, arch_now_ns());
+	unlock_runq(&q);
 	if (arch_vcpu_has_pending_irq(v))
 		vcpu_wake(v);
 }
@@ -397,11 +454,11 @@ void vcpu_block_current(void)
 void sched_yield_current(void)
 {
 	struct vcpu *v = current_vcpu();
-	struct cpu_sched *c = lock_vcpu(v);
+	struct runq_locked q = lock_vcpu(v);
 
 	v->sched.yielded = true;
-	c->need_resched = true;
-	spin_unlock(&c->lock);
+	locked_queue(q)->need_resched = true;
+	unlock_runq(&q);
 }
 
 bool sched_resched_pending(void)
@@ -411,18 +468,18 @@ bool sched_resched_pending(void)
 
 void sched_tick(void)
 {
-	struct cpu_sched *c = &cpu_sched[this_cpu_id()];
+	struct runq_locked q = lock_runq(&cpu_sched[this_cpu_id()]);
 
-	spin_lock(&c->lock);
-	c->need_resched = true;
-	spin_unlock(&c->lock);
+	locked_queue(q)->need_resched = true;
+	unlock_runq(&q);
 }
 
 /* ---- the pass before every guest entry ---------------------------------------- */
 
 /* Blocked vCPUs wait for their virtual timer (when not loaded) or a poll timeout. */
-static uint64_t wake_expired_timers(struct cpu_sched *c, struct pcpu *cpu, uint64_t now)
+static uint64_t wake_expired_timers(struct runq_locked q, struct pcpu *cpu, uint64_t now)
 {
+	struct cpu_sched *c = locked_queue(q);
 	uint64_t count = arch_timer_count(), earliest = 0;
 
 	for (struct sched_unit *u = c->rq.head; u; u = u->next) {
@@ -438,7 +495,7 @@ static uint64_t wake_expired_timers(struct cpu_sched *c, struct pcpu *cpu, uint6
 			continue;
 		if (when <= count) {
 			v->wake_deadline = 0;
-			set_state(c, v, VCPU_RUNNABLE, now);
+			set_state(q, v, VCPU_RUNNABLE, now);
 			if (sched_wake_preempts(&c->rq, u, now))
 				c->need_resched = true;
 		} else if (!earliest || when < earliest) {
@@ -448,9 +505,10 @@ static uint64_t wake_expired_timers(struct cpu_sched *c, struct pcpu *cpu, uint6
 	return earliest;
 }
 
-/* Under c's lock: the vCPU to run now, or NULL to idle. */
-static struct vcpu *choose(struct cpu_sched *c, uint64_t now)
+/* The vCPU to run now on q's CPU, or NULL to idle. */
+static struct vcpu *choose(struct runq_locked q, uint64_t now)
 {
+	struct cpu_sched *c = locked_queue(q);
 	struct runq *rq = &c->rq;
 	struct sched_unit *cur = rq->curr;
 
@@ -467,18 +525,20 @@ static struct vcpu *choose(struct cpu_sched *c, uint64_t now)
 		return vcpu_of(next);
 	sched_set_curr(rq, next, now);
 	if (cur)
-		runstate_update(vcpu_of(cur), now);
+		runstate_update(q, vcpu_of(cur), now);
 	if (next) {
 		/* Not movable from here on, until switch_to() has saved it again. */
 		next->loaded = true;
-		runstate_update(vcpu_of(next), now);
+		runstate_update(q, vcpu_of(next), now);
 	}
 	return vcpu_of(next);
 }
 
-/* Under next's queue lock, just chosen: a CPU_ON waiting to reset it, taken once. */
-static inline bool take_pending_start(struct vcpu *next, struct vcpu_start *out)
+/* next was just chosen on q's queue: a CPU_ON waiting to reset it, taken once. */
+static inline bool take_pending_start(struct runq_locked q, struct vcpu *next,
+				      struct vcpu_start *out)
 {
+	(void)locked_queue(q); /* the lock is all it needs of the queue */
 	if (!next->start.pending)
 		return false;
 	*out = next->start;
@@ -512,10 +572,10 @@ static void switch_to(struct pcpu *cpu, struct vcpu *next, const struct vcpu_sta
 static void drop_dying(struct pcpu *cpu)
 {
 	struct vcpu *v = cpu->current;
-	struct cpu_sched *c = lock_vcpu(v);
+	struct runq_locked q = lock_vcpu(v);
 
-	set_state(c, v, VCPU_OFFLINE, arch_now_ns());
-	spin_unlock(&c->lock);
+	set_state(q, v, VCPU_OFFLINE, arch_now_ns());
+	unlock_runq(&q);
 
 	arch_vcpu_drop(v);
 	cpu->current = NULL;
@@ -524,11 +584,12 @@ static void drop_dying(struct pcpu *cpu)
 }
 
 /* Lock two different queues in CPU order. */
-static void lock_two(struct cpu_sched *a, struct cpu_sched *b)
+static struct runq_pair_locked lock_two(struct cpu_sched *a, struct cpu_sched *b)
 {
 	BUG_ON(a == b); /* would spin on its own lock for ever */
 	spin_lock(a->rq.cpu < b->rq.cpu ? &a->lock : &b->lock);
 	spin_lock(a->rq.cpu < b->rq.cpu ? &b->lock : &a->lock);
+	return (struct runq_pair_locked){.a = {a}, .b = {b}};
 }
 
 /* An idle CPU takes a waiting vCPU from the busiest queue that has one for it. */
@@ -543,13 +604,13 @@ static bool pull_work(struct cpu_sched *me, uint64_t now)
 		unsigned src = sched_busiest(candidates, nr, me->rq.cpu);
 		if (src >= nr || src == me->rq.cpu)
 			return false;
-		struct cpu_sched *s = &cpu_sched[src];
-		lock_two(me, s);
-		struct sched_unit *u = sched_steal_candidate(&s->rq, me->rq.cpu, now);
+		struct runq_pair_locked both = lock_two(me, &cpu_sched[src]);
+		struct sched_unit *u =
+		    sched_steal_candidate(&locked_queue(both.b)->rq, me->rq.cpu, now);
 		if (u)
-			move(s, me, vcpu_of(u));
-		spin_unlock(&s->lock);
-		spin_unlock(&me->lock);
+			move(both.b, both.a, vcpu_of(u));
+		unlock_runq(&both.b);
+		unlock_runq(&both.a);
 		if (u)
 			return true;
 		/* Nothing there for this CPU: look at the next busiest. */
@@ -568,9 +629,9 @@ static void offer_work(struct cpu_sched *me, uint64_t now)
 		if (c == me->rq.cpu || __atomic_load_n(&rq->curr, __ATOMIC_RELAXED) ||
 		    __atomic_load_n(&rq->nr_runnable, __ATOMIC_RELAXED))
 			continue;
-		spin_lock(&me->lock);
-		bool wanted = sched_steal_candidate(&me->rq, c, now) != NULL;
-		spin_unlock(&me->lock);
+		struct runq_locked q = lock_runq(me);
+		bool wanted = sched_steal_candidate(&locked_queue(q)->rq, c, now) != NULL;
+		unlock_runq(&q);
 		if (wanted) {
 			arch_cpu_kick(c);
 			return;
@@ -640,16 +701,16 @@ void guest_prepare_entry(struct cpu_regs *frame)
 			 */
 			domain_reaper_poll(cpu->id);
 		}
-		spin_lock(&c->lock);
+		struct runq_locked q = lock_runq(c);
 		uint64_t now = arch_now_ns();
-		uint64_t timer_wake = wake_expired_timers(c, cpu, now);
-		struct vcpu *next = choose(c, now);
+		uint64_t timer_wake = wake_expired_timers(q, cpu, now);
+		struct vcpu *next = choose(q, now);
 		struct vcpu_start start;
-		bool reset = next && take_pending_start(next, &start);
+		bool reset = next && take_pending_start(q, next, &start);
 		bool switching = next && (next != cpu->current || next->needs_load || reset);
 		bool others_wait = next && c->rq.nr_runnable > 1;
 		uint64_t until = c->until;
-		spin_unlock(&c->lock);
+		unlock_runq(&q);
 		if (next) {
 			arch_vcpu_emulated_timer_check(next);
 			uint64_t p = arch_vcpu_emulated_timer_deadline(next);
@@ -703,7 +764,7 @@ static void dump_runqueues(void)
 	for (unsigned i = 0; i < nr_pcpus; i++) {
 		struct cpu_sched *c = &cpu_sched[i];
 		char line[96];
-		spin_lock(&c->lock);
+		struct runq_locked q = lock_runq(c);
 		struct vcpu *cur = vcpu_of(c->rq.curr);
 		if (cur)
 			fmt_snprintf(line, sizeof(line), "d%uv%u", cur->domain->id, cur->id);
@@ -719,7 +780,7 @@ static void dump_runqueues(void)
 			       r->time[0] / 1000000, r->time[1] / 1000000, r->time[2] / 1000000,
 			       r->time[3] / 1000000);
 		}
-		spin_unlock(&c->lock);
+		unlock_runq(&q);
 	}
 }
 DEBUG_KEY(runqueues, 'r', "dump run queues (weights, vtime, runstate)", dump_runqueues);

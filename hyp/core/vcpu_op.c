@@ -26,7 +26,7 @@ static long register_vcpu_info(struct vcpu *caller, struct vcpu *v, uint64_t arg
 		return -XEN_EINVAL;
 	if (p2m_lookup(d, info.mfn, &mfn) != P2M_RAM_RW || !phys_is_ram(mfn << 12, 4096))
 		return -XEN_EINVAL;
-	spin_lock(&d->lock);
+	struct domain_locked l = domain_lock(d);
 	if (v->vcpu_info_registered) {
 		/* Xen 4.17 refuses a second registration with -EINVAL (later Xen: -EBUSY). */
 		rc = -XEN_EINVAL;
@@ -39,7 +39,7 @@ static long register_vcpu_info(struct vcpu *caller, struct vcpu *v, uint64_t arg
 		v->vcpu_info = new_info;
 		v->vcpu_info_registered = true;
 	}
-	spin_unlock(&d->lock);
+	domain_unlock(&l);
 	if (!rc)
 		evtchn_vcpu_info_registered(v);
 	return rc;

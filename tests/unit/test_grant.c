@@ -69,9 +69,22 @@ static uint64_t grant_frames_mapped(struct domain *d)
 	return fake_p2m_frames(d, P2M_GRANT_RW) + fake_p2m_frames(d, P2M_GRANT_RO);
 }
 
+/*
+ * Entry ref of d's table, where its guest writes it (without any lock, as a guest does);
+ * the core finds it only with d's lock held.
+ */
+static struct grant_entry_v1 *entry_of(struct domain *d, grant_ref_t ref)
+{
+	struct domain_locked l = domain_lock(d);
+	struct grant_entry_v1 *e = grant_entry(l, ref);
+
+	domain_unlock(&l);
+	return e;
+}
+
 static void grant(struct domain *d, grant_ref_t ref, domid_t to, unsigned page, uint16_t flags)
 {
-	struct grant_entry_v1 *e = grant_entry(d, ref);
+	struct grant_entry_v1 *e = entry_of(d, ref);
 
 	e->domid = to;
 	e->frame = (uint32_t)(RAM_GFN + page);
@@ -80,7 +93,7 @@ static void grant(struct domain *d, grant_ref_t ref, domid_t to, unsigned page, 
 
 static uint16_t flags_of(struct domain *d, grant_ref_t ref)
 {
-	return grant_entry(d, ref)->flags;
+	return entry_of(d, ref)->flags;
 }
 
 static struct gnttab_map_grant_ref map(struct vcpu *v, domid_t dom, grant_ref_t ref, uint64_t gfn,
@@ -193,7 +206,7 @@ static void refusals_carry_xens_status_codes(void **state)
 
 static void the_granters_own_frames_cannot_be_granted(void **state)
 {
-	struct grant_entry_v1 *e = grant_entry(granter, 14);
+	struct grant_entry_v1 *e = entry_of(granter, 14);
 
 	(void)state;
 	/* A gfn outside its RAM (say, where it mapped its grant table) is not grantable. */
@@ -594,8 +607,8 @@ static void a_configured_frame_limit_caps_the_table(void **state)
 	    do_grant_table_op(mapper_vcpu, GNTTABOP_setup_table, (uint64_t)&st, 1, 0, 0), 0);
 	assert_int_equal(st.status, GNTST_okay);
 	/* Refs of the second frame exist now; the third frame's never will. */
-	assert_non_null(grant_entry(mapper, 600));
-	assert_null(grant_entry(mapper, 1100));
+	assert_non_null(entry_of(mapper, 600));
+	assert_null(entry_of(mapper, 1100));
 }
 
 static long op1(struct vcpu *v, uint64_t cmd, void *uop, uint64_t count)
@@ -636,17 +649,17 @@ static void swap_exchanges_entries_not_in_use(void **state)
 	grant(granter, 30, 2, 1, GTF_permit_access);
 	grant(granter, 31, 3, 2, GTF_permit_access | GTF_readonly);
 	assert_int_equal(swap(granter_vcpu, 30, 31), GNTST_okay);
-	assert_int_equal(grant_entry(granter, 30)->domid, 3);
-	assert_int_equal(grant_entry(granter, 30)->flags, GTF_permit_access | GTF_readonly);
-	assert_int_equal(grant_entry(granter, 31)->domid, 2);
-	assert_int_equal(grant_entry(granter, 31)->frame, RAM_GFN + 1);
+	assert_int_equal(entry_of(granter, 30)->domid, 3);
+	assert_int_equal(entry_of(granter, 30)->flags, GTF_permit_access | GTF_readonly);
+	assert_int_equal(entry_of(granter, 31)->domid, 2);
+	assert_int_equal(entry_of(granter, 31)->frame, RAM_GFN + 1);
 	assert_int_equal(swap(granter_vcpu, 30, 30), GNTST_okay);
 	assert_int_equal(swap(granter_vcpu, 30, 100000), GNTST_bad_gntref);
 	/* Mapped by the mapper: it stays where the mapping expects it. */
 	struct gnttab_map_grant_ref m = map(mapper_vcpu, 1, 31, HOLE_GFN, GNTMAP_host_map);
 	assert_int_equal(m.status, GNTST_okay);
 	assert_int_equal(swap(granter_vcpu, 30, 31), GNTST_eagain);
-	assert_int_equal(grant_entry(granter, 31)->domid, 2);
+	assert_int_equal(entry_of(granter, 31)->domid, 2);
 	assert_int_equal(unmap(mapper_vcpu, HOLE_GFN, m.handle), GNTST_okay);
 	assert_int_equal(swap(granter_vcpu, 30, 31), GNTST_okay);
 }

@@ -3,12 +3,29 @@
  * Domains and vCPUs: the objects every other subsystem hangs its state on.
  *
  * Locking: d->lock protects the domain's event channels, grant table and
- * PV registration state (shared_info, vcpu_info, runstate). When two domains'
- * locks are needed, take the lower domid first (domain_lock_pair). The p2m
- * and vGIC have their own locks (arch), always taken inside d->lock, never
- * the other way round. A vCPU's scheduling state (state, sched, runstate)
- * is protected by the run queue lock of the physical CPU it is on (sched.c);
- * the scheduler may move a vCPU between CPUs while its registers are saved.
+ * PV registration state (shared_info, vcpu_info, virq_to_port). A vCPU's
+ * scheduling state (state, sched, start, timer_wake, runstate) is protected
+ * by the run queue lock of the physical CPU it is on (punt/sched.h); the
+ * scheduler may move a vCPU between CPUs while its registers are saved.
+ *
+ * A function that needs d->lock held takes a struct domain_locked (or a
+ * struct domain_pair_locked for two domains) instead of a struct domain *:
+ * only domain_lock() and domain_lock_pair() make one, domain_unlock() and
+ * domain_unlock_pair() end it, so a call without the lock does not compile
+ * (docs/design/hypervisor.md, "Locks").
+ *
+ * Lock order, outermost first: a CPU holding one of these may take only
+ * those below it, never one above.
+ *   1. the reaper's lock (domain.c): teardown closes ports and grants under it;
+ *   2. a PV console's input and output locks (punt/pv_console.h);
+ *   3. d->lock; two domains' locks only through domain_lock_pair(), which
+ *      takes the lower domid first;
+ *   4. the domain's p2m lock and vGIC lock (the architecture's, in struct
+ *      arch_domain), inside d->lock, never the other way round;
+ *   5. run queue locks (punt/sched.h): a wake-up may come from under d->lock
+ *      or the reaper's lock, never from under a p2m or vGIC lock;
+ *   6. the emulated UART's lock (vpl011), then the console's output lock and
+ *      the page allocator's lock, leaves under which nothing is taken.
  */
 #ifndef PUNT_DOMAIN_H
 #define PUNT_DOMAIN_H
@@ -18,6 +35,7 @@
 #include <punt/arch/types.h>
 #include <punt/bootinfo.h>
 #include <punt/console.h>
+#include <punt/panic.h>
 #include <punt/sched_policy.h>
 #include <punt/spinlock.h>
 #include <stdbool.h>
@@ -139,8 +157,50 @@ void domain_reaper_poll(unsigned cpu);
 bool domain_reap_pending(void);
 /* A vCPU of a dying domain was taken off this CPU. */
 void domain_vcpu_dropped(struct vcpu *v);
-void domain_lock_pair(struct domain *a, struct domain *b);
-void domain_unlock_pair(struct domain *a, struct domain *b);
+
+/*
+ * Proof that the caller holds d->lock (as Hafnium's struct vm_locked): one
+ * pointer, passed by value, so it costs nothing. Made only by domain_lock()
+ * and domain_lock_pair(); ended by domain_unlock(), which also clears it.
+ */
+struct domain_locked {
+	struct domain *d;
+};
+
+/* Two domains' locks, taken in lock order; a and b are the same domain when it was locked once. */
+struct domain_pair_locked {
+	struct domain_locked a, b;
+};
+
+static inline struct domain_locked domain_lock(struct domain *d)
+{
+	spin_lock(&d->lock);
+	return (struct domain_locked){d};
+}
+
+static inline void domain_unlock(struct domain_locked *l)
+{
+	spin_unlock(&l->d->lock);
+	l->d = NULL;
+}
+
+/* Lock a and b, lower domid first; a == b takes the one lock. */
+struct domain_pair_locked domain_lock_pair(struct domain *a, struct domain *b);
+void domain_unlock_pair(struct domain_pair_locked *l);
+
+/*
+ * The domain whose lock l proves held. With CONFIG_DEBUG_LOCKS (the host
+ * tests) it checks the lock really is held, so a proof made by hand or kept
+ * past its unlock stops the hypervisor; without, it is l.d and nothing else.
+ */
+static inline struct domain *locked_domain(struct domain_locked l)
+{
+#ifdef CONFIG_DEBUG_LOCKS
+	BUG_ON(!l.d || !spin_is_locked(&l.d->lock));
+#endif
+	return l.d;
+}
+
 bool domain_is_ram(struct domain *d, uint64_t gfn);
 
 struct vcpu *current_vcpu(void);

@@ -18,12 +18,14 @@
  * its memory can be reused at once: nothing dangles.
  *
  * Locking: a domain's grant state is protected by its d->lock; map/unmap
- * take both domains' locks (domain_lock_pair).
+ * take both domains' locks (domain_lock_pair). The functions below that
+ * need a lock held take its proof, a struct domain_locked (punt/domain.h).
  */
 #ifndef PUNT_GRANT_TABLE_H
 #define PUNT_GRANT_TABLE_H
 
 #include <public/grant_table.h>
+#include <punt/domain.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -80,21 +82,21 @@ void grant_table_set_max_frames(struct domain *d, unsigned max);
 int grant_table_map_frame(struct domain *d, uint64_t idx, uint64_t gfn);
 /* For the debug keys: frames, version, pinned entries and mappings held. */
 void grant_table_dump(struct domain *d);
-/* A gfn was unmapped: forget it if it held a grant frame. */
-void grant_table_forget_gfn(struct domain *d, uint64_t gfn);
+/* A gfn of l's domain was unmapped: forget it if it held a grant frame. */
+void grant_table_forget_gfn(struct domain_locked l, uint64_t gfn);
 
 /* ---- shared by the grant_*.c files only ---------------------------------- */
 
-/* The entry for ref, or NULL if ref is past the table's end. Called with d->lock. */
-struct grant_entry_v1 *grant_entry(struct domain *d, grant_ref_t ref);
+/* The entry for ref in l's domain, or NULL if ref is past the table's end. */
+struct grant_entry_v1 *grant_entry(struct domain_locked l, grant_ref_t ref);
 /*
- * Mark entry ref of granter rd in use by domain `user` (GTF_reading, and
- * GTF_writing unless readonly) if the entry grants it that access right now.
- * On success *mfn is the machine frame of the granted page. Returns a GNTST
- * status. Called with rd->lock held; counted in rd's active table.
+ * Mark entry ref of the granter rl locks in use by domain `user` (GTF_reading,
+ * and GTF_writing unless readonly) if the entry grants it that access right
+ * now. On success *mfn is the machine frame of the granted page. Returns a
+ * GNTST status. Counted in the granter's active table.
  */
-int grant_pin(struct domain *rd, grant_ref_t ref, domid_t user, bool readonly, uint64_t *mfn);
-void grant_unpin(struct domain *rd, grant_ref_t ref, bool readonly);
+int grant_pin(struct domain_locked rl, grant_ref_t ref, domid_t user, bool readonly, uint64_t *mfn);
+void grant_unpin(struct domain_locked rl, grant_ref_t ref, bool readonly);
 
 /*
  * The batch operations: 0 when all `count` elements at uop are done, or a
@@ -109,10 +111,11 @@ long grant_unmap_batch(struct vcpu *v, uint64_t uop, uint64_t count);
 long grant_unmap_and_replace_batch(struct vcpu *v, uint64_t uop, uint64_t count);
 long grant_copy_batch(struct vcpu *v, uint64_t uop, uint64_t count);
 /*
- * d maps machine frame mfn through a grant of entry from_ref or above (GNTTABOP_cache_flush);
- * *writable says whether one such mapping is writable. Called with d->lock held.
+ * l's domain maps machine frame mfn through a grant of entry from_ref or above
+ * (GNTTABOP_cache_flush); *writable says whether one such mapping is writable.
  */
-bool grant_mapping_of_frame(struct domain *d, uint64_t mfn, grant_ref_t from_ref, bool *writable);
+bool grant_mapping_of_frame(struct domain_locked l, uint64_t mfn, grant_ref_t from_ref,
+			    bool *writable);
 /*
  * Teardown of a dying, unpublished d: give back every pin its mappings hold and
  * revoke every mapping of its pages in every domain not yet freed, dying ones

@@ -8,6 +8,16 @@
  * vCPU costs nothing: it is never picked until an interrupt, its timer or a
  * poll timeout wakes it. Who runs is decided by the policy Kconfig selects
  * (punt/sched_policy.h); runstate accounting is done here for every policy.
+ *
+ * Locking: a run queue's lock guards the queue and the scheduling state of
+ * every vCPU on it (state, sched, start, timer_wake, runstate: punt/domain.h).
+ * The locks are sched.c's alone: none of the functions below is called with
+ * one held, and inside sched.c every function that needs one takes its proof,
+ * a struct runq_locked. Lock order: a run queue lock may be taken under the
+ * reaper's lock or d->lock (punt/domain.h has the whole order), never the
+ * other way round, and never under a p2m or vGIC lock. Under it only another
+ * run queue's lock (in CPU order, or with a trylock) and the console's output
+ * lock (the debug key's dump) are taken.
  */
 #ifndef PUNT_SCHED_H
 #define PUNT_SCHED_H

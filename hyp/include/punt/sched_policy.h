@@ -9,9 +9,10 @@
  * A sched_unit is one vCPU as the policy sees it; a runq is one physical
  * CPU's queue, holding every unit assigned to that CPU, runnable or not.
  * All functions that take a runq expect the caller to hold that queue's
- * lock (sched.c), or, for the two that read other queues to choose a CPU
- * (sched_place, sched_busiest), accept a stale view: a wrong guess costs
- * a little balance, never correctness.
+ * lock: sched.c hands them only the queue of a struct runq_locked (the host
+ * tests run on one thread and need none). The two that read other queues to
+ * choose a CPU (sched_place, sched_busiest) accept a stale view: a wrong
+ * guess costs a little balance, never correctness.
  */
 #ifndef PUNT_SCHED_POLICY_H
 #define PUNT_SCHED_POLICY_H

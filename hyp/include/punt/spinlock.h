@@ -25,4 +25,13 @@ void spin_unlock(spinlock_t *l);
 /* Takes the lock if it is free; returns whether it did. */
 bool spin_trylock(spinlock_t *l);
 
+/*
+ * Whether some CPU holds l: for assertions only (it cannot say which CPU, and the answer
+ * may be stale unless the caller holds l itself).
+ */
+static inline bool spin_is_locked(const spinlock_t *l)
+{
+	return __atomic_load_n(&l->locked, __ATOMIC_RELAXED) != 0;
+}
+
 #endif
