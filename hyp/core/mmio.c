@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 /*
- * The registry of emulated MMIO regions (punt/mmio.h). A domain has a handful
- * of regions, so a scan of the array is the fastest lookup there is.
+ * The registry of emulated MMIO regions (punt/mmio.h): registration and
+ * teardown. Lookup and dispatch are inline in the header; a domain has a
+ * handful of regions, so a scan of the array is the fastest lookup there is.
  */
 #include <public/errno.h>
 #include <punt/console.h>
@@ -40,27 +41,6 @@ int mmio_register(struct domain *d, const char *name, uint64_t base, uint64_t si
 	}
 	m->region[m->nr++] = (struct mmio_region){base, size, handler, priv, name};
 	return 0;
-}
-
-const struct mmio_region *mmio_find(const struct domain *d, uint64_t addr)
-{
-	const struct mmio_regions *m = &d->mmio;
-
-	for (unsigned i = 0; i < m->nr; i++) {
-		if (addr - m->region[i].base < m->region[i].size)
-			return &m->region[i];
-	}
-	return NULL;
-}
-
-bool mmio_dispatch(struct vcpu *v, struct mmio_access *a)
-{
-	const struct mmio_region *r = mmio_find(v->domain, a->addr);
-
-	if (!r)
-		return false;
-	a->offset = a->addr - r->base;
-	return r->handler(v, a, r->priv);
 }
 
 void mmio_remove_all(struct domain *d)

@@ -71,7 +71,7 @@ static int add(struct domain *d, const char *name, uint64_t base, uint64_t size)
 static bool read_at(struct vcpu *v, uint64_t addr, uint64_t *value)
 {
 	struct mmio_access a = {.addr = addr, .size = 4};
-	bool done = mmio_dispatch(v, &a);
+	bool done = mmio_dispatch(&v->domain->mmio, v, &a);
 
 	*value = a.value;
 	return done;
@@ -166,8 +166,8 @@ static void a_full_table_refuses_one_more_and_keeps_the_rest(void **state)
 	assert_int_equal(add(&d1, "one too many", 0x100000, 0x1000), -XEN_ENOSPC);
 	assert_int_equal(d1.mmio.nr, MMIO_MAX_REGIONS);
 	assert_non_null(strstr(fake_uart_output(), "one too many"));
-	assert_null(mmio_find(&d1, 0x100000));
-	assert_non_null(mmio_find(&d1, 0x1000 * MMIO_MAX_REGIONS));
+	assert_null(mmio_find(&d1.mmio, 0x100000));
+	assert_non_null(mmio_find(&d1.mmio, 0x1000 * MMIO_MAX_REGIONS));
 }
 
 /* ---- lookup and dispatch ----------------------------------------------------- */
@@ -177,15 +177,15 @@ static void lookup_finds_the_first_and_last_byte_and_nothing_either_side(void **
 	(void)state;
 	assert_int_equal(add(&d1, "low", 0x3000, 0x1000), 0);
 	assert_int_equal(add(&d1, "high", 0x5000, 0x2000), 0);
-	assert_null(mmio_find(&d1, 0x2fff));
-	assert_string_equal(mmio_find(&d1, 0x3000)->name, "low");
-	assert_string_equal(mmio_find(&d1, 0x3fff)->name, "low");
-	assert_null(mmio_find(&d1, 0x4000));
-	assert_null(mmio_find(&d1, 0x4fff));
-	assert_string_equal(mmio_find(&d1, 0x5000)->name, "high");
-	assert_string_equal(mmio_find(&d1, 0x6fff)->name, "high");
-	assert_null(mmio_find(&d1, 0x7000));
-	assert_null(mmio_find(&d1, 0));
+	assert_null(mmio_find(&d1.mmio, 0x2fff));
+	assert_string_equal(mmio_find(&d1.mmio, 0x3000)->name, "low");
+	assert_string_equal(mmio_find(&d1.mmio, 0x3fff)->name, "low");
+	assert_null(mmio_find(&d1.mmio, 0x4000));
+	assert_null(mmio_find(&d1.mmio, 0x4fff));
+	assert_string_equal(mmio_find(&d1.mmio, 0x5000)->name, "high");
+	assert_string_equal(mmio_find(&d1.mmio, 0x6fff)->name, "high");
+	assert_null(mmio_find(&d1.mmio, 0x7000));
+	assert_null(mmio_find(&d1.mmio, 0));
 }
 
 static void dispatch_gives_the_handler_its_priv_and_the_offset_in_its_region(void **state)
@@ -196,7 +196,7 @@ static void dispatch_gives_the_handler_its_priv_and_the_offset_in_its_region(voi
 	(void)state;
 	assert_int_equal(add(&d1, "low", 0x3000, 0x1000), 0);
 	assert_int_equal(mmio_register(&d1, "uart", 0x9000, 0x1000, reads_back_offset, &priv), 0);
-	assert_true(mmio_dispatch(&v1, &a));
+	assert_true(mmio_dispatch(&d1.mmio, &v1, &a));
 	assert_int_equal(seen.calls, 1);
 	assert_ptr_equal(seen.v, &v1);
 	assert_ptr_equal(seen.priv, &priv);
@@ -220,7 +220,7 @@ static void dispatch_fails_when_the_handler_refuses(void **state)
 
 	(void)state;
 	assert_int_equal(mmio_register(&d1, "picky", 0x3000, 0x1000, refuses, NULL), 0);
-	assert_false(mmio_dispatch(&v1, &a));
+	assert_false(mmio_dispatch(&d1.mmio, &v1, &a));
 	assert_int_equal(seen.calls, 1);
 }
 
@@ -233,7 +233,7 @@ static void remove_all_forgets_every_region_and_frees_the_space(void **state)
 		assert_int_equal(add(&d1, "r", 0x1000 * (i + 1), 0x1000), 0);
 	mmio_remove_all(&d1);
 	assert_int_equal(d1.mmio.nr, 0);
-	assert_null(mmio_find(&d1, 0x1000));
+	assert_null(mmio_find(&d1.mmio, 0x1000));
 	assert_int_equal(add(&d1, "again", 0x1000, 0x1000), 0);
 }
 
@@ -279,7 +279,7 @@ static void a_domain_rebuilt_with_a_freed_ones_id_starts_with_no_regions(void **
 	machine_destroy(d);
 	d = machine_domain(1, 1, false);
 	assert_int_equal(d->mmio.nr, 0);
-	assert_null(mmio_find(d, 0x9000));
+	assert_null(mmio_find(&d->mmio, 0x9000));
 	assert_int_equal(add(d, "new", 0x9000, 0x1000), 0);
 }
 

@@ -44,7 +44,7 @@ bool mmio_handle_abort(struct vcpu *v, uint64_t esr, uint64_t ipa)
 		a.value = rt == 31 ? 0 : regs->x[rt];
 	if (a.size < 8 && a.write)
 		a.value &= (1UL << (8 * a.size)) - 1;
-	if (!mmio_dispatch(v, &a))
+	if (!mmio_dispatch(&v->domain->mmio, v, &a))
 		return false;
 	if (!a.write && rt != 31) {
 		uint64_t val = a.value;

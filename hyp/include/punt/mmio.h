@@ -57,14 +57,35 @@ struct mmio_regions {
  */
 int mmio_register(struct domain *d, const char *name, uint64_t base, uint64_t size,
 		  mmio_handler_fn handler, void *priv);
-/* The region of d that holds addr, or NULL. */
-const struct mmio_region *mmio_find(const struct domain *d, uint64_t addr);
+/*
+ * The region of m (a domain's d->mmio) that holds addr, or NULL. Inline, as
+ * is mmio_dispatch(): they are on the path of every emulated access.
+ */
+static inline const struct mmio_region *mmio_find(const struct mmio_regions *m, uint64_t addr)
+{
+	for (unsigned i = 0; i < m->nr; i++) {
+		if (addr - m->region[i].base < m->region[i].size)
+			return &m->region[i];
+	}
+	return NULL;
+}
+
 /*
  * Emulate v's access a (a->addr, size, write, value filled in) with the
- * handler of the region that holds a->addr: false if there is none or it
- * refuses the access.
+ * handler of the region of m (v's domain's d->mmio) that holds a->addr:
+ * false if there is none or it refuses the access.
  */
-bool mmio_dispatch(struct vcpu *v, struct mmio_access *a);
+static inline bool mmio_dispatch(const struct mmio_regions *m, struct vcpu *v,
+				 struct mmio_access *a)
+{
+	const struct mmio_region *r = mmio_find(m, a->addr);
+
+	if (!r)
+		return false;
+	a->offset = a->addr - r->base;
+	return r->handler(v, a, r->priv);
+}
+
 /* Forget every region of d (arch_domain_destroy()). */
 void mmio_remove_all(struct domain *d);
 
