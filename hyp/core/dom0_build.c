@@ -332,9 +332,10 @@ int dom0_build(const struct boot_info *bi, char *err, size_t errlen)
 		fmt_snprintf(err, errlen, "no dom0 kernel: /chosen has no multiboot,kernel module");
 		return -1;
 	}
-	d = domain_create(0, "dom0", dom0_vcpus(bi), true);
+	d = domain_create(0, "dom0", dom0_vcpus(bi), true,
+			  &(struct arch_domain_config){.hardware = true});
 	if (!d) {
-		fmt_snprintf(err, errlen, "dom0: cannot create the domain");
+		fmt_snprintf(err, errlen, "dom0: cannot create the domain or its virtual devices");
 		return -1;
 	}
 	if (dom0_sched(d, bi->hyp_bootargs, err, errlen))
@@ -366,10 +367,6 @@ int dom0_build(const struct boot_info *bi, char *err, size_t errlen)
 	if (build_dt(d, bi, dtb_at, initrd_at, initrd ? initrd->size : 0, err, errlen))
 		return -1;
 
-	if (arch_domain_init_devices(d, &(struct arch_domain_config){.hardware = true})) {
-		fmt_snprintf(err, errlen, "dom0: cannot set up its virtual GIC");
-		return -1;
-	}
 	map_devices(d, bi);
 	route_spis(d);
 	d->hvm_params[HVM_PARAM_CALLBACK_IRQ] =

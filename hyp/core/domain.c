@@ -132,7 +132,8 @@ static struct vcpu *vcpu_create(struct domain *d, unsigned id)
 
 static void domain_free(struct domain *d);
 
-struct domain *domain_create(domid_t id, const char *name, unsigned nr_vcpus, bool privileged)
+struct domain *domain_create(domid_t id, const char *name, unsigned nr_vcpus, bool privileged,
+			     const struct arch_domain_config *arch)
 {
 	struct domain *d;
 
@@ -151,7 +152,7 @@ struct domain *domain_create(domid_t id, const char *name, unsigned nr_vcpus, bo
 	cpumask_t all;
 	cpumask_first_n(&all, nr_pcpus);
 	sched_dom_init(&d->sched, SCHED_DEFAULT_WEIGHT, 0, &all);
-	if (arch_domain_init(d))
+	if (arch_domain_init(d, arch))
 		goto fail;
 	d->shared_info = (struct shared_info *)page_alloc_zeroed(0);
 	if (!d->shared_info || evtchn_domain_init(d) || grant_table_init(d))

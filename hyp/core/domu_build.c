@@ -160,9 +160,10 @@ int domu_build(const struct domu_config *c, domid_t id, char *err, size_t errlen
 		cpumask_first_n(&aff, nr_pcpus);
 	if (sched_domain_check(c->sched_weight, c->sched_cap, &aff, err, errlen))
 		return -1;
-	d = domain_create(id, c->name, c->vcpus, false);
+	struct arch_domain_config devices = {.nr_spis = c->nr_spis, .vuart = c->vpl011};
+	d = domain_create(id, c->name, c->vcpus, false, &devices);
 	if (!d) {
-		fmt_snprintf(err, errlen, "cannot create the domain (out of memory?)");
+		fmt_snprintf(err, errlen, "cannot create the domain or its virtual devices");
 		return -1;
 	}
 	configs[id] = *c;
@@ -178,11 +179,6 @@ int domu_build(const struct domu_config *c, domid_t id, char *err, size_t errlen
 	}
 	if (load_images(d, c, &entry, &dtb_at, err, errlen))
 		goto fail;
-	struct arch_domain_config devices = {.nr_spis = c->nr_spis, .vuart = c->vpl011};
-	if (arch_domain_init_devices(d, &devices)) {
-		fmt_snprintf(err, errlen, "cannot set up its virtual devices");
-		goto fail;
-	}
 	/* Static channels' ports first, so no port handed out below can take one. */
 	for (unsigned i = 0; i < c->nr_evtchns; i++)
 		evtchn_reserve(d, c->evtchn[i].port, c->evtchn[i].peer);

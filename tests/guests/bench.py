@@ -42,6 +42,7 @@ HYPERVISORS = (("punt", "Punt"), ("xen", "Xen 4.17"))
 # Table rows in this order, with what each measures; a name not listed goes last.
 LABELS = {
     "null_hypercall": "null hypercall: xen_version(XENVER_version)",
+    "mmio_gicd_read": "emulated MMIO read: GICD_TYPER of the virtual distributor",
     "evtchn_send_masked": "event channel send to self, port masked (send path)",
     "evtchn_send_upcall": "event channel send to self + upcall IRQ taken and acked",
     "vtimer_irq_latency": "virtual timer: deadline to guest IRQ vector, WFI, 1 ms ahead",

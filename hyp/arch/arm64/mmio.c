@@ -2,8 +2,8 @@
 /*
  * Stage-2 data aborts: decode the access from ESR_EL2 (valid ISS only: a
  * guest's load/store pair or writeback access to MMIO cannot be emulated and
- * gets an abort, as on Xen), call the range's handler, and advance the
- * guest past the instruction.
+ * gets an abort, as on Xen), have the domain's MMIO registry run it
+ * (punt/mmio.h), and advance the guest past the instruction.
  */
 #include <asm/mmio.h>
 #include <asm/regs.h>
@@ -11,6 +11,7 @@
 #include <asm/vcpu.h>
 #include <punt/console.h>
 #include <punt/domain.h>
+#include <punt/mmio.h>
 
 #define ISS_ISV	     (1UL << 24)
 #define ISS_SAS(esr) (((esr) >> 22) & 3)
@@ -18,39 +19,6 @@
 #define ISS_SRT(esr) (((esr) >> 16) & 31)
 #define ISS_SF	     (1UL << 15)
 #define ISS_WNR	     (1UL << 6)
-
-struct domain_mmio {
-	struct mmio_range ranges[MMIO_MAX_RANGES];
-	unsigned nr;
-};
-
-static struct domain_mmio mmio_of[MAX_DOMAINS];
-
-int mmio_register(struct domain *d, uint64_t base, uint64_t size, mmio_handler_fn fn, void *priv)
-{
-	struct domain_mmio *m = &mmio_of[d->id % MAX_DOMAINS];
-
-	if (m->nr == MMIO_MAX_RANGES)
-		return -1;
-	m->ranges[m->nr++] = (struct mmio_range){base, size, fn, priv};
-	return 0;
-}
-
-void mmio_domain_destroy(struct domain *d)
-{
-	mmio_of[d->id % MAX_DOMAINS].nr = 0;
-}
-
-static struct mmio_range *find_range(struct domain *d, uint64_t ipa)
-{
-	struct domain_mmio *m = &mmio_of[d->id % MAX_DOMAINS];
-
-	for (unsigned i = 0; i < m->nr; i++) {
-		if (ipa >= m->ranges[i].base && ipa - m->ranges[i].base < m->ranges[i].size)
-			return &m->ranges[i];
-	}
-	return NULL;
-}
 
 static uint64_t sign_extend(uint64_t v, unsigned bytes)
 {
@@ -62,14 +30,12 @@ static uint64_t sign_extend(uint64_t v, unsigned bytes)
 bool mmio_handle_abort(struct vcpu *v, uint64_t esr, uint64_t ipa)
 {
 	struct cpu_regs *regs = arch_guest_frame();
-	struct mmio_range *r = find_range(v->domain, ipa);
 
-	if (!r || !(esr & ISS_ISV))
+	if (!(esr & ISS_ISV))
 		return false;
 	unsigned rt = ISS_SRT(esr);
 	struct mmio_access a = {
 	    .addr = ipa,
-	    .offset = ipa - r->base,
 	    .size = 1u << ISS_SAS(esr),
 	    .write = esr & ISS_WNR,
 	    .value = 0,
@@ -78,7 +44,7 @@ bool mmio_handle_abort(struct vcpu *v, uint64_t esr, uint64_t ipa)
 		a.value = rt == 31 ? 0 : regs->x[rt];
 	if (a.size < 8 && a.write)
 		a.value &= (1UL << (8 * a.size)) - 1;
-	if (!r->handler(v, &a, r->priv))
+	if (!mmio_dispatch(&v->domain->mmio, v, &a))
 		return false;
 	if (!a.write && rt != 31) {
 		uint64_t val = a.value;

@@ -8,6 +8,7 @@
 #include <asm/p2m.h>
 #include <asm/sysreg.h>
 #include <asm/vcpu.h>
+#include <asm/vdev.h>
 #include <asm/vgic.h>
 #include <asm/vtimer.h>
 #include <punt/arch/cpu.h>
@@ -48,7 +49,7 @@ void arch_vcpu_reset(struct vcpu *v, uint64_t entry, uint64_t x0)
 	v->arch.sys.sctlr = SCTLR_EL1_RESET;
 	v->arch.sys.vmpidr = vcpu_vmpidr(v->id);
 	memset(&v->arch.fp, 0, sizeof(v->arch.fp));
-	vgic_vcpu_reset(v);
+	vdev_vcpu_reset(v);
 	v->needs_load = true;
 }
 

@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: Apache-2.0
 #include <asm/gic.h>
-#include <asm/mmio.h>
 #include <asm/sysreg.h>
+#include <asm/vdev.h>
 #include <asm/vgic.h>
+#include <public/arch-arm.h>
 #include <punt/console.h>
 #include <punt/cpu.h>
 #include <punt/domain.h>
+#include <punt/mmio.h>
 #include <punt/arch/irq.h>
 #include <punt/sched.h>
 #include <punt/string.h>
@@ -391,7 +393,7 @@ void vgic_save(struct vcpu *v)
 	write_sysreg(S3_4_C12_C11_0, 0);
 }
 
-void vgic_vcpu_reset(struct vcpu *v)
+static void vgic_vcpu_reset(struct vcpu *v)
 {
 	memset(&v->arch.vgic, 0, sizeof(v->arch.vgic));
 	v->arch.vgic.edge = 0xffff; /* SGIs are edge-triggered */
@@ -778,24 +780,42 @@ static bool redist_access(struct vcpu *v, struct mmio_access *a, void *priv)
 	return true;
 }
 
-int vgic_domain_init(struct domain *d, uint64_t dist_base, uint64_t redist_base,
-		     uint64_t redist_size, unsigned nr_lines)
+static int vgic_domain_init(struct domain *d, const struct arch_domain_config *c)
 {
 	struct vgic_dist *g = &d->arch.vgic;
+	uint64_t redist_size;
+	unsigned nr_lines;
 
 	memset(g, 0, sizeof(*g));
 	g->lock = (spinlock_t)SPINLOCK_INIT;
+	if (c->hardware) {
+		/* The hardware domain sees the machine's own distributor and redistributors. */
+		g->dist_base = gic_dist_base();
+		gic_redist_region(&g->redist_base, &redist_size);
+		nr_lines = gic_nr_lines();
+	} else {
+		/* Xen's guest layout (public/arch-arm.h): one redistributor per vCPU. */
+		g->dist_base = GUEST_GICV3_GICD_BASE;
+		g->redist_base = GUEST_GICV3_GICR0_BASE;
+		redist_size = (uint64_t)d->max_vcpus * GUEST_GICV3_RDIST_STRIDE;
+		nr_lines = 32 + c->nr_spis;
+	}
 	g->nr_lines = nr_lines > VGIC_MAX_INTID ? 1024 : (nr_lines + 31) / 32 * 32;
 	if (g->nr_lines > 1020)
 		g->nr_lines = 992;
-	g->dist_base = dist_base;
-	g->redist_base = redist_base;
 	for (unsigned i = 0; i < 1024; i++)
 		g->priority[i] = 0xa0;
-	if (mmio_register(d, dist_base, 0x10000, dist_access, NULL))
+	if (mmio_register(d, "vGIC distributor", g->dist_base, 0x10000, dist_access, NULL))
 		return -1;
-	return mmio_register(d, redist_base, redist_size, redist_access, NULL);
+	return mmio_register(d, "vGIC redistributors", g->redist_base, redist_size, redist_access,
+			     NULL);
 }
+
+const struct vdev vgic_v3_vdev = {
+    .name = "virtual GICv3",
+    .init = vgic_domain_init,
+    .vcpu_reset = vgic_vcpu_reset,
+};
 
 void vgic_dump(struct domain *d)
 {

@@ -4,14 +4,17 @@
  * Linux's sbsa-uart driver uses. Transmit never backs up: every byte goes
  * straight to the console, so the transmit FIFO always reads empty. The
  * interrupt line is the OR of the masked status bits; a rising edge injects
- * the SPI.
+ * the SPI. Xen's "vpl011": a domain started at boot may have one
+ * (struct arch_domain_config.vuart); output goes to Punt's console with the
+ * domain's prefix, input comes from the console when the domain has the
+ * focus (arch_vuart_receive(), punt/arch/domain.h).
  */
-#include <asm/mmio.h>
 #include <asm/vgic.h>
-#include <asm/vpl011.h>
+#include <asm/vdev.h>
 #include <public/arch-arm.h>
 #include <punt/console.h>
 #include <punt/domain.h>
+#include <punt/mmio.h>
 #include <punt/page_alloc.h>
 #include <punt/spinlock.h>
 #include <punt/string.h>
@@ -156,15 +159,16 @@ bool arch_vuart_receive(struct domain *d, char c)
 	return ok;
 }
 
-int vpl011_init(struct domain *d)
+static int vpl011_init(struct domain *d, const struct arch_domain_config *c)
 {
+	if (!c->vuart || c->hardware)
+		return 0;
 	struct vpl011 *u = (struct vpl011 *)page_alloc_zeroed(0);
-
 	if (!u)
 		return -1;
 	u->lock = (spinlock_t)SPINLOCK_INIT;
 	d->arch.vuart = u;
-	return mmio_register(d, GUEST_PL011_BASE, GUEST_PL011_SIZE, vpl011_access, u);
+	return mmio_register(d, "vpl011", GUEST_PL011_BASE, GUEST_PL011_SIZE, vpl011_access, u);
 }
 
 bool arch_domain_has_vuart(const struct domain *d)
@@ -172,9 +176,15 @@ bool arch_domain_has_vuart(const struct domain *d)
 	return d->arch.vuart != NULL;
 }
 
-void vpl011_destroy(struct domain *d)
+static void vpl011_destroy(struct domain *d)
 {
 	if (d->arch.vuart)
 		page_free((uint64_t)d->arch.vuart, 0);
 	d->arch.vuart = NULL;
 }
+
+const struct vdev vpl011_vdev = {
+    .name = "emulated UART",
+    .init = vpl011_init,
+    .destroy = vpl011_destroy,
+};

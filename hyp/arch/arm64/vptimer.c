@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include <asm/sysreg.h>
 #include <asm/timer.h>
+#include <asm/vdev.h>
 #include <asm/vgic.h>
 #include <asm/vptimer.h>
 #include <punt/domain.h>
@@ -54,6 +55,20 @@ bool vptimer_access(struct vcpu *v, uint32_t reg, bool read, uint64_t *val)
 		return false;
 	}
 }
+
+/* Disabled, and no expiry raised yet. */
+static void vptimer_vcpu_reset(struct vcpu *v)
+{
+	v->arch.sys.cntp_ctl = 0;
+	v->arch.sys.cntp_cval = 0;
+	v->arch.ptimer_fired = false;
+}
+
+/* Its state is each vCPU's alone: nothing per domain. */
+const struct vdev vptimer_vdev = {
+    .name = "emulated physical timer",
+    .vcpu_reset = vptimer_vcpu_reset,
+};
 
 uint64_t arch_vcpu_emulated_timer_deadline(const struct vcpu *v)
 {

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include <asm/sysreg.h>
 #include <asm/timer.h>
+#include <asm/vdev.h>
 #include <asm/vgic.h>
 #include <asm/vptimer.h>
 #include <asm/vtimer.h>
@@ -26,10 +27,18 @@ void vtimer_init(void)
 	irq_register(timer_vtimer_intid(), vtimer_fired);
 }
 
-void vtimer_domain_init(struct domain *d)
+/* A domain's virtual counter starts at zero when it is created, as on Xen. */
+static int vtimer_domain_init(struct domain *d, const struct arch_domain_config *c)
 {
+	(void)c;
 	d->arch.cntvoff = arch_timer_count();
+	return 0;
 }
+
+const struct vdev vtimer_vdev = {
+    .name = "virtual timer",
+    .init = vtimer_domain_init,
+};
 
 void vtimer_load(struct vcpu *v)
 {

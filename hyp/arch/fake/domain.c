@@ -2,29 +2,23 @@
 /*
  * Fake domain state (punt/arch/domain.h): the stage-2 list (p2m.c), the
  * virtual devices the builder asked for, recorded, and an emulated UART that
- * keeps what it receives.
+ * keeps what it receives. It has no MMIO regions of its own; destroy empties
+ * the registry (punt/mmio.h) as arm64's does, for the regions a test adds.
  */
 #include "fake.h"
 
 #include <punt/arch/domain.h>
 #include <punt/arch/timer.h>
 #include <punt/domain.h>
+#include <punt/mmio.h>
 #include <stdlib.h>
 
-int arch_domain_init(struct domain *d)
+int arch_domain_init(struct domain *d, const struct arch_domain_config *c)
 {
 	if (fake_failure_due(FAKE_FAIL_DOMAIN_INIT))
 		return -1;
 	d->arch.initialised = true;
 	d->arch.counter_offset = arch_timer_count();
-	return 0;
-}
-
-int arch_domain_init_devices(struct domain *d, const struct arch_domain_config *c)
-{
-	if (fake_failure_due(FAKE_FAIL_DOMAIN_DEVICES))
-		return -1;
-	d->arch.devices = true;
 	d->arch.hardware = c->hardware;
 	d->arch.nr_spis = c->nr_spis;
 	d->arch.vuart = c->vuart && !c->hardware;
@@ -37,8 +31,8 @@ void arch_domain_destroy(struct domain *d)
 	d->arch.p2m = NULL;
 	d->arch.p2m_nr = d->arch.p2m_cap = 0;
 	d->arch.initialised = false;
-	d->arch.devices = false;
 	d->arch.vuart = false;
+	mmio_remove_all(d);
 }
 
 bool arch_domain_has_vuart(const struct domain *d)

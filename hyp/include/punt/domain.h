@@ -35,6 +35,7 @@
 #include <punt/arch/types.h>
 #include <punt/bootinfo.h>
 #include <punt/console.h>
+#include <punt/mmio.h>
 #include <punt/panic.h>
 #include <punt/sched_policy.h>
 #include <punt/spinlock.h>
@@ -45,6 +46,7 @@
 #define NR_HVM_PARAMS	   64
 #define DOMAIN_MAX_EXTENTS 64
 
+struct arch_domain_config;
 struct evtchn;
 struct grant_table;
 struct pv_console;
@@ -98,7 +100,8 @@ struct domain {
 	unsigned max_vcpus;
 	struct sched_dom sched; /* weight, cap, hard affinity */
 	struct vcpu *vcpus[CONFIG_NR_CPUS];
-	struct arch_domain arch; /* the architecture's alone (punt/arch/types.h) */
+	struct arch_domain arch;  /* the architecture's alone (punt/arch/types.h) */
+	struct mmio_regions mmio; /* its emulated devices' regions (punt/mmio.h) */
 	spinlock_t lock;
 
 	struct boot_region ram[BOOT_MAX_MEM];
@@ -121,7 +124,6 @@ struct domain {
 	uint32_t vm_assist;
 	int shutdown_reason;	   /* -1 while running */
 	int shutdown_code;	   /* SCHEDOP_shutdown_code */
-	void *vuart;		   /* emulated UART state (vpl011), or NULL */
 	struct pv_console *pvcons; /* PV console served by Punt, or NULL */
 	struct console_line console_lines[CONSOLE_NR_DEVS];
 	enum console_dev console_last; /* the device it printed on last */
@@ -129,8 +131,12 @@ struct domain {
 
 extern struct domain *domains[MAX_DOMAINS];
 
-/* A new domain, not yet visible to domain_lookup(): publish it once it is built. */
-struct domain *domain_create(domid_t id, const char *name, unsigned nr_vcpus, bool privileged);
+/*
+ * A new domain, not yet visible to domain_lookup(): publish it once it is
+ * built. Its virtual devices are those arch asks for (punt/arch/domain.h).
+ */
+struct domain *domain_create(domid_t id, const char *name, unsigned nr_vcpus, bool privileged,
+			     const struct arch_domain_config *arch);
 void domain_publish(struct domain *d);
 /* A published domain: the only way a guest's hypercall may reach another domain. */
 struct domain *domain_lookup(domid_t id);

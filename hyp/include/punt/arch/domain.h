@@ -1,10 +1,13 @@
 // SPDX-License-Identifier: Apache-2.0
 /*
  * The arch contract, a domain's architectural state (struct arch_domain,
- * punt/arch/types.h): its stage-2 map (punt/arch/p2m.h), its virtual
- * counter, and the virtual devices it is given: the interrupt controller and
- * an emulated UART. Created and destroyed with the domain (core/domain.c),
- * devices added by its builder before it first runs.
+ * punt/arch/types.h): its stage-2 map (punt/arch/p2m.h) and its virtual
+ * devices (the interrupt controller, the timers, an emulated UART). All of
+ * it is created with the domain (domain_create(), core/domain.c), before its
+ * vCPUs, and destroyed with it; generic code never names a device. A device's
+ * guest-physical registers are regions of the domain's MMIO registry
+ * (punt/mmio.h), added by its set-up here and removed by
+ * arch_domain_destroy().
  */
 #ifndef PUNT_ARCH_DOMAIN_H
 #define PUNT_ARCH_DOMAIN_H
@@ -13,7 +16,7 @@
 
 struct domain;
 
-/* The virtual devices a builder asks for. */
+/* What a builder asks of the domain's virtual devices. */
 struct arch_domain_config {
 	/*
 	 * The hardware domain's layout: the machine's own interrupt controller
@@ -23,20 +26,23 @@ struct arch_domain_config {
 	 */
 	bool hardware;
 	unsigned nr_spis;
-	/* An emulated SBSA UART at Xen's guest address (Xen's vpl011), not for the hardware domain.
-	 */
+	/* An emulated SBSA UART at Xen's guest address (Xen's vpl011); ignored for the hardware
+	 * domain. */
 	bool vuart;
 };
 
 /*
- * At creation, before its vCPUs: an empty stage-2 map and a virtual counter
- * starting at zero (as on Xen). 0, or -1 out of memory; arch_domain_destroy()
- * undoes a partial init.
+ * At creation, before its vCPUs (d->id and d->max_vcpus set): an empty
+ * stage-2 map, a virtual counter starting at zero (as on Xen) and the virtual
+ * devices c asks for. 0, or -1 (out of memory, or a device's registers
+ * refused by the MMIO registry, logged); arch_domain_destroy() undoes a
+ * partial init.
  */
-int arch_domain_init(struct domain *d);
-/* From the builder, before d first runs: its virtual devices. 0, or -1. */
-int arch_domain_init_devices(struct domain *d, const struct arch_domain_config *c);
-/* Free everything of the above (whatever was set up). Nothing may use d's map or devices any more.
+int arch_domain_init(struct domain *d, const struct arch_domain_config *c);
+/*
+ * Free everything of the above, whatever was set up: each device in the
+ * reverse order of their set-up, then every MMIO region of d, then its map.
+ * Nothing may use d's map or devices any more.
  */
 void arch_domain_destroy(struct domain *d);
 

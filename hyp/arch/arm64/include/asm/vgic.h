@@ -5,7 +5,8 @@
  * hardware (ICH list registers). Software state in struct vgic_dist and
  * struct vgic_private is the truth; list registers are filled from it on
  * every guest entry (arch_vcpu_flush_interrupts(), punt/arch/irq.h) and
- * folded back on every exit.
+ * folded back on every exit. A domain's instance is set up through its
+ * descriptor (vgic_v3_vdev, asm/vdev.h).
  */
 #ifndef ASM_VGIC_H
 #define ASM_VGIC_H
@@ -20,9 +21,6 @@ struct domain;
 /* Once at boot: the maintenance interrupt's INTID; then on every CPU. */
 void vgic_init(uint32_t maint_intid);
 void vgic_init_cpu(void);
-int vgic_domain_init(struct domain *d, uint64_t dist_base, uint64_t redist_base,
-		     uint64_t redist_size, unsigned nr_lines);
-void vgic_vcpu_reset(struct vcpu *v);
 void vgic_load(struct vcpu *v);
 void vgic_save(struct vcpu *v);
 void vgic_sync(struct vcpu *v); /* list registers -> software state, after exit */

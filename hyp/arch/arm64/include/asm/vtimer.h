@@ -2,7 +2,9 @@
 /*
  * The virtual timer each vCPU owns (CNTV_*). While a vCPU is loaded its
  * timer runs in hardware; when it fires, Punt masks it and injects the
- * virtual PPI, and the guest unmasks it when it re-arms the timer.
+ * virtual PPI, and the guest unmasks it when it re-arms the timer. Each
+ * domain's virtual counter (CNTVOFF_EL2) is set up through its descriptor
+ * (vtimer_vdev, asm/vdev.h).
  */
 #ifndef ASM_VTIMER_H
 #define ASM_VTIMER_H
@@ -10,11 +12,8 @@
 #include <stdint.h>
 
 struct vcpu;
-struct domain;
 
 void vtimer_init(void);
-/* A domain's virtual counter starts at zero when it is created, as on Xen. */
-void vtimer_domain_init(struct domain *d);
 void vtimer_load(struct vcpu *v);
 /* Returns the physical count at which one of v's timers wants it woken, 0 none. */
 uint64_t vtimer_save(struct vcpu *v);

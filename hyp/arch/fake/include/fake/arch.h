@@ -129,10 +129,9 @@ void fake_cache_clear(void);
 /* ---- failures a test arms: the nth call from now of the operation fails, once ---- */
 
 enum fake_failure {
-	FAKE_FAIL_P2M_MAP,	  /* p2m_map(): -XEN_ENOMEM */
-	FAKE_FAIL_GUEST_COPY,	  /* copy_from_guest() / copy_to_guest(): -XEN_EFAULT */
-	FAKE_FAIL_DOMAIN_INIT,	  /* arch_domain_init(): -1 */
-	FAKE_FAIL_DOMAIN_DEVICES, /* arch_domain_init_devices(): -1 */
+	FAKE_FAIL_P2M_MAP,     /* p2m_map(): -XEN_ENOMEM */
+	FAKE_FAIL_GUEST_COPY,  /* copy_from_guest() / copy_to_guest(): -XEN_EFAULT */
+	FAKE_FAIL_DOMAIN_INIT, /* arch_domain_init(): -1 */
 	FAKE_NR_FAILURES,
 };
 void fake_fail_at(enum fake_failure what, unsigned nth);

@@ -50,14 +50,18 @@ struct vgic_dist {
 	uint16_t target[1024]; /* vCPU each SPI goes to, from irouter */
 };
 
-/* Per-domain architectural state: the stage-2 translation and the virtual devices. */
+/*
+ * Per-domain architectural state: the stage-2 translation and the virtual
+ * devices' state, one field each (asm/vdev.h).
+ */
 struct arch_domain {
 	uint64_t *p2m_root; /* stage-2 level-0 table */
 	uint16_t vmid;
 	spinlock_t p2m_lock;
-	struct vgic_dist vgic;
-	uint64_t cntvoff;
-	void *vuart; /* emulated UART state (vpl011.c), or NULL */
+	unsigned vdevs_started; /* devices whose init was called (domain.c) */
+	struct vgic_dist vgic;	/* vgic-v3.c */
+	uint64_t cntvoff;	/* vtimer.c */
+	void *vuart;		/* vpl011.c: its state, or NULL */
 };
 
 /*

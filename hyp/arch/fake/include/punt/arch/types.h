@@ -37,10 +37,9 @@ struct fake_p2m_range {
 
 struct arch_domain {
 	bool initialised;	      /* arch_domain_init() ran and arch_domain_destroy() did not */
-	bool devices;		      /* arch_domain_init_devices() ran */
-	bool hardware;		      /* ... asked for the hardware domain's layout */
-	unsigned nr_spis;	      /* ... asked for these shared lines */
-	bool vuart;		      /* ... asked for an emulated UART */
+	bool hardware;		      /* its config asked for the hardware domain's layout */
+	unsigned nr_spis;	      /* ... for these shared lines */
+	bool vuart;		      /* ... for an emulated UART */
 	char vuart_rx[FAKE_VUART_RX]; /* bytes arch_vuart_receive() gave it, oldest first */
 	unsigned vuart_rx_len;
 	struct fake_p2m_range *p2m; /* malloc'd, p2m_nr used of p2m_cap */
