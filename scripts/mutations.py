@@ -39,9 +39,9 @@ MUTATIONS = [
     # ---- event channels ----
     Mutation("evtchn-unmask-no-upcall", "hyp/core/event_channel.c",
              "\t    !test_and_set_bit64(&v->vcpu_info->evtchn_pending_sel, word))\n"
-             "\t\tmark_pending(v);\n\tspin_unlock(&d->lock);",
+             "\t\tmark_pending(v);\n\tdomain_unlock(&l);",
              "\t    !test_and_set_bit64(&v->vcpu_info->evtchn_pending_sel, word))\n"
-             "\t\t(void)v;\n\tspin_unlock(&d->lock);",
+             "\t\t(void)v;\n\tdomain_unlock(&l);",
              [guests("evtchn_masked_port_raises_on_unmask"), unit("test_evtchn")],
              "EVTCHNOP_unmask clears the mask of a pending port but raises no upcall"),
     Mutation("evtchn-alloc-unbound-no-permission-check", "hyp/core/event_channel.c",
@@ -88,9 +88,10 @@ MUTATIONS = [
              "a destroyed domain's grant frames are never freed (a leaked page on teardown)"),
     # ---- memory_op ----
     Mutation("memory-shared-info-idx-checked-after-mapping", "hyp/core/memory_op.c",
-             "\tif (idx != 0)\n\t\treturn -XEN_EINVAL;\n\tspin_lock(&d->lock);\n"
+             "\tif (idx != 0)\n\t\treturn -XEN_EINVAL;\n\tstruct domain_locked l = domain_lock(d);\n"
              "\tenum p2m_type there = p2m_lookup(d, gfn, NULL);",
-             "\tspin_lock(&d->lock);\n\tenum p2m_type there = p2m_lookup(d, gfn, NULL);\n"
+             "\tstruct domain_locked l = domain_lock(d);\n"
+             "\tenum p2m_type there = p2m_lookup(d, gfn, NULL);\n"
              "\tif (idx != 0)\n\t\trc = -XEN_EINVAL;",
              [guests("memory_shared_info_idx_nonzero_einval")],
              "add_to_physmap(shared_info, idx 1) maps shared_info (its -EINVAL comes below)"),
