@@ -2,9 +2,9 @@
 # SPDX-License-Identifier: Apache-2.0
 #
 # Fetch Debian 12's unmodified Xen 4.17 userland for arm64 (xl, xen-init-dom0, the C
-# xenstored, xenconsoled, xl.conf), the shared libraries it needs, and the dom0 kernel's Xen device
-# modules (privcmd, evtchn, gntdev, xenfs: modules in Debian's cloud kernel). Packages are
-# unpacked with dpkg-deb -x, no maintainer script runs. Everything lands in
+# xenstored, xenconsoled, xl.conf), the shared libraries it needs, and the dom0 kernel's Xen
+# device modules (privcmd, evtchn, gntdev, xenfs: modules in Debian's cloud kernel).
+# Packages are unpacked with dpkg-deb -x, no maintainer script runs. Everything lands in
 # .cache/debian/xen-utils/root, a tree scripts/mkinitramfs.sh --xen-utils picks from.
 # Versions are what apt resolves today; a stamp records them, and nothing is redone while
 # it matches.
