@@ -10,7 +10,7 @@ BENCH_ARGS ?=
 MUTATE_ARGS ?=
 DEFCONFIG ?= defconfig
 
-.PHONY: all deps fetch initramfs hyp hyp-minimal run test test-unit coverage test-xenstored \
+.PHONY: all deps fetch initramfs initramfs-xl run-xl hyp hyp-minimal run test test-unit coverage test-xenstored \
 	test-system test-guests test-fuzz test-soak bench fuzz soak mutate defconfig menuconfig check clean \
 	distclean
 
@@ -25,6 +25,12 @@ fetch: deps
 initramfs: fetch
 	@scripts/mkinitramfs.sh
 
+# dom0's initramfs with Debian's Xen 4.17 userland (xl, xenstored, xenconsoled, xen-init-dom0).
+XL_INITRD := $(BUILD)/dom0-xl-initrd.cpio.gz
+initramfs-xl: fetch
+	@scripts/fetch-xen-utils.sh
+	@scripts/mkinitramfs.sh -o $(XL_INITRD) --xen-utils
+
 hyp: deps
 	@$(MAKE) -s -C hyp O=$(BUILD)/hyp DEFCONFIG=$(DEFCONFIG)
 	@cp $(BUILD)/hyp/punt.Image $(BUILD)/punt.Image
@@ -38,7 +44,11 @@ defconfig menuconfig: deps
 run: hyp initramfs
 	$(PYTHON) scripts/qemu.py --hyp punt --smp $(SMP) $(QEMU_ARGS)
 
-test: hyp hyp-minimal initramfs fetch
+# The same, with Xen's toolstack started in dom0: type `xl info`, `xl list`, `xl dmesg`.
+run-xl: hyp initramfs-xl
+	$(PYTHON) scripts/qemu.py --hyp punt --smp $(SMP) --dom0-initrd $(XL_INITRD) $(QEMU_ARGS)
+
+test: hyp hyp-minimal initramfs initramfs-xl fetch
 	@$(MAKE) --no-print-directory check test-unit test-xenstored test-guests test-fuzz test-soak \
 		test-system
 
@@ -74,7 +84,7 @@ test-fuzz: hyp
 test-soak: hyp
 	@$(MAKE) -s -C tests/guests PYTHON=$(PYTHON) soak-short
 
-test-system: hyp initramfs
+test-system: hyp initramfs initramfs-xl
 	@$(MAKE) -s -C tests/guests lifecycle
 	$(PYTHON) -m pytest -q -p no:cacheprovider tests/system
 

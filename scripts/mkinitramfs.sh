@@ -4,21 +4,38 @@
 # Build dom0's initramfs: a static busybox and an /init that reports what dom0 sees, then
 # either acts on a test request from the kernel command line or gives the console a shell.
 #
-#   scripts/mkinitramfs.sh [-o OUT] [SRC:DEST ...]
+#   scripts/mkinitramfs.sh [-o OUT] [--xen-utils] [SRC:DEST ...]
 #
 # OUT defaults to build/dom0-initrd.cpio.gz. Each SRC:DEST copies a host file into the
 # image (e.g. a cross-built tool to /bin/xl). Executables placed under /etc/punt.d/ run, in
 # name order, after the markers and before the test action.
+#
+# --xen-utils adds Debian's unmodified Xen 4.17 userland from scripts/fetch-xen-utils.sh:
+# xl, xen-init-dom0, xenstored, xenconsoled and xenconsole, every shared library their
+# NEEDED entries reach, the arm64 dynamic loader, and the kernel's Xen device modules. Its
+# /etc/punt.d/50-xen loads the modules, mounts xenfs, starts xenstored, xen-init-dom0 and
+# xenconsoled, then runs the xl commands named by punt.xl=CMD[,CMD...] on the kernel
+# command line (each between "PUNT-XL: begin CMD" and "PUNT-XL: end CMD rc=N" markers).
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
 out="$root/build/dom0-initrd.cpio.gz"
 busybox="$root/.cache/debian/busybox"
 
-if [ "${1:-}" = "-o" ]; then
-	out=$2
-	shift 2
-fi
+xen_utils=
+while [ $# -gt 0 ]; do
+	case "$1" in
+	-o)
+		out=$2
+		shift 2
+		;;
+	--xen-utils)
+		xen_utils="$root/.cache/debian/xen-utils/root"
+		shift
+		;;
+	*) break ;;
+	esac
+done
 [ -x "$busybox" ] || {
 	echo "mkinitramfs: $busybox missing: run scripts/fetch-debian.sh" >&2
 	exit 1
@@ -107,6 +124,94 @@ for spec in "$@"; do
 	mkdir -p "$stage/$(dirname "$dest")"
 	cp -a "$src" "$stage/$dest"
 done
+
+# Copy path (relative to the unpacked packages) into the image as a file, links followed.
+xen_copy() {
+	mkdir -p "$stage/$(dirname "$1")"
+	cp -L "$xen_utils/$1" "$stage/$1"
+}
+
+# The library named soname, from the directories the arm64 loader searches.
+xen_find_lib() {
+	local d
+	for d in lib/aarch64-linux-gnu usr/lib/aarch64-linux-gnu lib usr/lib; do
+		if [ -e "$xen_utils/$d/$1" ]; then
+			echo "$d/$1"
+			return
+		fi
+	done
+	echo "mkinitramfs: no $1 in the Xen userland (run scripts/fetch-xen-utils.sh)" >&2
+	exit 1
+}
+
+add_xen_utils() {
+	local bins=(usr/lib/xen-4.17/bin/xl usr/lib/xen-4.17/bin/xen-init-dom0
+		usr/lib/xen-4.17/bin/xenstored usr/lib/xen-4.17/bin/xenconsoled
+		usr/lib/xen-4.17/bin/xenconsole)
+	local todo=("${bins[@]}") seen=" " f lib interp
+	[ -x "$xen_utils/usr/lib/xen-4.17/bin/xl" ] || {
+		echo "mkinitramfs: $xen_utils has no xl: run scripts/fetch-xen-utils.sh" >&2
+		exit 1
+	}
+	# Every binary's and library's NEEDED entries, until no new library turns up.
+	while [ ${#todo[@]} -gt 0 ]; do
+		f=${todo[0]}
+		todo=("${todo[@]:1}")
+		xen_copy "$f"
+		for lib in $(readelf -d "$xen_utils/$f" | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p'); do
+			case "$seen" in *" $lib "*) continue ;; esac
+			seen="$seen$lib "
+			todo+=("$(xen_find_lib "$lib")")
+		done
+	done
+	interp=$(readelf -l "$xen_utils/usr/lib/xen-4.17/bin/xl" |
+		sed -n 's/.*interpreter: \/\(.*\)\]/\1/p')
+	xen_copy "$interp"
+	mkdir -p "$stage/usr/sbin"
+	for f in "${bins[@]}"; do
+		ln -sf "/$f" "$stage/usr/sbin/$(basename "$f")"
+	done
+	cp -a "$xen_utils/lib/modules" "$stage/lib/"
+	mkdir -p "$stage"/var/{lib/xen,lib/xenstored,log/xen,run/xen,run/xenstored} "$stage/etc/xen"
+	cp "$xen_utils/etc/xen/xl.conf" "$stage/etc/xen/xl.conf"
+	cat >"$stage/etc/punt.d/50-xen" <<'XEN'
+#!/bin/sh
+# Xen's toolstack in dom0, as Debian's xencommons starts it: the device modules, xenfs,
+# xenstored, xen-init-dom0 (dom0's xenstore entries and pools), xenconsoled.
+export PATH=/bin:/usr/sbin
+for m in /lib/modules/*/xen-privcmd.ko /lib/modules/*/xen-evtchn.ko \
+	/lib/modules/*/xen-gntdev.ko /lib/modules/*/xenfs.ko; do
+	insmod "$m" || echo "PUNT-XL: insmod $m failed"
+done
+mount -t xenfs xenfs /proc/xen
+# The hotplug and lock code wants these links, which devtmpfs does not make.
+ln -sf /proc/self/fd /dev/fd
+ln -sf /proc/self/fd/0 /dev/stdin
+ln -sf /proc/self/fd/1 /dev/stdout
+ln -sf /proc/self/fd/2 /dev/stderr
+xenstored --pid-file /var/run/xenstored.pid
+echo "PUNT-XL: xenstored rc=$?"
+xen-init-dom0
+echo "PUNT-XL: xen-init-dom0 rc=$?"
+xenconsoled --pid-file=/var/run/xenconsoled.pid
+echo "PUNT-XL: xenconsoled rc=$?"
+cmds=
+for word in $(cat /proc/cmdline); do
+	case "$word" in
+	punt.xl=*) cmds=${word#punt.xl=} ;;
+	esac
+done
+for cmd in $(echo "$cmds" | tr ',' ' '); do
+	echo "PUNT-XL: begin $cmd"
+	xl $(echo "$cmd" | tr ':' ' ') 2>&1
+	echo "PUNT-XL: end $cmd rc=$?"
+done
+XEN
+	chmod 0755 "$stage/etc/punt.d/50-xen"
+}
+if [ -n "$xen_utils" ]; then
+	add_xen_utils
+fi
 
 # Fixed owners and times keep the archive byte-identical from run to run.
 find "$stage" -exec touch -h -d @0 {} +

@@ -30,6 +30,11 @@ static enum line_owner line_owner = LINE_NOBODY;
 static char log_ring[CONFIG_LOG_RING_SIZE];
 static size_t log_head;	   /* total bytes ever logged */
 static bool log_line_open; /* the log's last line has no newline yet */
+/* Where readconsole's clear left the reader (Xen's conringc): the low 32 bits of log_head then. */
+static uint32_t log_cleared;
+/* readconsole's 32-bit positions wrap as the ring's index does only if its size divides 2^32. */
+_Static_assert((CONFIG_LOG_RING_SIZE & (CONFIG_LOG_RING_SIZE - 1)) == 0,
+	       "LOG_RING_SIZE is a power of two");
 
 static char input_ring[INPUT_RING_SIZE];
 static size_t input_prod, input_cons;
@@ -128,6 +133,40 @@ void console_write_guest(const char *s, size_t n)
 		if (s[i] == '\n')
 			line_owner = LINE_NOBODY;
 	}
+	out_lock_drop();
+}
+
+/* The oldest byte still readable: nothing cleared past it, and not yet overwritten. */
+static uint32_t log_oldest(uint32_t prod)
+{
+	return prod - log_cleared > sizeof(log_ring) ? prod - (uint32_t)sizeof(log_ring)
+						     : log_cleared;
+}
+
+struct console_log_pos console_log_position(void)
+{
+	struct console_log_pos pos;
+
+	out_lock_take();
+	pos.prod = (uint32_t)log_head;
+	pos.cons = log_oldest(pos.prod);
+	out_lock_drop();
+	return pos;
+}
+
+void console_log_copy(uint32_t from, char *buf, size_t n)
+{
+	out_lock_take();
+	for (size_t i = 0; i < n; i++)
+		buf[i] = log_ring[(from + i) % sizeof(log_ring)];
+	out_lock_drop();
+}
+
+void console_log_clear(uint32_t upto)
+{
+	out_lock_take();
+	log_cleared = upto;
+	log_cleared = log_oldest((uint32_t)log_head);
 	out_lock_drop();
 }
 

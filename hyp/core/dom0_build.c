@@ -110,6 +110,7 @@ static int allocate_ram(struct domain *d, uint64_t bytes, char *err, size_t errl
 {
 	uint64_t left = bytes;
 
+	d->max_pages = bytes >> 12; /* as Xen sets it from dom0_mem / memory */
 	while (left) {
 		unsigned order = PAGE_MAX_ORDER;
 		while (order > MIN_BANK_ORDER && (PAGE_SIZE << order) > left)

@@ -80,6 +80,38 @@ int domain_target(struct domain *caller, domid_t id, struct domain **out)
 	return 0;
 }
 
+int domain_visit_from(domid_t from, void (*fn)(struct domain *d, bool dead, void *ctx), void *ctx)
+{
+	int found = -1;
+
+	spin_lock(&reap_lock);
+	for (unsigned i = from; i < MAX_DOMAINS && found < 0; i++) {
+		struct domain *d = existing[i];
+		bool published = d && domain_lookup((domid_t)i) == d;
+		/* Neither published nor dying: still being built, not there yet for anyone. */
+		if (!d || (!published && !d->dying))
+			continue;
+		fn(d, !published, ctx);
+		found = (int)i;
+	}
+	spin_unlock(&reap_lock);
+	return found;
+}
+
+/*
+ * VIRQ_DOM_EXC to the control domain, whenever a domain's state changes as the toolstack
+ * sees it (Xen common/domain.c sends it when a domain has shut down, when it is dead and
+ * when it is freed): xenstored rescans its domains on it and fires @releaseDomain.
+ */
+static void dom_exc_notify(void)
+{
+	for (unsigned i = 0; i < MAX_DOMAINS; i++) {
+		struct domain *c = domain_lookup((domid_t)i);
+		if (c && c->privileged && !c->dying)
+			evtchn_send_global_virq(c, VIRQ_DOM_EXC);
+	}
+}
+
 struct domain_pair_locked domain_lock_pair(struct domain *a, struct domain *b)
 {
 	if (a == b) {
@@ -148,6 +180,7 @@ struct domain *domain_create(domid_t id, const char *name, unsigned nr_vcpus, bo
 	d->max_vcpus = nr_vcpus;
 	d->lock = (spinlock_t)SPINLOCK_INIT;
 	d->shutdown_reason = -1;
+	d->shutdown_code = -1;
 	d->shared_info_gfn = ~0UL;
 	cpumask_t all;
 	cpumask_first_n(&all, nr_pcpus);
@@ -291,6 +324,7 @@ void domain_shutdown(struct domain *d, int reason)
 	/* A CPU idling with one of them loaded must wake up and drop it. */
 	for (unsigned c = 0; c < nr_pcpus; c++)
 		arch_cpu_kick(c);
+	dom_exc_notify();
 }
 
 /* Every vCPU unloaded and off its queue for good; false while one is still loaded. */
@@ -329,6 +363,7 @@ static bool any_domain_left(void)
 static void finish(domid_t id, int reason)
 {
 	printk("d%u destroyed: %lu pages free\n", id, page_alloc_free_pages());
+	dom_exc_notify();
 	if (reason == SHUTDOWN_reboot)
 		domu_rebuild(id);
 	spin_lock(&reap_lock);
@@ -355,7 +390,7 @@ bool domain_reap_pending(void)
 /* The reaper's work, out of line: every pass through the scheduler polls for it. */
 static void __attribute__((noinline)) reap(void)
 {
-	bool done = false;
+	bool done = false, dead = false;
 	domid_t done_id = 0;
 	int done_reason = 0;
 
@@ -372,6 +407,7 @@ static void __attribute__((noinline)) reap(void)
 			/* This CPU holds no reference any more: it counts as having passed. */
 			e->passes_at_unpublish[this_cpu_id()]--;
 			e->unpublished = true;
+			dead = true;
 			for (unsigned c = 0; c < nr_pcpus; c++)
 				arch_cpu_kick(c);
 		}
@@ -385,6 +421,8 @@ static void __attribute__((noinline)) reap(void)
 		}
 	}
 	spin_unlock(&reap_lock);
+	if (dead)
+		dom_exc_notify();
 	if (done)
 		finish(done_id, done_reason);
 }

@@ -42,6 +42,7 @@ static int allocate_ram(struct domain *d, uint64_t bytes)
 {
 	uint64_t ipa = GUEST_RAM0_BASE, left = bytes;
 
+	d->max_pages = bytes >> 12; /* as Xen sets it from dom0_mem / memory */
 	while (left) {
 		unsigned order = PAGE_MAX_ORDER;
 		uint64_t pa = 0;

@@ -6,6 +6,7 @@
 #include <punt/event_channel.h>
 #include <punt/arch/guest_access.h>
 #include <punt/hypercall.h>
+#include <punt/policy.h>
 #include <punt/arch/preempt.h>
 #include <punt/sched.h>
 #include <stddef.h>
@@ -19,18 +20,19 @@ static const hypercall_fn hypercall_table[HYPERVISOR_NR_CALLS] = {
     [HYPERVISOR_console_io] = do_console_io, [HYPERVISOR_grant_table_op] = do_grant_table_op,
     [HYPERVISOR_vm_assist] = do_vm_assist,   [HYPERVISOR_vcpu_op] = do_vcpu_op,
     [HYPERVISOR_sched_op] = do_sched_op,     [HYPERVISOR_event_channel_op] = do_evtchn_hypercall,
-    [HYPERVISOR_hvm_op] = do_hvm_op,
+    [HYPERVISOR_hvm_op] = do_hvm_op,	     [HYPERVISOR_sysctl] = do_sysctl,
+    [HYPERVISOR_domctl] = do_domctl,
 };
 
 /*
- * The one policy decision point. For now the policy is Xen's default for a
- * system with a single privileged domain: platform_op is for the control
- * domain only; everything else is open and checked by its handler.
+ * The policy check before every handler (punt/policy.h). platform_op is refused
+ * here whole; sysctl and domctl ask policy_control() themselves, after their
+ * envelope's checks, where Xen asks XSM; everything else is checked by its handler.
  */
 static int hypercall_permitted(struct domain *d, unsigned nr)
 {
-	if (nr == HYPERVISOR_platform_op && !d->privileged)
-		return -XEN_EPERM;
+	if (nr == HYPERVISOR_platform_op)
+		return policy_control(d, nr, 0);
 	return 0;
 }
 

@@ -25,6 +25,26 @@ uint64_t memory_max_page(void)
 	return top >> 12;
 }
 
+uint64_t memory_first_page(void)
+{
+	uint64_t low = ~0UL;
+
+	for (unsigned i = 0; i < nr_ram; i++) {
+		if (ram[i].base < low)
+			low = ram[i].base;
+	}
+	return nr_ram ? low >> 12 : 0;
+}
+
+uint64_t memory_ram_pages(void)
+{
+	uint64_t pages = 0;
+
+	for (unsigned i = 0; i < nr_ram; i++)
+		pages += ram[i].size >> 12;
+	return pages;
+}
+
 int memory_is_ram(uint64_t pa, size_t len)
 {
 	for (unsigned i = 0; i < nr_ram; i++) {

@@ -5,6 +5,8 @@
  * aarch64 cross compiler (the hypervisor's view), syntax only.
  */
 #include "public/xen.h"
+#include "public/domctl.h"
+#include "public/sysctl.h"
 #include "public/arch-arm.h"
 #include "public/errno.h"
 #include "public/features.h"

@@ -45,6 +45,20 @@ size_t console_take_input(char *buf, size_t n);
 void console_force_unlock(void);
 /* The whole log ring, oldest first. */
 void console_dump_log(fmt_sink_fn sink, void *ctx);
+/*
+ * The log ring as the toolstack reads it (sysctl readconsole, `xl dmesg`): positions are
+ * free-running 32-bit byte counts, as Xen's conringc/conringp (Xen drivers/char/console.c).
+ * prod is where the next byte goes; cons the oldest byte still readable, which moves up when
+ * the ring overwrites it or a reader clears what it read.
+ */
+struct console_log_pos {
+	uint32_t cons, prod;
+};
+struct console_log_pos console_log_position(void);
+/* n bytes of the ring from position `from` on (the caller keeps from + n within prod). */
+void console_log_copy(uint32_t from, char *buf, size_t n);
+/* Forget the log before `upto` (a position between cons and prod). */
+void console_log_clear(uint32_t upto);
 /* Set by whoever forwards input to dom0 (console_io.c): called when input arrives. */
 void console_input_notify(void);
 

@@ -107,6 +107,7 @@ struct domain {
 	struct boot_region ram[BOOT_MAX_MEM];
 	unsigned nr_ram;
 	uint64_t tot_pages;
+	uint64_t max_pages;				/* what it was built with (getdomaininfo) */
 	struct boot_region extents[DOMAIN_MAX_EXTENTS]; /* machine memory it owns (not 1:1) */
 	unsigned nr_extents;
 
@@ -123,7 +124,8 @@ struct domain {
 	uint64_t hvm_params[NR_HVM_PARAMS];
 	uint32_t vm_assist;
 	int shutdown_reason;	   /* -1 while running */
-	int shutdown_code;	   /* SCHEDOP_shutdown_code */
+	int shutdown_code;	   /* SCHEDOP_shutdown_code, -1 none */
+	uint8_t handle[16];	   /* the toolstack's UUID for it (XEN_DOMCTL_setdomainhandle) */
 	struct pv_console *pvcons; /* PV console served by Punt, or NULL */
 	struct console_line console_lines[CONSOLE_NR_DEVS];
 	enum console_dev console_last; /* the device it printed on last */
@@ -155,6 +157,14 @@ struct domain *domain_from_guest_id(struct domain *caller, domid_t id);
  */
 int domain_target(struct domain *caller, domid_t id, struct domain **out);
 void domain_shutdown(struct domain *d, int reason);
+/*
+ * fn(d, dead, ctx) on the first domain with an id at or above `from` that the toolstack
+ * sees: a published one (dead false), or one whose teardown has unpublished it and
+ * relinquished its links but not yet freed it (dead true: Xen's DOMDYING_dead). fn runs
+ * with the reaper's lock held, so d cannot be freed meanwhile; it may take d->lock and
+ * run queue locks (the lock order allows them), nothing above. Returns d's id, -1 if none.
+ */
+int domain_visit_from(domid_t from, void (*fn)(struct domain *d, bool dead, void *ctx), void *ctx);
 /* Free a domain whose build failed: never published, none of its vCPUs ever ran. */
 void domain_destroy_unstarted(struct domain *d);
 /* Called by every CPU at each pass through the scheduler: finishes shut-down domains. */

@@ -55,6 +55,8 @@ long do_vm_assist(struct vcpu *v, uint64_t cmd, uint64_t type, uint64_t a2, uint
 		  uint64_t a4);
 long do_platform_op(struct vcpu *v, uint64_t arg, uint64_t a1, uint64_t a2, uint64_t a3,
 		    uint64_t a4);
+long do_sysctl(struct vcpu *v, uint64_t arg, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4);
+long do_domctl(struct vcpu *v, uint64_t arg, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4);
 long do_evtchn_hypercall(struct vcpu *v, uint64_t cmd, uint64_t arg, uint64_t a2, uint64_t a3,
 			 uint64_t a4);
 

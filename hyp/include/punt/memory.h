@@ -18,6 +18,10 @@ int memory_init(const struct boot_info *bi, char *err, size_t errlen);
 int memory_is_ram(uint64_t pa, size_t len);
 /* The frame after the machine's highest RAM frame (XENMEM_maximum_ram_page). */
 uint64_t memory_max_page(void);
+/* The machine's lowest RAM frame. */
+uint64_t memory_first_page(void);
+/* Pages of RAM in the device tree's memory banks, Punt's own included (physinfo total_pages). */
+uint64_t memory_ram_pages(void);
 /* A boot module whose contents are no longer needed goes to the allocator. */
 void memory_release_module(const struct boot_module *m);
 

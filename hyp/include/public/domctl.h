@@ -1,0 +1,142 @@
+// SPDX-License-Identifier: MIT
+#ifndef PUBLIC_DOMCTL_H
+#define PUBLIC_DOMCTL_H
+
+/*
+ * domctl (hypercall 36): x0 = struct xen_domctl (guest VA), read and written back in place.
+ * The control interface the toolstack (libxenctrl) uses on a domain; only the control domain
+ * may use it. Layouts are Xen 4.17's (Xen public/domctl.h), for the operations Punt answers
+ * (docs/control.md); the rest of the union is opaque bytes.
+ */
+
+#include "xen.h"
+
+/* Xen public/domctl.h XEN_DOMCTL_INTERFACE_VERSION: every other value is -EACCES. */
+#define XEN_DOMCTL_INTERFACE_VERSION 0x00000015
+
+#define XEN_DOMCTL_createdomain		   1
+#define XEN_DOMCTL_destroydomain	   2
+#define XEN_DOMCTL_pausedomain		   3
+#define XEN_DOMCTL_unpausedomain	   4
+#define XEN_DOMCTL_getdomaininfo	   5 /* the first domain at or above `domain` */
+#define XEN_DOMCTL_setvcpuaffinity	   9
+#define XEN_DOMCTL_max_mem		   11
+#define XEN_DOMCTL_setvcpucontext	   12
+#define XEN_DOMCTL_getvcpuinfo		   14
+#define XEN_DOMCTL_max_vcpus		   15
+#define XEN_DOMCTL_scheduler_op		   16
+#define XEN_DOMCTL_setdomainhandle	   17 /* replace the domain's 16-byte handle (UUID) */
+#define XEN_DOMCTL_set_address_size	   35
+#define XEN_DOMCTL_setnodeaffinity	   68
+#define XEN_DOMCTL_getnodeaffinity	   69
+#define XEN_DOMCTL_cacheflush		   71
+#define XEN_DOMCTL_vuart_op		   81
+#define XEN_DOMCTL_get_paging_mempool_size 85
+#define XEN_DOMCTL_set_paging_mempool_size 86
+
+typedef uint8_t xen_domain_handle_t[16];
+
+/* A bitmap in the caller's memory (Xen public/xen.h, struct xenctl_bitmap). */
+struct xenctl_bitmap {
+	uint64_t bitmap_gva; /* uint8_t[(nr_bits + 7) / 8] */
+	uint32_t nr_bits;
+	uint32_t pad;
+};
+XEN_CHECK_SIZE(struct xenctl_bitmap, 16);
+XEN_CHECK_OFFSET(struct xenctl_bitmap, nr_bits, 8);
+
+/* Xen public/arch-arm.h, struct xen_arch_domainconfig. */
+#define XEN_DOMCTL_CONFIG_GIC_NATIVE 0
+#define XEN_DOMCTL_CONFIG_GIC_V2     1
+#define XEN_DOMCTL_CONFIG_GIC_V3     2
+#define XEN_DOMCTL_CONFIG_TEE_NONE   0
+struct xen_arch_domainconfig {
+	uint8_t gic_version;
+	uint8_t pad;
+	uint16_t tee_type;
+	uint32_t nr_spis;
+	uint32_t clock_frequency;
+};
+XEN_CHECK_SIZE(struct xen_arch_domainconfig, 12);
+XEN_CHECK_OFFSET(struct xen_arch_domainconfig, tee_type, 2);
+XEN_CHECK_OFFSET(struct xen_arch_domainconfig, nr_spis, 4);
+XEN_CHECK_OFFSET(struct xen_arch_domainconfig, clock_frequency, 8);
+
+/* getdomaininfo flags (Xen public/domctl.h XEN_DOMINF_*). */
+#define XEN_DOMINF_dying	 (1u << 0) /* destroyed, its resources given back */
+#define XEN_DOMINF_hvm_guest	 (1u << 1) /* every Arm domain */
+#define XEN_DOMINF_shutdown	 (1u << 2) /* the guest shut itself down (reason below) */
+#define XEN_DOMINF_paused	 (1u << 3) /* paused by the toolstack */
+#define XEN_DOMINF_blocked	 (1u << 4) /* every online vCPU waits for an event */
+#define XEN_DOMINF_running	 (1u << 5) /* a vCPU is on a physical CPU */
+#define XEN_DOMINF_debugged	 (1u << 6)
+#define XEN_DOMINF_xs_domain	 (1u << 7)
+#define XEN_DOMINF_hap		 (1u << 8) /* every Arm domain */
+#define XEN_DOMINF_shutdownmask	 255
+#define XEN_DOMINF_shutdownshift 16 /* bits 31:16: the shutdown code, all ones if none */
+
+#define XEN_INVALID_MAX_VCPU_ID 0xffffffffu
+
+/* getdomaininfo (OUT), also the record getdomaininfolist fills. */
+struct xen_domctl_getdomaininfo {
+	domid_t domain;
+	uint16_t pad1;
+	uint32_t flags; /* XEN_DOMINF_* */
+	uint64_t tot_pages;
+	uint64_t max_pages;
+	uint64_t outstanding_pages;
+	uint64_t shr_pages;
+	uint64_t paged_pages;
+	uint64_t shared_info_frame;
+	uint64_t cpu_time; /* ns, all vCPUs */
+	uint32_t nr_online_vcpus;
+	uint32_t max_vcpu_id;
+	uint32_t ssidref;
+	xen_domain_handle_t handle;
+	uint32_t cpupool;
+	uint8_t gpaddr_bits; /* guest physical address width */
+	uint8_t pad2[7];
+	struct xen_arch_domainconfig arch_config;
+	uint32_t pad3;
+};
+XEN_CHECK_SIZE(struct xen_domctl_getdomaininfo, 120);
+XEN_CHECK_OFFSET(struct xen_domctl_getdomaininfo, flags, 4);
+XEN_CHECK_OFFSET(struct xen_domctl_getdomaininfo, tot_pages, 8);
+XEN_CHECK_OFFSET(struct xen_domctl_getdomaininfo, max_pages, 16);
+XEN_CHECK_OFFSET(struct xen_domctl_getdomaininfo, outstanding_pages, 24);
+XEN_CHECK_OFFSET(struct xen_domctl_getdomaininfo, shr_pages, 32);
+XEN_CHECK_OFFSET(struct xen_domctl_getdomaininfo, paged_pages, 40);
+XEN_CHECK_OFFSET(struct xen_domctl_getdomaininfo, shared_info_frame, 48);
+XEN_CHECK_OFFSET(struct xen_domctl_getdomaininfo, cpu_time, 56);
+XEN_CHECK_OFFSET(struct xen_domctl_getdomaininfo, nr_online_vcpus, 64);
+XEN_CHECK_OFFSET(struct xen_domctl_getdomaininfo, max_vcpu_id, 68);
+XEN_CHECK_OFFSET(struct xen_domctl_getdomaininfo, ssidref, 72);
+XEN_CHECK_OFFSET(struct xen_domctl_getdomaininfo, handle, 76);
+XEN_CHECK_OFFSET(struct xen_domctl_getdomaininfo, cpupool, 92);
+XEN_CHECK_OFFSET(struct xen_domctl_getdomaininfo, gpaddr_bits, 96);
+XEN_CHECK_OFFSET(struct xen_domctl_getdomaininfo, arch_config, 104);
+
+/* setdomainhandle (IN) */
+struct xen_domctl_setdomainhandle {
+	xen_domain_handle_t handle;
+};
+XEN_CHECK_SIZE(struct xen_domctl_setdomainhandle, 16);
+
+/* The envelope: cmd and version, the target domain (IN, and OUT for getdomaininfo). */
+struct xen_domctl {
+	uint32_t cmd;
+	uint32_t interface_version; /* XEN_DOMCTL_INTERFACE_VERSION */
+	domid_t domain;
+	uint16_t pad[3];
+	union {
+		struct xen_domctl_getdomaininfo getdomaininfo;
+		struct xen_domctl_setdomainhandle setdomainhandle;
+		uint8_t bytes[128];
+	} u;
+};
+XEN_CHECK_SIZE(struct xen_domctl, 144);
+XEN_CHECK_OFFSET(struct xen_domctl, interface_version, 4);
+XEN_CHECK_OFFSET(struct xen_domctl, domain, 8);
+XEN_CHECK_OFFSET(struct xen_domctl, u, 16);
+
+#endif

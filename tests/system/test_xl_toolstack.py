@@ -1,0 +1,141 @@
+# SPDX-License-Identifier: Apache-2.0
+"""Debian's unmodified Xen 4.17 toolstack in dom0, on Punt and on Xen 4.17, compared.
+
+dom0 boots with build/dom0-xl-initrd.cpio.gz (`make initramfs-xl`): its init starts xenstored,
+xen-init-dom0 and xenconsoled, runs `xl info`, `xl list` and `xl dmesg`, and powers off. The
+answers come from the control interface, sysctl and domctl (docs/control.md); what the machine
+is must read the same under both hypervisors, and `xl dmesg` must show each one's own log.
+"""
+
+import re
+
+import pytest
+
+import conftest
+import qemu
+
+XL_INITRD = conftest.REPO / "build" / "dom0-xl-initrd.cpio.gz"
+COMMANDS = ["info", "list", "dmesg"]
+SMP = 2
+DOM0_MB = 512  # qemu.HYP_ARGS' dom0_mem
+TIMEOUT = 90
+
+
+def run_toolstack(hyp):
+    """Boot `hyp` with the Xen userland in dom0; return (xl outputs by command, daemon rcs)."""
+    if not XL_INITRD.is_file():
+        pytest.fail(f"expected dom0's Xen userland image at {XL_INITRD}: build it with "
+                    "make initramfs-xl", pytrace=False)
+    b = conftest.Boot(f"xl_toolstack_{hyp}")
+    try:
+        run = b.start(hyp, smp=SMP, dom0_initrd=XL_INITRD,
+                      append_dom0=f"punt.xl={','.join(COMMANDS)} punt.test=poweroff")
+        daemons = {}
+        for name in ("xenstored", "xen-init-dom0", "xenconsoled"):
+            match, _ = run.expect(rf"^PUNT-XL: {name} rc=(\d+)$", TIMEOUT,
+                                  f"dom0's init to start {name}")
+            daemons[name] = int(match.group(1))
+        outputs = {}
+        for cmd in COMMANDS:
+            run.expect(rf"^PUNT-XL: begin {cmd}$", TIMEOUT, f"xl {cmd} to start")
+            first = run.last_match_line + 1
+            match, _ = run.expect(rf"^PUNT-XL: end {cmd} rc=(\d+)$", TIMEOUT,
+                                  f"xl {cmd} to end")
+            text = run.text_since(first).split("\n")[:run.last_match_line - first]
+            outputs[cmd] = (int(match.group(1)), text, run)
+        run.expect(r"^PUNT-INIT: poweroff$", TIMEOUT, "dom0 to power off")
+        run.wait_exit(60)
+        return outputs, daemons
+    finally:
+        b.kill_all()
+
+
+@pytest.fixture(scope="module")
+def results():
+    """Both runs, one after the other (one QEMU at a time)."""
+    return {hyp: run_toolstack(hyp) for hyp in ("punt", "xen")}
+
+
+def xl_info(results, hyp):
+    rc, lines, run = results[hyp][0]["info"]
+    if rc != 0:
+        run.fail("xl info to succeed", f"exit status {rc}")
+    fields = {}
+    for line in lines:
+        m = re.match(r"^(\w+)\s+: (.*)$", line)
+        if m:
+            fields[m.group(1)] = m.group(2).strip()
+    return fields, run
+
+
+def test_xenstored_xen_init_dom0_and_xenconsoled_start_on_both(results):
+    for hyp in ("punt", "xen"):
+        daemons = results[hyp][1]
+        run = results[hyp][0]["info"][2]
+        conftest.check_equal(run, f"{hyp}: daemon exit statuses",
+                             {"xenstored": 0, "xen-init-dom0": 0, "xenconsoled": 0}, daemons)
+
+
+def test_xl_info_describes_the_same_machine_on_punt_as_on_xen(results):
+    punt, run = xl_info(results, "punt")
+    xen, _ = xl_info(results, "xen")
+    for key in ("nr_cpus", "max_cpu_id", "nr_nodes", "cores_per_socket", "threads_per_core",
+                "cpu_mhz", "total_memory", "xen_major", "xen_minor", "xen_scheduler",
+                "xen_pagesize", "platform_params", "xen_commandline", "free_cpus"):
+        conftest.check_equal(run, f"xl info {key} (Xen says {xen.get(key)!r})", xen.get(key),
+                             punt.get(key))
+    conftest.check_equal(run, "xl info nr_cpus", str(SMP), punt["nr_cpus"])
+    conftest.check_equal(run, "xl info xen_version", "4.17", punt["xen_version"][:4])
+
+
+def test_xl_info_total_memory_is_the_device_trees_and_free_memory_plausible(results):
+    punt, run = xl_info(results, "punt")
+    total, free = int(punt["total_memory"]), int(punt["free_memory"])
+    conftest.check_equal(run, "xl info total_memory (MiB, QEMU's -m)", qemu.MEMORY_MB, total)
+    if not 0 < free <= total - DOM0_MB:
+        run.fail(f"free_memory in (0, {total - DOM0_MB}] MiB (dom0 has {DOM0_MB})", free)
+
+
+def test_xl_info_caps_are_aarch64_hvm_hap_and_grant_tables_v1(results):
+    punt, run = xl_info(results, "punt")
+    xen, _ = xl_info(results, "xen")
+    # libxc builds only guests whose type xen_caps lists; Punt runs AArch64 guests only.
+    conftest.check_equal(run, "xl info xen_caps", "xen-3.0-aarch64", punt["xen_caps"])
+    if "xen-3.0-aarch64" not in xen["xen_caps"].split():
+        run.fail("Xen's xen_caps to list xen-3.0-aarch64", xen["xen_caps"])
+    # Xen adds vpmu when the CPU has a PMU; Punt offers none to guests.
+    conftest.check_equal(run, "xl info virt_caps", "hvm hap gnttab-v1", punt["virt_caps"])
+    conftest.check_equal(run, "Xen's virt_caps without vpmu", "hvm hap gnttab-v1",
+                         " ".join(w for w in xen["virt_caps"].split() if w != "vpmu"))
+
+
+def domain_rows(results, hyp):
+    rc, lines, run = results[hyp][0]["list"]
+    if rc != 0:
+        run.fail("xl list to succeed", f"exit status {rc}")
+    rows = [line.split() for line in lines if re.match(r"^\S+\s+\d+\s+\d+\s+\d+\s", line)]
+    return rows, run
+
+
+def test_xl_list_shows_domain_0_as_on_xen(results):
+    punt, run = domain_rows(results, "punt")
+    xen, _ = domain_rows(results, "xen")
+    # Name, ID, Mem, VCPUs and the state letters; the CPU time differs from run to run.
+    conftest.check_equal(run, "xl list on Punt (on Xen: %r)" % xen, [r[:5] for r in xen],
+                         [r[:5] for r in punt])
+    conftest.check_equal(run, "xl list's only domain", ["Domain-0", "0", str(DOM0_MB), str(SMP)],
+                         punt[0][:4])
+    if not punt[0][4].startswith("r"):
+        run.fail("dom0 running ('r' in xl list's state)", punt[0][4])
+
+
+def test_xl_dmesg_shows_each_hypervisors_own_log(results):
+    for hyp, line in (("punt", "(punt) Brought up 2 CPUs"),
+                      ("xen", "(XEN) Brought up 2 CPUs")):
+        rc, lines, run = results[hyp][0]["dmesg"]
+        conftest.check_equal(run, f"xl dmesg exit status on {hyp}", 0, rc)
+        if line not in lines:
+            run.fail(f"xl dmesg on {hyp} to show {line!r}", "\n".join(lines[-20:]))
+    rc, lines, run = results["punt"][0]["dmesg"]
+    if not any(line.startswith("(punt) Punt hypervisor starting") for line in lines):
+        run.fail("xl dmesg on Punt to start with Punt's boot lines", "\n".join(lines[:10]))
