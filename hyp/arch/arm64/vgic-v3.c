@@ -219,8 +219,10 @@ static void spi_note(struct domain *d, uint32_t intid)
 	if (!(spi_candidates(&d->arch.vgic, intid / 32) & (1u << (intid % 32))))
 		return;
 	t = spi_target(d, intid);
-	if (t)
+	if (t) {
 		t->arch.vgic.spi_words |= 1u << (intid / 32);
+		vcpu_irq_work(t);
+	}
 }
 
 /* spi_note() for each SPI of word w. */
@@ -407,7 +409,8 @@ void vgic_sync(struct vcpu *v)
 	struct vgic_private *p = &v->arch.vgic;
 
 	if (!v->arch.lr_used)
-		return; /* only this CPU fills v's list registers */
+		return;	  /* only this CPU fills v's list registers */
+	vcpu_irq_work(v); /* what was in them goes back in on entry */
 	spin_lock(&g->lock);
 	for (unsigned i = 0; i < v->arch.lr_used; i++) {
 		uint64_t lr = lr_read(i);
@@ -558,6 +561,8 @@ static void bits_access(struct vcpu *v, struct mmio_access *a, uint32_t first, e
 		*map &= ~val;
 	if (first >= 32)
 		spi_note_word(d, first / 32);
+	else
+		vcpu_irq_work(v); /* v: the vCPU whose redistributor this is */
 	if (f == FAM_ENABLE) {
 		uint32_t changed = before ^ *map;
 		while (changed) {
