@@ -709,15 +709,11 @@ static bool nothing_to_decide(const struct cpu_sched *c, const struct vcpu *v)
 	       arch_vcpu_emulated_timer_deadline(v) == c->armed_ptimer;
 }
 
-void guest_prepare_entry(struct cpu_regs *frame)
+/* The pass when work is pending: everything the fast way skips. Out of line, frame and all. */
+static void __attribute__((noinline)) prepare_entry_work(struct pcpu *cpu)
 {
-	struct pcpu *cpu = this_cpu();
 	struct cpu_sched *c = &cpu_sched[cpu->id];
 
-	(void)frame;
-	/* Nothing pending for this CPU (the rule: struct pcpu's `work`): back into the guest. */
-	if (!cpu_work_take(cpu))
-		return;
 	domain_reaper_poll(cpu->id);
 	if (nothing_to_decide(c, cpu->current)) {
 		struct vcpu *v = cpu->current;
@@ -784,6 +780,16 @@ void guest_prepare_entry(struct cpu_regs *frame)
 			continue;
 		idle_wait();
 	}
+}
+
+void guest_prepare_entry(struct cpu_regs *frame)
+{
+	struct pcpu *cpu = this_cpu();
+
+	(void)frame;
+	/* Nothing pending for this CPU (the rule: struct pcpu's `work`): back into the guest. */
+	if (cpu_work_take(cpu))
+		prepare_entry_work(cpu);
 }
 
 _Noreturn void sched_start(void)
