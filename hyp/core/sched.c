@@ -120,11 +120,6 @@ static struct vcpu *vcpu_of(struct sched_unit *u)
 	return u ? (struct vcpu *)((char *)u - __builtin_offsetof(struct vcpu, sched)) : NULL;
 }
 
-struct vcpu *current_vcpu(void)
-{
-	return this_cpu()->current;
-}
-
 void sched_init_cpu(void)
 {
 	unsigned id = this_cpu_id();
