@@ -321,9 +321,14 @@ void domain_shutdown(struct domain *d, int reason)
 	for (unsigned i = 0; i < d->max_vcpus; i++)
 		if (d->vcpus[i])
 			vcpu_set_online(d->vcpus[i], false);
-	/* A CPU idling with one of them loaded must wake up and drop it. */
-	for (unsigned c = 0; c < nr_pcpus; c++)
+	/*
+	 * A CPU idling with one of them loaded must wake up and drop it, and every CPU polls
+	 * the reaper until the teardown ends (domain_reaper_poll() keeps the bit set).
+	 */
+	for (unsigned c = 0; c < nr_pcpus; c++) {
+		cpu_work_set(c, CPU_WORK_REAP);
 		arch_cpu_kick(c);
+	}
 	dom_exc_notify();
 }
 
@@ -378,8 +383,10 @@ static void finish(domid_t id, int reason)
 void domain_vcpu_dropped(struct vcpu *v)
 {
 	(void)v;
-	for (unsigned c = 0; c < nr_pcpus; c++)
+	for (unsigned c = 0; c < nr_pcpus; c++) {
+		cpu_work_set(c, CPU_WORK_REAP);
 		arch_cpu_kick(c);
+	}
 }
 
 bool domain_reap_pending(void)
@@ -408,8 +415,10 @@ static void __attribute__((noinline)) reap(void)
 			e->passes_at_unpublish[this_cpu_id()]--;
 			e->unpublished = true;
 			dead = true;
-			for (unsigned c = 0; c < nr_pcpus; c++)
+			for (unsigned c = 0; c < nr_pcpus; c++) {
+				cpu_work_set(c, CPU_WORK_REAP);
 				arch_cpu_kick(c);
+			}
 		}
 		/* With no other CPU to wait for, the grace period is already over. */
 		if (e->unpublished && grace_period_over(e)) {
@@ -430,8 +439,12 @@ static void __attribute__((noinline)) reap(void)
 void domain_reaper_poll(unsigned cpu)
 {
 	scheduler_passes[cpu]++;
+	if (!reap_pending)
+		return;
+	reap();
+	/* Still under way: this CPU's next pass must look again, and count for the grace period. */
 	if (reap_pending)
-		reap();
+		cpu_work_set(cpu, CPU_WORK_REAP);
 }
 
 static const char *state_name(enum vcpu_run_state s)

@@ -56,8 +56,13 @@ void vcpu_wake(struct vcpu *v);
 int vcpu_power_on(struct vcpu *v, uint64_t entry, uint64_t arg);
 /* Domain start (registers already set by the builder) and PSCI CPU_OFF. */
 void vcpu_set_online(struct vcpu *v, bool online);
-/* Make v's physical CPU notice new pending interrupts for v. */
+/*
+ * Make v's physical CPU notice new pending interrupts for v: CPU_WORK_IRQ on it
+ * (vcpu_irq_work()), then a kick, which brings it out of a guest.
+ */
 void vcpu_kick(struct vcpu *v);
+/* CPU_WORK_IRQ on v's CPU, no kick: for interrupts of the vCPU that trapped, or before a kick. */
+void vcpu_irq_work(struct vcpu *v);
 /* The running vCPU stops until woken (WFI, SCHEDOP_block/poll). */
 void vcpu_block_current(void);
 void sched_yield_current(void);
