@@ -227,6 +227,7 @@ struct rt_scenario {
 	unsigned domains, index;
 	domid_t self, peer;
 	uint32_t port[2];
+	unsigned hellos; /* hellos the even side sent before the odd side echoed one */
 };
 extern struct rt_scenario rt_scn;
 /* Read the rt.* arguments and start taking upcalls; ERROR when not part of a scenario. */
