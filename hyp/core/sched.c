@@ -31,6 +31,7 @@
 #include <punt/cpu.h>
 #include <punt/debug_keys.h>
 #include <punt/domain.h>
+#include <punt/event_channel.h>
 #include <punt/panic.h>
 #include <punt/sched.h>
 
@@ -574,8 +575,10 @@ static void switch_to(struct pcpu *cpu, struct vcpu *next, const struct vcpu_sta
 	struct vcpu *prev = cpu->current;
 
 	/* This CPU is the only one that may touch next's registers now (it is loaded here). */
-	if (start)
+	if (start) {
 		arch_vcpu_reset(next, start->entry, start->arg);
+		evtchn_vcpu_restarted(next);
+	}
 
 	if (prev && prev != next) {
 		prev->timer_wake = arch_vcpu_save(prev);

@@ -455,6 +455,10 @@ static void vgic_vcpu_reset(struct vcpu *v)
 {
 	struct vgic_dist *g = &v->domain->arch.vgic;
 
+	/*
+	 * Its SGIs and PPIs go, the event upcall's included: on CPU_ON the core raises
+	 * that one again if vcpu_info still says it is pending (evtchn_vcpu_restarted()).
+	 */
 	memset(&v->arch.vgic, 0, sizeof(v->arch.vgic));
 	v->arch.vgic.edge = 0xffff; /* SGIs are edge-triggered */
 	for (unsigned i = 0; i < 32; i++)
