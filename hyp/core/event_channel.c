@@ -444,7 +444,8 @@ int evtchn_send(struct domain *d, evtchn_port_t port)
 		domain_unlock(&l);
 		return rc;
 	}
-	rd = domain_lookup(chn->remote_dom);
+	/* A loopback channel (a domain's ports bound to each other) needs no lookup. */
+	rd = chn->remote_dom == d->id ? d : domain_lookup(chn->remote_dom);
 	rport = chn->remote_port;
 	if (rd == d) {
 		set_pending(l, rport);
