@@ -48,8 +48,9 @@ uint64_t memory_ram_pages(void)
 int memory_is_ram(uint64_t pa, size_t len)
 {
 	for (unsigned i = 0; i < nr_ram; i++) {
-		if (pa >= ram[i].base && pa - ram[i].base < ram[i].size &&
-		    len <= ram[i].size - (pa - ram[i].base))
+		/* Unsigned: an address below the region's base gives an offset past its size. */
+		uint64_t off = pa - ram[i].base;
+		if (off < ram[i].size && len <= ram[i].size - off)
 			return 1;
 	}
 	return 0;

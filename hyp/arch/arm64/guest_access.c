@@ -38,7 +38,7 @@ int phys_is_ram(uint64_t pa, size_t len)
  * A naturally aligned 4- or 8-byte argument (a port, a pointer, a count: most of what a
  * hypercall copies) in one access instead of memcpy's byte loop. False when it is not one.
  */
-static bool small_copy(void *dst, const void *src, size_t len)
+static inline bool small_copy(void *dst, const void *src, size_t len)
 {
 	if ((len != 4 && len != 8) || (((uintptr_t)dst | (uintptr_t)src) & (len - 1)))
 		return false;
@@ -49,19 +49,19 @@ static bool small_copy(void *dst, const void *src, size_t len)
 	return true;
 }
 
-int copy_from_guest(void *dst, uint64_t gva, size_t len)
+static inline bool within_one_page(uint64_t gva, size_t len)
+{
+	return len && (gva & 0xfff) + len <= 4096;
+}
+
+/*
+ * What crosses a page (or is empty), page by page. Kept out of line so that the one-page
+ * path below, which nearly every hypercall argument takes, saves no registers for it.
+ */
+static int __attribute__((noinline)) copy_from_guest_pages(void *dst, uint64_t gva, size_t len)
 {
 	uint8_t *out = dst;
 
-	/* Within one page: one translation, and a single load when it is a small argument. */
-	if (len && (gva & 0xfff) + len <= 4096) {
-		uint64_t pa;
-		if (guest_va_to_pa(gva, 0, &pa))
-			return -XEN_EFAULT;
-		if (!small_copy(dst, (const void *)pa, len))
-			memcpy(dst, (const void *)pa, len);
-		return 0;
-	}
 	while (len) {
 		uint64_t pa;
 		size_t chunk = 4096 - (gva & 0xfff);
@@ -77,18 +77,10 @@ int copy_from_guest(void *dst, uint64_t gva, size_t len)
 	return 0;
 }
 
-int copy_to_guest(uint64_t gva, const void *src, size_t len)
+static int __attribute__((noinline)) copy_to_guest_pages(uint64_t gva, const void *src, size_t len)
 {
 	const uint8_t *in = src;
 
-	if (len && (gva & 0xfff) + len <= 4096) {
-		uint64_t pa;
-		if (guest_va_to_pa(gva, 1, &pa))
-			return -XEN_EFAULT;
-		if (!small_copy((void *)pa, src, len))
-			memcpy((void *)pa, src, len);
-		return 0;
-	}
 	while (len) {
 		uint64_t pa;
 		size_t chunk = 4096 - (gva & 0xfff);
@@ -101,5 +93,32 @@ int copy_to_guest(uint64_t gva, const void *src, size_t len)
 		gva += chunk;
 		len -= chunk;
 	}
+	return 0;
+}
+
+int copy_from_guest(void *dst, uint64_t gva, size_t len)
+{
+	uint64_t pa;
+
+	if (!within_one_page(gva, len))
+		return copy_from_guest_pages(dst, gva, len);
+	/* One translation, and a single load when it is a small argument. */
+	if (guest_va_to_pa(gva, 0, &pa))
+		return -XEN_EFAULT;
+	if (!small_copy(dst, (const void *)pa, len))
+		memcpy(dst, (const void *)pa, len);
+	return 0;
+}
+
+int copy_to_guest(uint64_t gva, const void *src, size_t len)
+{
+	uint64_t pa;
+
+	if (!within_one_page(gva, len))
+		return copy_to_guest_pages(gva, src, len);
+	if (guest_va_to_pa(gva, 1, &pa))
+		return -XEN_EFAULT;
+	if (!small_copy((void *)pa, src, len))
+		memcpy((void *)pa, src, len);
 	return 0;
 }
