@@ -420,13 +420,29 @@ int evtchn_send(struct domain *d, evtchn_port_t port)
 
 	struct domain_locked l = domain_lock(d);
 	chn = port_of(d, port);
-	if (!chn || chn->state == ECS_FREE) {
+	if (!chn) {
 		domain_unlock(&l);
 		return -XEN_EINVAL;
 	}
-	if (chn->state == ECS_UNBOUND) {
+	/* Interdomain first: nearly every send is one (a loopback is one bound to itself). */
+	if (chn->state == ECS_INTERDOMAIN) {
+		rport = chn->remote_port;
+		/* A loopback channel needs no lookup. */
+		if (chn->remote_dom == d->id) {
+			set_pending(l, rport);
+			domain_unlock(&l);
+			return 0;
+		}
+		rd = domain_lookup(chn->remote_dom);
 		domain_unlock(&l);
-		return 0; /* nobody listens yet: dropped, as on Xen */
+		if (!rd)
+			return 0;
+		struct domain_pair_locked both = domain_lock_pair(d, rd);
+		if (chn->state == ECS_INTERDOMAIN && chn->remote_dom == rd->id &&
+		    chn->remote_port == rport)
+			set_pending(both.b, rport);
+		domain_unlock_pair(&both);
+		return 0;
 	}
 	if (chn->state == ECS_HYP) {
 		evtchn_hyp_fn fn = hyp_consumers[chn->consumer - 1];
@@ -435,31 +451,15 @@ int evtchn_send(struct domain *d, evtchn_port_t port)
 		fn(d, port);
 		return 0;
 	}
-	if (chn->state != ECS_INTERDOMAIN) {
-		int rc = -XEN_EINVAL;
-		if (chn->state == ECS_IPI) {
-			set_pending(l, port);
-			rc = 0;
-		}
-		domain_unlock(&l);
-		return rc;
-	}
-	/* A loopback channel (a domain's ports bound to each other) needs no lookup. */
-	rd = chn->remote_dom == d->id ? d : domain_lookup(chn->remote_dom);
-	rport = chn->remote_port;
-	if (rd == d) {
-		set_pending(l, rport);
-		domain_unlock(&l);
-		return 0;
+	int rc = -XEN_EINVAL;
+	if (chn->state == ECS_UNBOUND)
+		rc = 0; /* nobody listens yet: dropped, as on Xen */
+	else if (chn->state == ECS_IPI) {
+		set_pending(l, port);
+		rc = 0;
 	}
 	domain_unlock(&l);
-	if (!rd)
-		return 0;
-	struct domain_pair_locked both = domain_lock_pair(d, rd);
-	if (chn->state == ECS_INTERDOMAIN && chn->remote_dom == rd->id && chn->remote_port == rport)
-		set_pending(both.b, rport);
-	domain_unlock_pair(&both);
-	return 0;
+	return rc;
 }
 
 int evtchn_status(struct domain *d, struct evtchn_status *st)
