@@ -90,6 +90,7 @@ test-system: hyp initramfs initramfs-xl
 
 bench: hyp initramfs
 	$(PYTHON) scripts/bench.py $(BENCH_ARGS)
+	$(PYTHON) scripts/exit_table.py
 	$(PYTHON) scripts/bench_guests.py $(BENCH_ARGS)
 	@$(MAKE) -s -C tests/guests PYTHON=$(PYTHON) bench
 	@$(MAKE) -s -C tools/xenstored O=$(BUILD)/xenstored bench

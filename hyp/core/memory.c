@@ -45,11 +45,14 @@ uint64_t memory_ram_pages(void)
 	return pages;
 }
 
-int memory_is_ram(uint64_t pa, size_t len)
+struct boot_region memory_bank0;
+
+int memory_is_ram_banks(uint64_t pa, size_t len)
 {
 	for (unsigned i = 0; i < nr_ram; i++) {
-		if (pa >= ram[i].base && pa - ram[i].base < ram[i].size &&
-		    len <= ram[i].size - (pa - ram[i].base))
+		/* Unsigned: an address below the region's base gives an offset past its size. */
+		uint64_t off = pa - ram[i].base;
+		if (off < ram[i].size && len <= ram[i].size - off)
 			return 1;
 	}
 	return 0;
@@ -103,6 +106,7 @@ int memory_init(const struct boot_info *bi, char *err, size_t errlen)
 
 	boot_fdt = bi->fdt;
 	nr_ram = 0; /* once at boot; host tests boot their machine again for every test */
+	memory_bank0 = (struct boot_region){0, 0};
 	page_alloc_init();
 	for (unsigned i = 0; i < bi->nr_mem; i++) {
 		if (arch_mm_map(bi->mem[i].base, bi->mem[i].size, ARCH_MM_RW)) {
@@ -111,6 +115,8 @@ int memory_init(const struct boot_info *bi, char *err, size_t errlen)
 			return -1;
 		}
 		ram[nr_ram++] = bi->mem[i];
+		if (i == 0)
+			memory_bank0 = bi->mem[0];
 		add_free(bi->mem[i].base, bi->mem[i].base + bi->mem[i].size, busy, n);
 	}
 	if (!page_alloc_free_pages()) {

@@ -44,6 +44,8 @@ LABELS = {
     "null_hypercall": "null hypercall: xen_version(XENVER_version)",
     "null_hypercall_gicd_on": "null hypercall, guest's GIC distributor enabled (as Linux)",
     "null_hypercall_spis_on": "null hypercall, distributor on and every SPI configured, none pending",
+    "psci_version": "SMCCC call: PSCI_VERSION through HVC #0",
+    "psci_version_gicd_on": "SMCCC call: PSCI_VERSION, guest's GIC distributor enabled",
     "mmio_gicd_read": "emulated MMIO read: GICD_TYPER of the virtual distributor",
     "evtchn_send_masked": "event channel send to self, port masked (send path)",
     "evtchn_send_masked_gicd_on": "event channel send to self, port masked, distributor on",

@@ -9,7 +9,8 @@
 #define PAR_F	    (1UL << 0)
 #define PAR_PA_MASK 0x0000fffffffff000UL
 
-int guest_va_to_pa(uint64_t gva, int write, uint64_t *pa)
+/* Stage 1 and 2 translation of the current vCPU's gva, as the guest would access it. */
+static inline int translate(uint64_t gva, int write, uint64_t *pa)
 {
 	uint64_t saved = read_sysreg(par_el1);
 	uint64_t par;
@@ -24,7 +25,12 @@ int guest_va_to_pa(uint64_t gva, int write, uint64_t *pa)
 	if (par & PAR_F)
 		return -XEN_EFAULT;
 	*pa = (par & PAR_PA_MASK) | (gva & 0xfff);
-	if (!phys_is_ram(*pa, 1))
+	return 0;
+}
+
+int guest_va_to_pa(uint64_t gva, int write, uint64_t *pa)
+{
+	if (translate(gva, write, pa) || !phys_is_ram(*pa, 1))
 		return -XEN_EFAULT;
 	return 0;
 }
@@ -36,32 +42,43 @@ int phys_is_ram(uint64_t pa, size_t len)
 
 /*
  * A naturally aligned 4- or 8-byte argument (a port, a pointer, a count: most of what a
- * hypercall copies) in one access instead of memcpy's byte loop. False when it is not one.
+ * hypercall copies) within one page of the first RAM bank: one translation and one access,
+ * no call, so the caller's path stays a leaf. False for anything else, which then takes the
+ * general path (a failed translation too: that path translates again and fails).
  */
-static bool small_copy(void *dst, const void *src, size_t len)
+static inline bool small_copy_in(void *dst, uint64_t gva, size_t len)
 {
-	if ((len != 4 && len != 8) || (((uintptr_t)dst | (uintptr_t)src) & (len - 1)))
+	uint64_t pa;
+
+	if ((len != 4 && len != 8) || (((uintptr_t)dst | gva) & (len - 1)) ||
+	    (gva & 0xfff) + len > 4096 || translate(gva, 0, &pa) || !memory_in_bank0(pa, len))
 		return false;
 	if (len == 4)
-		*(uint32_t *)dst = *(const uint32_t *)src;
+		*(uint32_t *)dst = *(const uint32_t *)pa;
 	else
-		*(uint64_t *)dst = *(const uint64_t *)src;
+		*(uint64_t *)dst = *(const uint64_t *)pa;
 	return true;
 }
 
-int copy_from_guest(void *dst, uint64_t gva, size_t len)
+static inline bool small_copy_out(uint64_t gva, const void *src, size_t len)
+{
+	uint64_t pa;
+
+	if ((len != 4 && len != 8) || (((uintptr_t)src | gva) & (len - 1)) ||
+	    (gva & 0xfff) + len > 4096 || translate(gva, 1, &pa) || !memory_in_bank0(pa, len))
+		return false;
+	if (len == 4)
+		*(uint32_t *)pa = *(const uint32_t *)src;
+	else
+		*(uint64_t *)pa = *(const uint64_t *)src;
+	return true;
+}
+
+/* The general path, page by page; out of line so that the short path saves no registers. */
+static int __attribute__((noinline)) copy_from_guest_pages(void *dst, uint64_t gva, size_t len)
 {
 	uint8_t *out = dst;
 
-	/* Within one page: one translation, and a single load when it is a small argument. */
-	if (len && (gva & 0xfff) + len <= 4096) {
-		uint64_t pa;
-		if (guest_va_to_pa(gva, 0, &pa))
-			return -XEN_EFAULT;
-		if (!small_copy(dst, (const void *)pa, len))
-			memcpy(dst, (const void *)pa, len);
-		return 0;
-	}
 	while (len) {
 		uint64_t pa;
 		size_t chunk = 4096 - (gva & 0xfff);
@@ -77,18 +94,10 @@ int copy_from_guest(void *dst, uint64_t gva, size_t len)
 	return 0;
 }
 
-int copy_to_guest(uint64_t gva, const void *src, size_t len)
+static int __attribute__((noinline)) copy_to_guest_pages(uint64_t gva, const void *src, size_t len)
 {
 	const uint8_t *in = src;
 
-	if (len && (gva & 0xfff) + len <= 4096) {
-		uint64_t pa;
-		if (guest_va_to_pa(gva, 1, &pa))
-			return -XEN_EFAULT;
-		if (!small_copy((void *)pa, src, len))
-			memcpy((void *)pa, src, len);
-		return 0;
-	}
 	while (len) {
 		uint64_t pa;
 		size_t chunk = 4096 - (gva & 0xfff);
@@ -102,4 +111,18 @@ int copy_to_guest(uint64_t gva, const void *src, size_t len)
 		len -= chunk;
 	}
 	return 0;
+}
+
+int copy_from_guest(void *dst, uint64_t gva, size_t len)
+{
+	if (small_copy_in(dst, gva, len))
+		return 0;
+	return copy_from_guest_pages(dst, gva, len);
+}
+
+int copy_to_guest(uint64_t gva, const void *src, size_t len)
+{
+	if (small_copy_out(gva, src, len))
+		return 0;
+	return copy_to_guest_pages(gva, src, len);
 }

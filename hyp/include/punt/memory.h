@@ -10,12 +10,32 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <punt/bootinfo.h>
 
 struct boot_info;
 struct boot_module;
 
 int memory_init(const struct boot_info *bi, char *err, size_t errlen);
-int memory_is_ram(uint64_t pa, size_t len);
+/* Whether [pa, pa + len) lies within one RAM bank. */
+int memory_is_ram_banks(uint64_t pa, size_t len);
+/*
+ * The first RAM bank, empty ({0, 0}) until memory_init() has mapped it. memory_is_ram() tests
+ * it inline before asking memory_is_ram_banks(), so that a guest copy's check (every hypercall
+ * argument goes through one) makes no call on a machine whose RAM is one bank.
+ */
+extern struct boot_region memory_bank0;
+
+static inline int memory_in_bank0(uint64_t pa, size_t len)
+{
+	uint64_t off = pa - memory_bank0.base;
+
+	return off < memory_bank0.size && len <= memory_bank0.size - off;
+}
+
+static inline int memory_is_ram(uint64_t pa, size_t len)
+{
+	return memory_in_bank0(pa, len) || memory_is_ram_banks(pa, len);
+}
 /* The frame after the machine's highest RAM frame (XENMEM_maximum_ram_page). */
 uint64_t memory_max_page(void);
 /* The machine's lowest RAM frame. */
