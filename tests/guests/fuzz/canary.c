@@ -89,11 +89,22 @@ static uint64_t code_sum(void)
 	return sum;
 }
 
+/*
+ * A hostile domain may be between two boots when the canary starts (its first boot can end in
+ * a reboot within a few milliseconds): then it does not exist, and alloc_unbound naming it is
+ * -ESRCH, on Xen 4.17 as on Punt. Wait for it to be rebuilt, for at most UNBOUND_WAIT_MS.
+ */
+#define UNBOUND_WAIT_MS 5000
+
 static uint32_t unbound_port_for(domid_t remote)
 {
 	struct evtchn_alloc_unbound au = {.dom = DOMID_SELF, .remote_dom = remote};
+	uint64_t end = rt_cntvct() + rt_cntfrq() / 1000 * UNBOUND_WAIT_MS;
+	long rc;
 
-	REQUIRE_EQ(hyp_evtchn_op(EVTCHNOP_alloc_unbound, &au), 0, "an unbound port");
+	while ((rc = hyp_evtchn_op(EVTCHNOP_alloc_unbound, &au)) == -XEN_ESRCH && rt_cntvct() < end)
+		hyp_sched_op(SCHEDOP_yield, NULL);
+	REQUIRE_EQ(rc, 0, "an unbound port");
 	return au.port;
 }
 
