@@ -15,7 +15,8 @@
 # NEEDED entries reach, the arm64 dynamic loader, and the kernel's Xen device modules. Its
 # /etc/punt.d/50-xen loads the modules, mounts xenfs, starts xenstored, xen-init-dom0 and
 # xenconsoled, then runs the xl commands named by punt.xl=CMD[,CMD...] on the kernel
-# command line (each between "PUNT-XL: begin CMD" and "PUNT-XL: end CMD rc=N" markers).
+# command line (each between "PUNT-XL: begin CMD" and "PUNT-XL: end CMD rc=N" markers). It
+# also holds an example guest, /etc/xen/debian-guest.cfg (dom0's kernel, a busybox initramfs).
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -106,9 +107,21 @@ spin)
 *) echo "PUNT-INIT: unknown punt.test=$action" ;;
 esac
 
-# A session with the console as controlling tty, so job control and Ctrl-C work.
+# busybox's halt, poweroff and reboot (without -f) ask init with SIGUSR1, SIGUSR2 and SIGTERM.
+# The kernel drops signals to PID 1 that it has no handler for, hence the traps.
+trap 'echo "PUNT-INIT: halt"; halt -f' USR1
+trap 'echo "PUNT-INIT: poweroff"; poweroff -f' USR2
+trap 'echo "PUNT-INIT: reboot"; reboot -f' TERM
+
+# A session with the console as controlling tty, so job control and Ctrl-C work. It runs in
+# the background: a shell runs its traps only between commands, and `wait` is one it leaves
+# when a trapped signal arrives, where a foreground command would hold the trap until it ends.
 while true; do
-	setsid cttyhack sh -l
+	setsid cttyhack sh -l </dev/console >/dev/console 2>&1 &
+	shell=$!
+	while kill -0 "$shell" 2>/dev/null; do
+		wait "$shell"
+	done
 	echo "PUNT-INIT: shell exited, restarting"
 done
 INIT
@@ -174,6 +187,22 @@ add_xen_utils() {
 	cp -a "$xen_utils/lib/modules" "$stage/lib/"
 	mkdir -p "$stage"/var/{lib/xen,lib/xenstored,log/xen,run/xen,run/xenstored} "$stage/etc/xen"
 	cp "$xen_utils/etc/xen/xl.conf" "$stage/etc/xen/xl.conf"
+	# An example guest: dom0's own Debian kernel (gzipped: libxc unpacks it) and the plain
+	# busybox image of this script as its initramfs, whose /init gives hvc0 a shell.
+	mkdir -p "$stage/etc/xen/debian-guest"
+	gzip -9n <"$root/.cache/debian/vmlinuz" >"$stage/etc/xen/debian-guest/Image.gz"
+	"$0" -o "$stage/etc/xen/debian-guest/initrd.cpio.gz"
+	cat >"$stage/etc/xen/debian-guest.cfg" <<'CFG'
+# A PVH guest with dom0's Debian kernel and a busybox initramfs: xl create -c this file,
+# Ctrl-] leaves its console, xl destroy debian-guest ends it.
+name = "debian-guest"
+type = "pvh"
+kernel = "/etc/xen/debian-guest/Image.gz"
+ramdisk = "/etc/xen/debian-guest/initrd.cpio.gz"
+extra = "console=hvc0"
+memory = 128
+vcpus = 1
+CFG
 	cat >"$stage/etc/punt.d/50-xen" <<'XEN'
 #!/bin/sh
 # Xen's toolstack in dom0, as Debian's xencommons starts it: the device modules, xenfs,
@@ -195,6 +224,8 @@ xen-init-dom0
 echo "PUNT-XL: xen-init-dom0 rc=$?"
 xenconsoled --pid-file=/var/run/xenconsoled.pid
 echo "PUNT-XL: xenconsoled rc=$?"
+echo "PUNT-XL: xl create -c /etc/xen/debian-guest.cfg starts the example guest" \
+	"(docs/control.md says how far it gets on Punt)"
 cmds=
 for word in $(cat /proc/cmdline); do
 	case "$word" in
