@@ -295,6 +295,29 @@ static struct reap_entry reap_queue[MAX_DOMAINS];
 static volatile unsigned reap_pending;
 static volatile uint64_t scheduler_passes[CONFIG_NR_CPUS];
 
+/* Hand d to the reaper, with reap_lock held. */
+static void queue_reap(struct domain *d)
+{
+	d->reap_queued = true;
+	for (unsigned i = 0; i < MAX_DOMAINS; i++) {
+		if (!reap_queue[i].d) {
+			reap_queue[i] = (struct reap_entry){.d = d};
+			reap_pending++;
+			break;
+		}
+	}
+}
+
+/* d->dying is set: take its vCPUs offline; a CPU idling with one of them loaded drops it. */
+static void stop_vcpus(struct domain *d)
+{
+	for (unsigned i = 0; i < d->max_vcpus; i++)
+		if (d->vcpus[i])
+			vcpu_set_online(d->vcpus[i], false);
+	for (unsigned c = 0; c < nr_pcpus; c++)
+		arch_cpu_kick(c);
+}
+
 void domain_shutdown(struct domain *d, int reason)
 {
 	const char *what =
@@ -310,21 +333,81 @@ void domain_shutdown(struct domain *d, int reason)
 	}
 	__atomic_store_n(&d->dying, true, __ATOMIC_RELEASE);
 	d->shutdown_reason = reason;
-	for (unsigned i = 0; i < MAX_DOMAINS; i++) {
-		if (!reap_queue[i].d) {
-			reap_queue[i] = (struct reap_entry){.d = d};
-			reap_pending++;
-			break;
-		}
-	}
+	/* The toolstack's domains wait for its destroydomain (xl's on_poweroff, on_reboot). */
+	if (!d->toolstack)
+		queue_reap(d);
 	spin_unlock(&reap_lock);
+	stop_vcpus(d);
+	dom_exc_notify();
+}
+
+void domain_kill(struct domain *d)
+{
+	spin_lock(&reap_lock);
+	__atomic_store_n(&d->killed, true, __ATOMIC_RELEASE);
+	if (d->reap_queued) {
+		spin_unlock(&reap_lock);
+		return;
+	}
+	bool running = !d->dying;
+	__atomic_store_n(&d->dying, true, __ATOMIC_RELEASE);
+	queue_reap(d);
+	spin_unlock(&reap_lock);
+	printk("d%u (%s) destroyed by the toolstack\n", d->id, d->name);
+	if (running)
+		stop_vcpus(d);
+}
+
+bool domain_is_dead(domid_t id)
+{
+	bool dead;
+
+	if (id >= MAX_DOMAINS)
+		return false;
+	spin_lock(&reap_lock);
+	dead = existing[id] && existing[id]->reap_queued && domain_lookup(id) != existing[id];
+	spin_unlock(&reap_lock);
+	return dead;
+}
+
+/* Every vCPU looks at the pause counter again (sched.c). */
+static void pause_changed(struct domain *d)
+{
 	for (unsigned i = 0; i < d->max_vcpus; i++)
 		if (d->vcpus[i])
-			vcpu_set_online(d->vcpus[i], false);
-	/* A CPU idling with one of them loaded must wake up and drop it. */
-	for (unsigned c = 0; c < nr_pcpus; c++)
-		arch_cpu_kick(c);
-	dom_exc_notify();
+			vcpu_pause_changed(d->vcpus[i]);
+}
+
+int domain_pause_by_toolstack(struct domain *d)
+{
+	struct domain_locked l = domain_lock(d);
+
+	/* Xen's limit, so that repeated calls cannot wrap the counter. */
+	if (locked_domain(l)->pause_count >= 255) {
+		domain_unlock(&l);
+		return -XEN_EOVERFLOW;
+	}
+	__atomic_store_n(&d->pause_count, d->pause_count + 1, __ATOMIC_RELEASE);
+	domain_unlock(&l);
+	pause_changed(d);
+	return 0;
+}
+
+int domain_unpause_by_toolstack(struct domain *d)
+{
+	struct domain_locked l = domain_lock(d);
+
+	if (!locked_domain(l)->pause_count) {
+		domain_unlock(&l);
+		return -XEN_EINVAL;
+	}
+	__atomic_store_n(&d->pause_count, d->pause_count - 1, __ATOMIC_RELEASE);
+	/* Xen: creation is over when the count first reaches 0. */
+	if (!d->pause_count)
+		d->creation_finished = true;
+	domain_unlock(&l);
+	pause_changed(d);
+	return 0;
 }
 
 /* Every vCPU unloaded and off its queue for good; false while one is still loaded. */
@@ -360,11 +443,11 @@ static bool any_domain_left(void)
  * reboot): two guests stopping together are torn down on two CPUs, and the
  * machine must not power off while the other one is still being destroyed.
  */
-static void finish(domid_t id, int reason)
+static void finish(domid_t id, bool rebuild)
 {
 	printk("d%u destroyed: %lu pages free\n", id, page_alloc_free_pages());
 	dom_exc_notify();
-	if (reason == SHUTDOWN_reboot)
+	if (rebuild)
 		domu_rebuild(id);
 	spin_lock(&reap_lock);
 	bool last = --reap_pending == 0 && !any_domain_left();
@@ -390,9 +473,8 @@ bool domain_reap_pending(void)
 /* The reaper's work, out of line: every pass through the scheduler polls for it. */
 static void __attribute__((noinline)) reap(void)
 {
-	bool done = false, dead = false;
+	bool done = false, dead = false, rebuild = false;
 	domid_t done_id = 0;
-	int done_reason = 0;
 
 	spin_lock(&reap_lock);
 	for (unsigned i = 0; i < MAX_DOMAINS && !done; i++) {
@@ -415,7 +497,9 @@ static void __attribute__((noinline)) reap(void)
 		if (e->unpublished && grace_period_over(e)) {
 			done = true;
 			done_id = e->d->id;
-			done_reason = e->d->shutdown_reason;
+			/* Only the configuration's domains come back by themselves on reboot. */
+			rebuild = e->d->shutdown_reason == SHUTDOWN_reboot && !e->d->toolstack &&
+				  !e->d->killed;
 			domain_forget_and_free(e->d);
 			e->d = NULL; /* still counted in reap_pending until finish() */
 		}
@@ -424,7 +508,7 @@ static void __attribute__((noinline)) reap(void)
 	if (dead)
 		dom_exc_notify();
 	if (done)
-		finish(done_id, done_reason);
+		finish(done_id, rebuild);
 }
 
 void domain_reaper_poll(unsigned cpu)
