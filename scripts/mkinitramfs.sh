@@ -15,7 +15,8 @@
 # NEEDED entries reach, the arm64 dynamic loader, and the kernel's Xen device modules. Its
 # /etc/punt.d/50-xen loads the modules, mounts xenfs, starts xenstored, xen-init-dom0 and
 # xenconsoled, then runs the xl commands named by punt.xl=CMD[,CMD...] on the kernel
-# command line (each between "PUNT-XL: begin CMD" and "PUNT-XL: end CMD rc=N" markers). It
+# command line (each between "PUNT-XL: begin CMD" and "PUNT-XL: end CMD rc=N" markers; a CMD
+# of the form !PROG:ARG runs that shell command instead, e.g. !sleep:5). It
 # also holds an example guest, /etc/xen/debian-guest.cfg (dom0's kernel, a busybox initramfs).
 set -euo pipefail
 
@@ -177,6 +178,8 @@ add_xen_utils() {
 			todo+=("$(xen_find_lib "$lib")")
 		done
 	done
+	# glibc opens libgcc_s at run time for pthread_cancel (xl's console wait uses it).
+	xen_copy "$(xen_find_lib libgcc_s.so.1)"
 	interp=$(readelf -l "$xen_utils/usr/lib/xen-4.17/bin/xl" |
 		sed -n 's/.*interpreter: \/\(.*\)\]/\1/p')
 	xen_copy "$interp"
@@ -185,7 +188,7 @@ add_xen_utils() {
 		ln -sf "/$f" "$stage/usr/sbin/$(basename "$f")"
 	done
 	cp -a "$xen_utils/lib/modules" "$stage/lib/"
-	mkdir -p "$stage"/var/{lib/xen,lib/xenstored,log/xen,run/xen,run/xenstored} "$stage/etc/xen"
+	mkdir -p "$stage"/var/{lib/xen,lib/xenstored,log/xen/console,run/xen,run/xenstored} "$stage/etc/xen"
 	cp "$xen_utils/etc/xen/xl.conf" "$stage/etc/xen/xl.conf"
 	# An example guest: dom0's own Debian kernel (gzipped: libxc unpacks it) and the plain
 	# busybox image of this script as its initramfs, whose /init gives hvc0 a shell.
@@ -213,6 +216,9 @@ for m in /lib/modules/*/xen-privcmd.ko /lib/modules/*/xen-evtchn.ko \
 	insmod "$m" || echo "PUNT-XL: insmod $m failed"
 done
 mount -t xenfs xenfs /proc/xen
+# xenconsoled gives each guest console a pseudo-terminal.
+mkdir -p /dev/pts
+mount -t devpts devpts /dev/pts
 # The hotplug and lock code wants these links, which devtmpfs does not make.
 ln -sf /proc/self/fd /dev/fd
 ln -sf /proc/self/fd/0 /dev/stdin
@@ -222,7 +228,8 @@ xenstored --pid-file /var/run/xenstored.pid
 echo "PUNT-XL: xenstored rc=$?"
 xen-init-dom0
 echo "PUNT-XL: xen-init-dom0 rc=$?"
-xenconsoled --pid-file=/var/run/xenconsoled.pid
+# Guests' console output is also logged, to /var/log/xen/console/guest-NAME.log.
+xenconsoled --pid-file=/var/run/xenconsoled.pid --log=guest --log-dir=/var/log/xen/console
 echo "PUNT-XL: xenconsoled rc=$?"
 echo "PUNT-XL: xl create -c /etc/xen/debian-guest.cfg starts the example guest" \
 	"(docs/control.md says how far it gets on Punt)"
@@ -234,7 +241,11 @@ for word in $(cat /proc/cmdline); do
 done
 for cmd in $(echo "$cmds" | tr ',' ' '); do
 	echo "PUNT-XL: begin $cmd"
-	xl $(echo "$cmd" | tr ':' ' ') 2>&1
+	case "$cmd" in
+	# !CMD:ARGS runs a shell command (sleep, cat) between xl commands.
+	!*) $(echo "${cmd#!}" | tr ':' ' ') 2>&1 ;;
+	*) xl $(echo "$cmd" | tr ':' ' ') 2>&1 ;;
+	esac
 	echo "PUNT-XL: end $cmd rc=$?"
 done
 XEN

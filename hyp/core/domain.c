@@ -10,6 +10,7 @@
 #include <punt/domu.h>
 #include <punt/domain.h>
 #include <punt/event_channel.h>
+#include <punt/foreign_map.h>
 #include <punt/grant_table.h>
 #include <punt/panic.h>
 #include <punt/page_alloc.h>
@@ -226,12 +227,15 @@ static void free_vcpus(struct domain *d)
  * before it was unpublished. Called with reap_lock held, d unpublished, and
  * none of d's vCPUs on a run queue.
  */
+static void foreign_put_locked(struct domain *d);
+
 static void domain_relinquish(struct domain *d)
 {
 	if (d->evtchn)
 		evtchn_reset(d);
 	if (d->grant)
 		grant_mappings_release(d);
+	foreign_map_release_all(d, foreign_put_locked);
 }
 
 /* Free what d owns. Nothing may refer to d any more (relinquished, grace period over). */
@@ -239,6 +243,7 @@ static void domain_free(struct domain *d)
 {
 	evtchn_domain_destroy(d);
 	grant_table_destroy(d);
+	foreign_map_destroy(d);
 	arch_domain_destroy(d);
 	pvcons_domain_destroy(d);
 	for (unsigned i = 0; i < d->nr_extents; i++)
@@ -288,6 +293,12 @@ void domain_destroy_unstarted(struct domain *d)
 struct reap_entry {
 	struct domain *d;
 	bool unpublished;
+	/*
+	 * Its grace period is over, but another domain still maps its frames: it waits, not
+	 * counted in reap_pending (CPUs may sleep), until domain_foreign_put() gives the last
+	 * reference back.
+	 */
+	bool parked;
 	uint64_t passes_at_unpublish[CONFIG_NR_CPUS];
 };
 
@@ -458,6 +469,28 @@ static void finish(domid_t id, bool rebuild)
 	}
 }
 
+/* With reap_lock held (the relinquish of a domain that mapped d's frames). */
+static void foreign_put_locked(struct domain *d)
+{
+	if (__atomic_sub_fetch(&d->foreign_refs, 1, __ATOMIC_SEQ_CST))
+		return;
+	for (unsigned i = 0; i < MAX_DOMAINS; i++) {
+		if (reap_queue[i].d == d && reap_queue[i].parked) {
+			reap_queue[i].parked = false;
+			reap_pending++;
+			for (unsigned c = 0; c < nr_pcpus; c++)
+				arch_cpu_kick(c);
+		}
+	}
+}
+
+void domain_foreign_put(struct domain *d)
+{
+	spin_lock(&reap_lock);
+	foreign_put_locked(d);
+	spin_unlock(&reap_lock);
+}
+
 void domain_vcpu_dropped(struct vcpu *v)
 {
 	(void)v;
@@ -493,7 +526,17 @@ static void __attribute__((noinline)) reap(void)
 			for (unsigned c = 0; c < nr_pcpus; c++)
 				arch_cpu_kick(c);
 		}
+		if (e->parked)
+			continue;
 		/* With no other CPU to wait for, the grace period is already over. */
+		if (e->unpublished && grace_period_over(e) &&
+		    __atomic_load_n(&e->d->foreign_refs, __ATOMIC_SEQ_CST)) {
+			e->parked = true;
+			reap_pending--;
+			printk("d%u: dead, kept until other domains unmap its %lu page(s)\n",
+			       e->d->id, e->d->foreign_refs);
+			continue;
+		}
 		if (e->unpublished && grace_period_over(e)) {
 			done = true;
 			done_id = e->d->id;

@@ -17,6 +17,7 @@
 #include <punt/arch/domain.h>
 #include <punt/arch/guest_access.h>
 #include <punt/arch/p2m.h>
+#include <punt/arch/vcpu.h>
 #include <punt/control.h>
 #include <punt/cpu.h>
 #include <punt/domain.h>
@@ -369,6 +370,35 @@ static long getvcpuinfo(struct domain *d, struct xen_domctl_getvcpuinfo *g)
 	return 0;
 }
 
+/*
+ * setvcpucontext (Xen common/domctl.c): the builder's registers for a vCPU, which comes online
+ * with VGCF_online (and runs once the domain is unpaused); a NULL context resets it. Punt
+ * takes it only for a vCPU that is offline and off every CPU, as every one is while the
+ * toolstack builds the domain: Xen pauses a running domain for it, Punt answers -EBUSY.
+ */
+static long setvcpucontext(struct domain *caller, struct domain *d,
+			   const struct xen_domctl_vcpucontext *op)
+{
+	struct vcpu_guest_context c;
+	struct vcpu *v;
+	long rc;
+
+	if (d == caller || op->vcpu >= d->max_vcpus || !(v = d->vcpus[op->vcpu]))
+		return -XEN_EINVAL;
+	if (op->ctxt_gva && copy_from_guest(&c, op->ctxt_gva, sizeof(c)))
+		return -XEN_EFAULT;
+	if (__atomic_load_n(&v->state, __ATOMIC_ACQUIRE) != VCPU_OFFLINE || vcpu_on_cpu(v))
+		return -XEN_EBUSY;
+	if (!op->ctxt_gva) {
+		arch_vcpu_reset(v, 0, 0);
+		return 0;
+	}
+	rc = arch_vcpu_set_context(v, &c);
+	if (!rc && (c.flags & VGCF_online))
+		vcpu_set_online(v, true);
+	return rc;
+}
+
 /* The operations on one domain; *copyback when op goes back to the caller on success. */
 static long domain_op(struct domain *caller, struct domain *d, struct xen_domctl *op,
 		      bool *copyback)
@@ -429,6 +459,8 @@ static long domain_op(struct domain *caller, struct domain *d, struct xen_domctl
 	case XEN_DOMCTL_getvcpuinfo:
 		*copyback = true;
 		return getvcpuinfo(d, &op->u.getvcpuinfo);
+	case XEN_DOMCTL_setvcpucontext:
+		return setvcpucontext(caller, d, &op->u.vcpucontext);
 	default:
 		return -XEN_ENOSYS;
 	}

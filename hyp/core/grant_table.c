@@ -116,6 +116,18 @@ int grant_table_map_frame(struct domain *d, uint64_t idx, uint64_t gfn)
 	return rc;
 }
 
+int grant_table_frame(struct domain_locked l, unsigned idx, uint64_t *mfn)
+{
+	struct grant_table *gt = locked_domain(l)->grant;
+
+	if (idx >= gt->max_frames)
+		return -XEN_EINVAL;
+	if (grow(l, idx + 1))
+		return -XEN_ENOMEM;
+	*mfn = gt->frame_pa[idx] >> 12;
+	return 0;
+}
+
 void grant_table_forget_gfn(struct domain_locked l, uint64_t gfn)
 {
 	struct grant_table *gt = locked_domain(l)->grant;

@@ -236,7 +236,6 @@ static void a_domu_is_refused_the_domctls_punt_does_not_offer(void **state)
 	(void)state;
 	/* The lifecycle operations Punt offers have their refusal tests in test_domctl.c. */
 	static const uint32_t cmds[] = {
-	    XEN_DOMCTL_setvcpucontext,
 	    XEN_DOMCTL_cacheflush,
 	    XEN_DOMCTL_vuart_op,
 	    999,

@@ -230,6 +230,45 @@ struct xen_domctl_paging_mempool {
 	uint64_t size;
 };
 
+/*
+ * A vCPU's registers as the toolstack sets them (Xen public/arch-arm.h, struct
+ * vcpu_guest_context, AArch64 view): kept here, with the one operation that takes them.
+ */
+struct vcpu_guest_core_regs {
+	uint64_t x[31];
+	uint64_t pc64; /* ELR_EL2 */
+	uint64_t cpsr; /* SPSR_EL2: the mode and masks it starts in */
+	uint64_t spsr_el1;
+	uint32_t spsr_fiq, spsr_irq, spsr_und, spsr_abt; /* AArch32 only */
+	uint64_t sp_el0;
+	uint64_t sp_el1, elr_el1;
+};
+XEN_CHECK_SIZE(struct vcpu_guest_core_regs, 312);
+XEN_CHECK_OFFSET(struct vcpu_guest_core_regs, pc64, 248);
+XEN_CHECK_OFFSET(struct vcpu_guest_core_regs, spsr_el1, 264);
+XEN_CHECK_OFFSET(struct vcpu_guest_core_regs, sp_el0, 288);
+
+#define VGCF_online (1u << 0)
+struct vcpu_guest_context {
+	uint32_t flags; /* VGCF_* */
+	uint32_t pad;
+	struct vcpu_guest_core_regs user_regs;
+	uint64_t sctlr;
+	uint64_t ttbcr, ttbr0, ttbr1;
+};
+XEN_CHECK_SIZE(struct vcpu_guest_context, 352);
+XEN_CHECK_OFFSET(struct vcpu_guest_context, user_regs, 8);
+XEN_CHECK_OFFSET(struct vcpu_guest_context, sctlr, 320);
+XEN_CHECK_OFFSET(struct vcpu_guest_context, ttbr1, 344);
+
+/* setvcpucontext (IN): a NULL ctxt resets the vCPU */
+struct xen_domctl_vcpucontext {
+	uint32_t vcpu;
+	uint32_t pad;
+	uint64_t ctxt_gva; /* struct vcpu_guest_context */
+};
+XEN_CHECK_SIZE(struct xen_domctl_vcpucontext, 16);
+
 /* setdomainhandle (IN) */
 struct xen_domctl_setdomainhandle {
 	xen_domain_handle_t handle;
@@ -254,6 +293,7 @@ struct xen_domctl {
 		struct xen_domctl_scheduler_op scheduler_op;
 		struct xen_domctl_address_size address_size;
 		struct xen_domctl_paging_mempool paging_mempool;
+		struct xen_domctl_vcpucontext vcpucontext;
 		uint8_t bytes[128];
 	} u;
 };

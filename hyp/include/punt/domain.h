@@ -44,10 +44,11 @@
 
 #define MAX_DOMAINS	   64
 #define NR_HVM_PARAMS	   64
-#define DOMAIN_MAX_EXTENTS 64
+#define DOMAIN_MAX_EXTENTS 1024
 
 struct arch_domain_config;
 struct evtchn;
+struct foreign_maps;
 struct grant_table;
 struct pv_console;
 
@@ -106,8 +107,10 @@ struct domain {
 	 */
 	unsigned pause_count;
 	bool creation_finished;
-	uint64_t paging_pool_bytes; /* what set_paging_mempool_size asked for (accounting only) */
-	uint64_t links;		    /* bit n: the configuration links this domain with domain n */
+	uint64_t paging_pool_bytes;   /* what set_paging_mempool_size asked for (accounting only) */
+	struct foreign_maps *foreign; /* other domains' frames it maps (punt/foreign_map.h) */
+	uint64_t foreign_refs; /* its frames mapped by other domains: it is not freed before 0 */
+	uint64_t links;	       /* bit n: the configuration links this domain with domain n */
 	unsigned max_vcpus;
 	struct sched_dom sched; /* weight, cap, hard affinity */
 	struct vcpu *vcpus[CONFIG_NR_CPUS];
@@ -180,6 +183,11 @@ void domain_shutdown(struct domain *d, int reason);
  * still being torn down, changes nothing. The caller is not d.
  */
 void domain_kill(struct domain *d);
+/*
+ * Give back a reference a foreign mapping held on d (punt/foreign_map.h); the last one lets
+ * a dead d be freed. Takes the reaper's lock: never called with a domain's lock held.
+ */
+void domain_foreign_put(struct domain *d);
 /* Teardown has unpublished domain `id` and not yet freed it (Xen's DOMDYING_dead). */
 bool domain_is_dead(domid_t id);
 /* The toolstack's pause counter: -XEN_EOVERFLOW past 255 pauses, -XEN_EINVAL below 0. */
