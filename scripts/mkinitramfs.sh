@@ -195,6 +195,17 @@ add_xen_utils() {
 	mkdir -p "$stage/etc/xen/debian-guest"
 	gzip -9n <"$root/.cache/debian/vmlinuz" >"$stage/etc/xen/debian-guest/Image.gz"
 	"$0" -o "$stage/etc/xen/debian-guest/initrd.cpio.gz"
+	# punt-wait-log FILE TEXT SECONDS: until FILE holds TEXT (a guest's console log), or fail.
+	cat >"$stage/usr/sbin/punt-wait-log" <<'WAIT'
+#!/bin/sh
+n=0
+until grep -q "$2" "$1" 2>/dev/null; do
+	n=$((n + 1))
+	[ "$n" -gt "$3" ] && exit 1
+	sleep 1
+done
+WAIT
+	chmod 0755 "$stage/usr/sbin/punt-wait-log"
 	cat >"$stage/etc/xen/debian-guest.cfg" <<'CFG'
 # A PVH guest with dom0's Debian kernel and a busybox initramfs: xl create -c this file,
 # Ctrl-] leaves its console, xl destroy debian-guest ends it.
@@ -243,10 +254,18 @@ for cmd in $(echo "$cmds" | tr ',' ' '); do
 	echo "PUNT-XL: begin $cmd"
 	case "$cmd" in
 	# !CMD:ARGS runs a shell command (sleep, cat) between xl commands.
-	!*) $(echo "${cmd#!}" | tr ':' ' ') 2>&1 ;;
-	*) xl $(echo "$cmd" | tr ':' ' ') 2>&1 ;;
+	# A guest console's log may end without a newline: the end marker gets its own line.
+	!*)
+		$(echo "${cmd#!}" | tr ':' ' ') 2>&1
+		rc=$?
+		echo
+		;;
+	*)
+		xl $(echo "$cmd" | tr ':' ' ') 2>&1
+		rc=$?
+		;;
 	esac
-	echo "PUNT-XL: end $cmd rc=$?"
+	echo "PUNT-XL: end $cmd rc=$rc"
 done
 XEN
 	chmod 0755 "$stage/etc/punt.d/50-xen"
