@@ -203,8 +203,9 @@ static bool populate_one(struct domain *d, uint64_t gfn, unsigned order)
 	if (!pa)
 		return false;
 	struct domain_locked l = domain_lock(d);
+	uint64_t limit = 1UL << (p2m_ipa_bits() - PAGE_SHIFT);
 	if (d->dying || d->tot_pages + pages > d->max_pages || (gfn & (pages - 1)) ||
-	    (gfn + pages) >> (p2m_ipa_bits() - PAGE_SHIFT) || d->nr_extents == DOMAIN_MAX_EXTENTS)
+	    gfn >= limit || pages > limit - gfn || d->nr_extents == DOMAIN_MAX_EXTENTS)
 		goto out;
 	for (uint64_t i = 0; i < pages; i++)
 		if (p2m_lookup(d, gfn + i, NULL) != P2M_INVALID)
@@ -423,7 +424,7 @@ static long map_foreign(struct domain *d, domid_t fid, uint64_t idx, uint64_t gf
 		return -XEN_EINVAL;
 	if (!d->privileged)
 		return -XEN_EPERM;
-	if (gfn >> (p2m_ipa_bits() - PAGE_SHIFT))
+	if ((gfn | idx) >> (p2m_ipa_bits() - PAGE_SHIFT))
 		return -XEN_EINVAL;
 	struct domain_pair_locked l = domain_lock_pair(d, od);
 	if (od->dying || p2m_lookup(od, idx, &mfn) != P2M_RAM_RW)

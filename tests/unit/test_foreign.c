@@ -151,6 +151,9 @@ static void populate_physmap_stops_at_a_misaligned_or_taken_frame_or_too_big_an_
 	/* Above the control domain's order 18 (Xen's MAX_ORDER on Arm): nothing, no error. */
 	gfns[0] = RAM_GFN + 512;
 	assert_int_equal(populate(dom0, d->id, 1, 19), 0);
+	/* A frame number so big it would wrap past the IPA space. */
+	gfns[0] = ~0UL;
+	assert_int_equal(populate(dom0, d->id, 1, 0), 0);
 	/* A domU may not populate another domain: the start extent, as on Xen. */
 	assert_int_equal(populate(d1, d->id, 1, 0), 0);
 	assert_int_equal(d->tot_pages, 1);
@@ -236,7 +239,13 @@ static void each_entry_of_a_batch_gets_xens_answer(void **state)
 	assert_int_equal(errs[1], -XEN_EINVAL);
 	assert_int_equal(errs[2], -XEN_EINVAL);
 	assert_int_equal(d->foreign_refs, 1);
+	/* A foreign frame number beyond the IPA space, not a wrapped-around RAM frame. */
+	idxs[0] = RAM_GFN | (1UL << 52);
+	dom0_gfns[0] = DOM0_HOLE + 4;
+	assert_int_equal(map_batch(dom0, DOMID_SELF, XENMAPSPACE_gmfn_foreign, d->id, 1), 0);
+	assert_int_equal(errs[0], -XEN_EINVAL);
 	/* A frame of dom0's that holds a mapping already. */
+	idxs[0] = RAM_GFN;
 	dom0_gfns[0] = DOM0_HOLE;
 	assert_int_equal(map_batch(dom0, DOMID_SELF, XENMAPSPACE_gmfn_foreign, d->id, 1), 0);
 	assert_int_equal(errs[0], -XEN_EBUSY);

@@ -283,6 +283,9 @@ static int change(struct domain *d, uint64_t gfn, uint64_t mfn, uint64_t nr, uin
 	uint64_t ipa = gfn << 12, end = (gfn + nr) << 12;
 	bool changed = false;
 
+	/* Frame numbers beyond the IPA space would wrap in the shift above. */
+	if (gfn >> (ipa_bits - 12) || nr > (1UL << (ipa_bits - 12)))
+		return -1;
 	if (nr == 0 || end <= ipa || end > (1UL << ipa_bits))
 		return -1;
 	spin_lock(&d->arch.p2m_lock);
@@ -312,7 +315,7 @@ enum p2m_type p2m_lookup(struct domain *d, uint64_t gfn, uint64_t *mfn)
 	uint64_t *table = d->arch.p2m_root;
 	enum p2m_type t = P2M_INVALID;
 
-	if (ipa >> ipa_bits)
+	if (gfn >> (ipa_bits - 12))
 		return P2M_INVALID;
 	spin_lock(&d->arch.p2m_lock);
 	for (int level = 0; level <= 3; level++) {
