@@ -5,7 +5,7 @@ dom0 boots with build/dom0-xl-initrd.cpio.gz (`make initramfs-xl`): its init sta
 xen-init-dom0 and xenconsoled, then runs the same script on both hypervisors: `xl info`,
 `xl list`, `xl dmesg`, then `xl create` of the image's example guest (/etc/xen/debian-guest.cfg:
 dom0's Debian kernel and a busybox initramfs), `xl list`, a wait for the guest's init in its
-console log, `xl destroy`, `xl list` and `xl info` again, and powers off. The answers come from
+console log, `xl pause` and `xl unpause` (each followed by `xl list`), `xl destroy`, `xl list` and `xl info` again, and powers off. The answers come from
 the control interface (docs/control.md); what the machine is must read the same under both
 hypervisors, `xl dmesg` must show each one's own log, and the guest's life must look the same.
 """
@@ -29,6 +29,10 @@ STEPS = [
     ("list-created", "list"),
     ("wait-guest-init", f"!punt-wait-log:{GUEST_LOG}:PUNT-INIT:.nproc=:90"),
     ("guest-console", f"!cat:{GUEST_LOG}"),
+    ("pause", f"pause:{GUEST}"),
+    ("list-paused", "list"),
+    ("unpause", f"unpause:{GUEST}"),
+    ("list-unpaused", "list"),
     ("destroy", f"destroy:{GUEST}"),
     ("list-destroyed", "list"),
     # Freed pages come back asynchronously (Xen scrubs them when idle; Punt's teardown waits
@@ -193,6 +197,21 @@ def test_the_guest_reaches_its_init_and_its_console_shows_it_on_both(results):
             if want not in lines:
                 run.fail(f"the guest's console on {hyp} to show {want!r}",
                          "\n".join(lines[-20:]))
+
+
+def test_xl_pause_and_unpause_show_in_the_guests_state_on_both(results):
+    for hyp in ("punt", "xen"):
+        states = {}
+        for name in ("pause", "unpause"):
+            step(results, hyp, name)
+            rows, run = domain_rows(results, hyp, f"list-{name}d")
+            guest = [r for r in rows if r[0] == GUEST]
+            if len(guest) != 1:
+                run.fail(f"{GUEST} in xl list after xl {name} on {hyp}", rows)
+            states[name] = guest[0][4]
+        if "p" not in states["pause"] or "p" in states["unpause"]:
+            run.fail(f"on {hyp}: 'p' in the state after xl pause, not after xl unpause",
+                     states)
 
 
 def test_xl_destroy_removes_the_guest_and_gives_every_page_back_on_both(results):
