@@ -188,7 +188,7 @@ add_xen_utils() {
 		ln -sf "/$f" "$stage/usr/sbin/$(basename "$f")"
 	done
 	cp -a "$xen_utils/lib/modules" "$stage/lib/"
-	mkdir -p "$stage"/var/{lib/xen,lib/xenstored,log/xen/console,run/xen,run/xenstored} "$stage/etc/xen"
+	mkdir -p "$stage"/var/{lib/xen,lib/xenstored,lock,log/xen/console,run/xen,run/xenstored} "$stage/etc/xen"
 	cp "$xen_utils/etc/xen/xl.conf" "$stage/etc/xen/xl.conf"
 	# An example guest: dom0's own Debian kernel (gzipped: libxc unpacks it) and the plain
 	# busybox image of this script as its initramfs, whose /init gives hvc0 a shell.
@@ -206,6 +206,14 @@ until grep -q "$2" "$1" 2>/dev/null; do
 done
 WAIT
 	chmod 0755 "$stage/usr/sbin/punt-wait-log"
+	# punt-console NAME: what `xl console NAME` shows in 5 seconds (xenconsole's pty, which
+	# replays what the guest printed so far), without a terminal.
+	cat >"$stage/usr/sbin/punt-console" <<'CONSOLE'
+#!/bin/sh
+sleep 5 | timeout 5 xl console "$1"
+exit 0
+CONSOLE
+	chmod 0755 "$stage/usr/sbin/punt-console"
 	cat >"$stage/etc/xen/debian-guest.cfg" <<'CFG'
 # A PVH guest with dom0's Debian kernel and a busybox initramfs: xl create -c this file,
 # Ctrl-] leaves its console, xl destroy debian-guest ends it.

@@ -5,7 +5,8 @@ dom0 boots with build/dom0-xl-initrd.cpio.gz (`make initramfs-xl`): its init sta
 xen-init-dom0 and xenconsoled, then runs the same script on both hypervisors: `xl info`,
 `xl list`, `xl dmesg`, then `xl create` of the image's example guest (/etc/xen/debian-guest.cfg:
 dom0's Debian kernel and a busybox initramfs), `xl list`, a wait for the guest's init in its
-console log, `xl pause` and `xl unpause` (each followed by `xl list`), `xl destroy`, `xl list` and `xl info` again, and powers off. The answers come from
+console log, the same seen through `xl console`, `xl pause` and `xl unpause` (each followed by
+`xl list`), `xl destroy`, `xl list` and `xl info` again, and powers off. The answers come from
 the control interface (docs/control.md); what the machine is must read the same under both
 hypervisors, `xl dmesg` must show each one's own log, and the guest's life must look the same.
 """
@@ -29,6 +30,7 @@ STEPS = [
     ("list-created", "list"),
     ("wait-guest-init", f"!punt-wait-log:{GUEST_LOG}:PUNT-INIT:.nproc=:90"),
     ("guest-console", f"!cat:{GUEST_LOG}"),
+    ("xl-console", f"!punt-console:{GUEST}"),
     ("pause", f"pause:{GUEST}"),
     ("list-paused", "list"),
     ("unpause", f"unpause:{GUEST}"),
@@ -191,12 +193,13 @@ def test_xl_create_starts_the_example_guest_on_both(results):
 def test_the_guest_reaches_its_init_and_its_console_shows_it_on_both(results):
     for hyp in ("punt", "xen"):
         step(results, hyp, "wait-guest-init")
-        lines, run = step(results, hyp, "guest-console")
-        for want in ("PUNT-INIT: reached", "PUNT-INIT: hypervisor=xen",
-                     "PUNT-INIT: cpus-online=0", "PUNT-INIT: nproc=1"):
-            if want not in lines:
-                run.fail(f"the guest's console on {hyp} to show {want!r}",
-                         "\n".join(lines[-20:]))
+        # xenconsoled's log of the guest's PV console, and `xl console` on its pty.
+        for name in ("guest-console", "xl-console"):
+            lines, run = step(results, hyp, name)
+            for want in ("PUNT-INIT: reached", "PUNT-INIT: hypervisor=xen",
+                         "PUNT-INIT: cpus-online=0", "PUNT-INIT: nproc=1"):
+                if want not in lines:
+                    run.fail(f"{name} on {hyp} to show {want!r}", "\n".join(lines[-20:]))
 
 
 def test_xl_pause_and_unpause_show_in_the_guests_state_on_both(results):
