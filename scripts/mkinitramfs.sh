@@ -206,14 +206,25 @@ until grep -q "$2" "$1" 2>/dev/null; do
 done
 WAIT
 	chmod 0755 "$stage/usr/sbin/punt-wait-log"
-	# punt-console NAME: what `xl console NAME` shows in 5 seconds (xenconsole's pty, which
+	# punt-console NAME: what `xl console NAME` shows in 10 seconds (xenconsole's pty, which
 	# replays what the guest printed so far), without a terminal.
 	cat >"$stage/usr/sbin/punt-console" <<'CONSOLE'
 #!/bin/sh
-sleep 5 | timeout 5 xl console "$1"
+sleep 10 | timeout 10 xl console "$1"
 exit 0
 CONSOLE
 	chmod 0755 "$stage/usr/sbin/punt-console"
+	# punt-wait-gone NAME SECONDS: until no domain is called NAME, or fail.
+	cat >"$stage/usr/sbin/punt-wait-gone" <<'GONE'
+#!/bin/sh
+n=0
+while xl domid "$1" >/dev/null 2>&1; do
+	n=$((n + 1))
+	[ "$n" -gt "$2" ] && exit 1
+	sleep 1
+done
+GONE
+	chmod 0755 "$stage/usr/sbin/punt-wait-gone"
 	cat >"$stage/etc/xen/debian-guest.cfg" <<'CFG'
 # A PVH guest with dom0's Debian kernel and a busybox initramfs: xl create -c this file,
 # Ctrl-] leaves its console, xl destroy debian-guest ends it.
@@ -225,6 +236,12 @@ extra = "console=hvc0"
 memory = 128
 vcpus = 1
 CFG
+	# The same guest powering itself off at its init: xl's on_poweroff (destroy) ends it.
+	sed -e 's/^name = .*/name = "debian-guest-poweroff"/' \
+		-e 's/^extra = .*/extra = "console=hvc0 punt.test=poweroff"/' \
+		-e 's/^# A PVH guest.*/# debian-guest.cfg, but its init powers it off at once./' \
+		-e '/^# Ctrl-]/d' \
+		"$stage/etc/xen/debian-guest.cfg" >"$stage/etc/xen/debian-guest-poweroff.cfg"
 	cat >"$stage/etc/punt.d/50-xen" <<'XEN'
 #!/bin/sh
 # Xen's toolstack in dom0, as Debian's xencommons starts it: the device modules, xenfs,

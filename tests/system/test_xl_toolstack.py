@@ -6,7 +6,8 @@ xen-init-dom0 and xenconsoled, then runs the same script on both hypervisors: `x
 `xl list`, `xl dmesg`, then `xl create` of the image's example guest (/etc/xen/debian-guest.cfg:
 dom0's Debian kernel and a busybox initramfs), `xl list`, a wait for the guest's init in its
 console log, the same seen through `xl console`, `xl pause` and `xl unpause` (each followed by
-`xl list`), `xl destroy`, `xl list` and `xl info` again, and powers off. The answers come from
+`xl list`), `xl destroy`, `xl list`, then a copy of the guest that powers itself off at its
+init (xl destroys it: on_poweroff), `xl list` and `xl info` again, and powers off. The answers come from
 the control interface (docs/control.md); what the machine is must read the same under both
 hypervisors, `xl dmesg` must show each one's own log, and the guest's life must look the same.
 """
@@ -37,6 +38,11 @@ STEPS = [
     ("list-unpaused", "list"),
     ("destroy", f"destroy:{GUEST}"),
     ("list-destroyed", "list"),
+    # A guest that powers itself off: xl's monitor destroys it (on_poweroff's default).
+    ("create-poweroff", f"create:/etc/xen/{GUEST}-poweroff.cfg"),
+    ("wait-poweroff-gone", f"!punt-wait-gone:{GUEST}-poweroff:90"),
+    ("poweroff-console", f"!cat:/var/log/xen/console/guest-{GUEST}-poweroff.log"),
+    ("list-powered-off", "list"),
     # Freed pages come back asynchronously (Xen scrubs them when idle; Punt's teardown waits
     # for every CPU to pass its scheduler): a moment before counting them again.
     ("settle", "!sleep:3"),
@@ -227,3 +233,16 @@ def test_xl_destroy_removes_the_guest_and_gives_every_page_back_on_both(results)
         after, _ = xl_info(results, hyp, "info-after")
         conftest.check_equal(run, f"xl info free_memory on {hyp} after xl destroy (MiB)",
                              before["free_memory"], after["free_memory"])
+
+
+def test_a_guest_that_powers_itself_off_is_destroyed_by_xl_on_both(results):
+    for hyp in ("punt", "xen"):
+        step(results, hyp, "create-poweroff")
+        step(results, hyp, "wait-poweroff-gone")
+        lines, run = step(results, hyp, "poweroff-console")
+        if "PUNT-INIT: poweroff" not in lines:
+            run.fail(f"the guest's console on {hyp} to show its init powering off",
+                     "\n".join(lines[-20:]))
+        rows, run = domain_rows(results, hyp, "list-powered-off")
+        conftest.check_equal(run, f"xl list after the guest powered off on {hyp}",
+                             [["Domain-0", "0"]], [r[:2] for r in rows])
