@@ -52,8 +52,9 @@ static long map_shared_info(struct domain *d, uint64_t idx, uint64_t gfn)
 		return -XEN_EINVAL;
 	struct domain_locked l = domain_lock(d);
 	enum p2m_type there = p2m_lookup(d, gfn, NULL);
+	/* A grant or foreign mapping there holds a reference: it must go its own way first. */
 	if ((d->shared_info_gfn != ~0UL && d->shared_info_gfn != gfn) || there == P2M_GRANT_RW ||
-	    there == P2M_GRANT_RO) {
+	    there == P2M_GRANT_RO || there == P2M_FOREIGN_RW) {
 		rc = -XEN_EBUSY;
 	} else if (p2m_map(d, gfn, (uint64_t)d->shared_info >> 12, 1, P2M_RAM_RW)) {
 		rc = -XEN_ENOMEM;

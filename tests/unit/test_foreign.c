@@ -214,6 +214,16 @@ static void a_foreign_mapping_shows_dom0_the_new_domains_page(void **state)
 	assert_int_equal(d->foreign_refs, 1);
 	assert_int_equal(foreign_map_count(dom0), 1);
 
+	/* Nothing else may be mapped over it while it holds its reference. */
+	struct xen_add_to_physmap x = {
+	    .domid = DOMID_SELF, .space = XENMAPSPACE_shared_info, .gpfn = DOM0_HOLE};
+	assert_int_equal(call(dom0, HYPERVISOR_memory_op, XENMEM_add_to_physmap, ptr(&x)),
+			 -XEN_EBUSY);
+	x.space = XENMAPSPACE_grant_table;
+	assert_int_equal(call(dom0, HYPERVISOR_memory_op, XENMEM_add_to_physmap, ptr(&x)),
+			 -XEN_EBUSY);
+	assert_int_equal(d->foreign_refs, 1);
+
 	/* munmap: the reference goes back, and with the last one dom0's table. */
 	assert_int_equal(remove_from_physmap(dom0, DOMID_SELF, DOM0_HOLE), 0);
 	assert_int_equal(p2m_lookup(dom0, DOM0_HOLE, NULL), P2M_INVALID);
