@@ -44,6 +44,11 @@ MUTATIONS = [
              "\t\t(void)v;\n\tdomain_unlock(&l);",
              [guests("evtchn_masked_port_raises_on_unmask"), unit("test_evtchn")],
              "EVTCHNOP_unmask clears the mask of a pending port but raises no upcall"),
+    Mutation("cpu-on-drops-pending-upcall", "hyp/core/sched.c",
+             "\t\tevtchn_vcpu_restarted(next);\n",
+             "",
+             [guests("psci_cpu_on_delivers_upcall_left_pending_at_cpu_off"), unit("test_evtchn")],
+             "a vCPU that went off with an upcall pending never takes it after CPU_ON"),
     Mutation("evtchn-alloc-unbound-no-permission-check", "hyp/core/event_channel.c",
              "\t\tif (td != d && !d->privileged)\n\t\t\treturn -XEN_EPERM;\n"
              "\t\trc = evtchn_alloc_unbound(",

@@ -319,14 +319,25 @@ static void queue_reap(struct domain *d)
 	}
 }
 
-/* d->dying is set: take its vCPUs offline; a CPU idling with one of them loaded drops it. */
+/*
+ * Every CPU polls the reaper until the teardown ends (domain_reaper_poll() keeps the bit
+ * set), and a CPU idling with a vCPU of a dying domain loaded wakes up and drops it.
+ */
+static void reap_work_everywhere(void)
+{
+	for (unsigned c = 0; c < nr_pcpus; c++) {
+		cpu_work_set(c, CPU_WORK_REAP);
+		arch_cpu_kick(c);
+	}
+}
+
+/* d->dying is set: take its vCPUs offline. */
 static void stop_vcpus(struct domain *d)
 {
 	for (unsigned i = 0; i < d->max_vcpus; i++)
 		if (d->vcpus[i])
 			vcpu_set_online(d->vcpus[i], false);
-	for (unsigned c = 0; c < nr_pcpus; c++)
-		arch_cpu_kick(c);
+	reap_work_everywhere();
 }
 
 void domain_shutdown(struct domain *d, int reason)
@@ -367,6 +378,8 @@ void domain_kill(struct domain *d)
 	printk("d%u (%s) destroyed by the toolstack\n", d->id, d->name);
 	if (running)
 		stop_vcpus(d);
+	else
+		reap_work_everywhere(); /* it shut down earlier: only the reaper has work */
 }
 
 bool domain_is_dead(domid_t id)
@@ -478,8 +491,7 @@ static void foreign_put_locked(struct domain *d)
 		if (reap_queue[i].d == d && reap_queue[i].parked) {
 			reap_queue[i].parked = false;
 			reap_pending++;
-			for (unsigned c = 0; c < nr_pcpus; c++)
-				arch_cpu_kick(c);
+			reap_work_everywhere();
 		}
 	}
 }
@@ -494,8 +506,10 @@ void domain_foreign_put(struct domain *d)
 void domain_vcpu_dropped(struct vcpu *v)
 {
 	(void)v;
-	for (unsigned c = 0; c < nr_pcpus; c++)
+	for (unsigned c = 0; c < nr_pcpus; c++) {
+		cpu_work_set(c, CPU_WORK_REAP);
 		arch_cpu_kick(c);
+	}
 }
 
 bool domain_reap_pending(void)
@@ -523,8 +537,10 @@ static void __attribute__((noinline)) reap(void)
 			e->passes_at_unpublish[this_cpu_id()]--;
 			e->unpublished = true;
 			dead = true;
-			for (unsigned c = 0; c < nr_pcpus; c++)
+			for (unsigned c = 0; c < nr_pcpus; c++) {
+				cpu_work_set(c, CPU_WORK_REAP);
 				arch_cpu_kick(c);
+			}
 		}
 		if (e->parked)
 			continue;
@@ -557,8 +573,12 @@ static void __attribute__((noinline)) reap(void)
 void domain_reaper_poll(unsigned cpu)
 {
 	scheduler_passes[cpu]++;
+	if (!reap_pending)
+		return;
+	reap();
+	/* Still under way: this CPU's next pass must look again, and count for the grace period. */
 	if (reap_pending)
-		reap();
+		cpu_work_set(cpu, CPU_WORK_REAP);
 }
 
 static const char *state_name(enum vcpu_run_state s)

@@ -101,6 +101,22 @@ void evtchn_vcpu_info_registered(struct vcpu *v)
 	arch_vcpu_raise_upcall(v);
 }
 
+/*
+ * vcpu_info outlives CPU_OFF and CPU_ON, the upcall interrupt does not: with
+ * evtchn_upcall_pending left at 1 and its pending_sel bits set, mark_pending()
+ * and set_pending() see no new edge and never raise it again, and the vCPU,
+ * once it unmasks, would wait for events that are already there. Xen 4.17
+ * delivers it after CPU_ON (its list registers keep it across the reset);
+ * tests/guests/tests/psci_cpu_on_delivers_upcall_left_pending_at_cpu_off.c.
+ */
+void evtchn_vcpu_restarted(struct vcpu *v)
+{
+	struct vcpu_info *vi = v->vcpu_info;
+
+	if (vi && __atomic_load_n(&vi->evtchn_upcall_pending, __ATOMIC_SEQ_CST))
+		arch_vcpu_raise_upcall(v);
+}
+
 /* ---- port table ----------------------------------------------------------- */
 
 static int get_free_port(struct domain_locked l)

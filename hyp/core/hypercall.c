@@ -25,26 +25,15 @@ static const hypercall_fn hypercall_table[HYPERVISOR_NR_CALLS] = {
 };
 
 /*
- * The policy check before every handler (punt/policy.h). platform_op is refused
- * here whole; sysctl and domctl ask policy_control() themselves, after their
- * envelope's checks, where Xen asks XSM; everything else is checked by its handler.
+ * No check here: each handler asks the policy (punt/policy.h) where Xen asks XSM, after the
+ * checks Xen makes first (platform_op, sysctl and domctl read and version-check their
+ * argument, then ask policy_control()), so refusals come in Xen's order, and the common path
+ * to every handler stays a tail call without a stack frame.
  */
-static int hypercall_permitted(struct domain *d, unsigned nr)
-{
-	if (nr == HYPERVISOR_platform_op)
-		return policy_control(d, nr, 0);
-	return 0;
-}
-
 static long dispatch(struct vcpu *v, uint64_t nr, const uint64_t *args)
 {
-	long ret;
-
 	if (nr >= HYPERVISOR_NR_CALLS || !hypercall_table[nr])
 		return -XEN_ENOSYS;
-	ret = hypercall_permitted(v->domain, (unsigned)nr);
-	if (ret)
-		return ret;
 	return hypercall_table[nr](v, args[0], args[1], args[2], args[3], args[4]);
 }
 

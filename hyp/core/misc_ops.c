@@ -6,6 +6,7 @@
 #include <punt/domain.h>
 #include <punt/arch/guest_access.h>
 #include <punt/hypercall.h>
+#include <punt/policy.h>
 #include <punt/wallclock.h>
 
 /* vm_assist(unsigned int cmd, unsigned int type) in Xen: the registers' upper halves are ignored.
@@ -35,8 +36,8 @@ long do_platform_op(struct vcpu *v, uint64_t arg, uint64_t a1, uint64_t a2, uint
 		    uint64_t a4)
 {
 	struct xen_platform_op op;
+	long rc;
 
-	(void)v;
 	(void)a1;
 	(void)a2;
 	(void)a3;
@@ -45,6 +46,10 @@ long do_platform_op(struct vcpu *v, uint64_t arg, uint64_t a1, uint64_t a2, uint
 		return -XEN_EFAULT;
 	if (op.interface_version != XENPF_INTERFACE_VERSION)
 		return -XEN_EACCES;
+	/* The control domain's alone, asked after the envelope's checks as Xen asks XSM. */
+	rc = policy_control(v->domain, HYPERVISOR_platform_op, op.cmd);
+	if (rc)
+		return rc;
 	switch (op.cmd) {
 	case XENPF_settime64:
 		if (op.u.settime64.mbz)

@@ -31,6 +31,7 @@
 #include <punt/cpu.h>
 #include <punt/debug_keys.h>
 #include <punt/domain.h>
+#include <punt/event_channel.h>
 #include <punt/panic.h>
 #include <punt/sched.h>
 
@@ -91,6 +92,19 @@ static void unlock_runq(struct runq_locked *q)
 	q->c = NULL;
 }
 
+/* Work for the pass before guest entry on q's CPU (the rule: struct pcpu's `work`). */
+static void queue_work(struct runq_locked q, unsigned bits)
+{
+	cpu_work_set(locked_queue(q)->rq.cpu, bits);
+}
+
+/* q's CPU must decide again before it enters a guest. */
+static void request_resched(struct runq_locked q)
+{
+	locked_queue(q)->need_resched = true;
+	queue_work(q, CPU_WORK_SCHED);
+}
+
 /*
  * How many CPUs take part, read once per decision: the boot CPU counts each
  * secondary in while the secondaries already schedule, and a policy answers
@@ -107,11 +121,6 @@ static struct vcpu *vcpu_of(struct sched_unit *u)
 	return u ? (struct vcpu *)((char *)u - __builtin_offsetof(struct vcpu, sched)) : NULL;
 }
 
-struct vcpu *current_vcpu(void)
-{
-	return this_cpu()->current;
-}
-
 void sched_init_cpu(void)
 {
 	unsigned id = this_cpu_id();
@@ -119,6 +128,8 @@ void sched_init_cpu(void)
 	cpu_sched[id].lock = (spinlock_t)SPINLOCK_INIT;
 	runq_init(&cpu_sched[id].rq, id);
 	runqs[id] = &cpu_sched[id].rq;
+	/* Its first pass, into the first guest, decides. */
+	cpu_work_set(id, CPU_WORK_SCHED);
 }
 
 void sched_configure(const char *cmdline)
@@ -216,6 +227,7 @@ static void runstate_update(struct runq_locked q, struct vcpu *v, uint64_t now)
 	r->state = state;
 	r->state_entry_time = now;
 	v->runstate_dirty = true;
+	queue_work(q, CPU_WORK_RUNSTATE);
 }
 
 /*
@@ -258,6 +270,7 @@ void sched_register_runstate(struct vcpu *v, uint64_t gva)
 
 	v->runstate_gva = gva;
 	v->runstate_dirty = true;
+	queue_work(q, CPU_WORK_RUNSTATE);
 	unlock_runq(&q);
 	if (v == current_vcpu())
 		runstate_publish(v);
@@ -295,6 +308,7 @@ static inline __attribute__((always_inline)) bool set_state(struct runq_locked q
 		s = VCPU_PAUSED;
 	v->state = s;
 	sched_set_runnable(&locked_queue(q)->rq, &v->sched, s == VCPU_RUNNABLE, now);
+	queue_work(q, CPU_WORK_SCHED);
 	runstate_update(q, v, now);
 	return s == VCPU_RUNNABLE;
 }
@@ -306,6 +320,7 @@ static void move(struct runq_locked from, struct runq_locked to, struct vcpu *v)
 
 	sched_migrate(&locked_queue(from)->rq, dst, &v->sched);
 	__atomic_store_n(&v->pcpu, dst->cpu, __ATOMIC_RELEASE);
+	queue_work(to, CPU_WORK_SCHED | (v->runstate_dirty ? CPU_WORK_RUNSTATE : 0));
 }
 
 /*
@@ -337,10 +352,13 @@ static void made_runnable(struct runq_locked q, struct vcpu *v, uint64_t now)
 	q = place(q, v);
 	struct cpu_sched *c = locked_queue(q);
 	if (sched_wake_preempts(&c->rq, &v->sched, now))
-		c->need_resched = true;
+		request_resched(q);
 	unsigned cpu = c->rq.cpu;
 	unlock_runq(&q);
-	/* Even without preemption: that CPU re-arms its slice timer for the newcomer. */
+	/*
+	 * Even without preemption that CPU re-arms its slice timer for the newcomer: its work
+	 * bit is set_state()'s, or move()'s if place() moved v.
+	 */
 	arch_cpu_kick(cpu);
 }
 
@@ -380,8 +398,14 @@ bool sched_retire_vcpu(struct vcpu *v)
 	return done;
 }
 
+void vcpu_irq_work(struct vcpu *v)
+{
+	cpu_work_set(__atomic_load_n(&v->pcpu, __ATOMIC_ACQUIRE), CPU_WORK_IRQ);
+}
+
 void vcpu_kick(struct vcpu *v)
 {
+	vcpu_irq_work(v);
 	arch_cpu_kick(__atomic_load_n(&v->pcpu, __ATOMIC_ACQUIRE));
 }
 
@@ -421,7 +445,7 @@ int vcpu_power_on(struct vcpu *v, uint64_t entry, uint64_t arg)
 	 * If it is still loaded there, its CPU must not take the fast way back into it
 	 * (nothing_to_decide()): it chooses again, and takes the start with it.
 	 */
-	locked_queue(q)->need_resched = true;
+	request_resched(q);
 	if (set_state(q, v, VCPU_RUNNABLE, now))
 		made_runnable(q, v, now);
 	else
@@ -436,7 +460,7 @@ static void leave_cpu(struct runq_locked q, struct vcpu *v)
 	bool running = c->rq.curr == &v->sched;
 
 	if (running)
-		c->need_resched = true;
+		request_resched(q);
 	unsigned cpu = c->rq.cpu;
 	unlock_runq(&q);
 	if (running)
@@ -492,7 +516,7 @@ void sched_yield_current(void)
 	struct runq_locked q = lock_vcpu(v);
 
 	v->sched.yielded = true;
-	locked_queue(q)->need_resched = true;
+	request_resched(q);
 	unlock_runq(&q);
 }
 
@@ -505,7 +529,7 @@ void sched_tick(void)
 {
 	struct runq_locked q = lock_runq(&cpu_sched[this_cpu_id()]);
 
-	locked_queue(q)->need_resched = true;
+	request_resched(q);
 	unlock_runq(&q);
 }
 
@@ -532,7 +556,7 @@ static uint64_t wake_expired_timers(struct runq_locked q, struct pcpu *cpu, uint
 			v->wake_deadline = 0;
 			if (set_state(q, v, VCPU_RUNNABLE, now) &&
 			    sched_wake_preempts(&c->rq, u, now))
-				c->need_resched = true;
+				request_resched(q);
 		} else if (!earliest || when < earliest) {
 			earliest = when;
 		}
@@ -586,8 +610,10 @@ static void switch_to(struct pcpu *cpu, struct vcpu *next, const struct vcpu_sta
 	struct vcpu *prev = cpu->current;
 
 	/* This CPU is the only one that may touch next's registers now (it is loaded here). */
-	if (start)
+	if (start) {
 		arch_vcpu_reset(next, start->entry, start->arg);
+		evtchn_vcpu_restarted(next);
+	}
 
 	if (prev && prev != next) {
 		prev->timer_wake = arch_vcpu_save(prev);
@@ -668,6 +694,7 @@ static void offer_work(struct cpu_sched *me, uint64_t now)
 		bool wanted = sched_steal_candidate(&locked_queue(q)->rq, c, now) != NULL;
 		unlock_runq(&q);
 		if (wanted) {
+			cpu_work_set(c, CPU_WORK_SCHED);
 			arch_cpu_kick(c);
 			return;
 		}
@@ -691,6 +718,11 @@ static void arm_timer(uint64_t until_ns, uint64_t timer_wake)
 
 static void idle_wait(void)
 {
+	/*
+	 * The pass is not over while the CPU idles: whatever ends the wait, it decides again
+	 * (the loop below does; and a fake CPU's pass stops here and starts again).
+	 */
+	cpu_work_set(this_cpu_id(), CPU_WORK_SCHED);
 	arch_cpu_wait_for_interrupt();
 	irq_handle_pending();
 }
@@ -710,12 +742,11 @@ static bool nothing_to_decide(const struct cpu_sched *c, const struct vcpu *v)
 	       arch_vcpu_emulated_timer_deadline(v) == c->armed_ptimer;
 }
 
-void guest_prepare_entry(struct cpu_regs *frame)
+/* The pass when work is pending: everything the fast way skips. Out of line, frame and all. */
+static void __attribute__((noinline)) prepare_entry_work(struct pcpu *cpu)
 {
-	struct pcpu *cpu = this_cpu();
 	struct cpu_sched *c = &cpu_sched[cpu->id];
 
-	(void)frame;
 	domain_reaper_poll(cpu->id);
 	if (nothing_to_decide(c, cpu->current)) {
 		struct vcpu *v = cpu->current;
@@ -782,6 +813,16 @@ void guest_prepare_entry(struct cpu_regs *frame)
 			continue;
 		idle_wait();
 	}
+}
+
+void guest_prepare_entry(struct cpu_regs *frame)
+{
+	struct pcpu *cpu = this_cpu();
+
+	(void)frame;
+	/* Nothing pending for this CPU (the rule: struct pcpu's `work`): back into the guest. */
+	if (cpu_work_take(cpu))
+		prepare_entry_work(cpu);
 }
 
 _Noreturn void sched_start(void)

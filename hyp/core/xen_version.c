@@ -98,15 +98,13 @@ static long build_id(struct domain *d, uint64_t arg)
  * Xen takes the command as an int (xen/include/hypercall-defs.c): x0's upper half is ignored.
  * Every command is non-negative, so the low half compared unsigned gives the same answers.
  */
-long do_xen_version(struct vcpu *v, uint64_t cmd, uint64_t arg, uint64_t a2, uint64_t a3,
-		    uint64_t a4)
+/*
+ * Every command but XENVER_version: out of line, since some build their answer in a large
+ * structure on the stack, and the cheapest hypercall should not set up that frame.
+ */
+static long __attribute__((noinline)) xen_version_info(struct vcpu *v, uint32_t cmd, uint64_t arg)
 {
-	(void)a2;
-	(void)a3;
-	(void)a4;
-	switch ((uint32_t)cmd) {
-	case XENVER_version:
-		return (PUNT_XEN_MAJOR << 16) | PUNT_XEN_MINOR;
+	switch (cmd) {
 	case XENVER_extraversion:
 		return copy_string_out(arg, "-punt", XEN_EXTRAVERSION_LEN);
 	case XENVER_compile_info: {
@@ -154,4 +152,15 @@ long do_xen_version(struct vcpu *v, uint64_t cmd, uint64_t arg, uint64_t a2, uin
 	default:
 		return -XEN_ENOSYS;
 	}
+}
+
+long do_xen_version(struct vcpu *v, uint64_t cmd, uint64_t arg, uint64_t a2, uint64_t a3,
+		    uint64_t a4)
+{
+	(void)a2;
+	(void)a3;
+	(void)a4;
+	if ((uint32_t)cmd == XENVER_version)
+		return (PUNT_XEN_MAJOR << 16) | PUNT_XEN_MINOR;
+	return xen_version_info(v, (uint32_t)cmd, arg);
 }

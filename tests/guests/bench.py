@@ -42,8 +42,11 @@ HYPERVISORS = (("punt", "Punt"), ("xen", "Xen 4.17"))
 # Table rows in this order, with what each measures; a name not listed goes last.
 LABELS = {
     "null_hypercall": "null hypercall: xen_version(XENVER_version)",
+    "null_hypercall_gicd_on": "null hypercall, guest's GIC distributor enabled (as Linux)",
+    "null_hypercall_spis_on": "null hypercall, distributor on and every SPI configured, none pending",
     "mmio_gicd_read": "emulated MMIO read: GICD_TYPER of the virtual distributor",
     "evtchn_send_masked": "event channel send to self, port masked (send path)",
+    "evtchn_send_masked_gicd_on": "event channel send to self, port masked, distributor on",
     "evtchn_send_upcall": "event channel send to self + upcall IRQ taken and acked",
     "vtimer_irq_latency": "virtual timer: deadline to guest IRQ vector, WFI, 1 ms ahead",
     "vtimer_irq_latency_20us": "virtual timer: deadline to guest IRQ vector, WFI, 20 us ahead",

@@ -18,6 +18,7 @@
 #include <public/errno.h>
 #include <punt/event_channel.h>
 #include <punt/policy.h>
+#include <punt/sched.h>
 
 static struct domain *dom0, *d1, *d2;
 static struct vcpu_info registered[2];
@@ -354,6 +355,63 @@ static void events_for_a_vcpu_without_vcpu_info_are_only_recorded(void **state)
 	dom0->vcpus[1]->vcpu_info = NULL;
 }
 
+/*
+ * vcpu_info outlives PSCI CPU_OFF and CPU_ON but the reset drops the upcall interrupt
+ * (arch_vcpu_reset()): a vCPU that went off with an upcall pending gets it raised again when
+ * it starts, or no later event on the port's word would raise one (no new edge).
+ */
+static void an_upcall_left_pending_at_cpu_off_is_raised_again_at_cpu_on(void **state)
+{
+	struct vcpu *v1 = dom0->vcpus[1];
+	evtchn_port_t local, remote;
+
+	(void)state;
+	v1->vcpu_info = &registered[1];
+	connect(d1, dom0, &local, &remote);
+	assert_int_equal(evtchn_bind_vcpu(dom0, remote, 1), 0);
+	assert_int_equal(vcpu_power_on(v1, 0x40000000, 0), 0);
+	machine_run(v1);
+	assert_int_equal(evtchn_send(d1, local), 0);
+	assert_true(v1->arch.pending & FAKE_VIRQ_UPCALL);
+	/* Its guest has interrupts masked and turns the vCPU off without taking it. */
+	vcpu_set_online(v1, false);
+	machine_run(d2->vcpus[0]); /* another vCPU takes the CPU: v1's state is saved */
+	assert_int_equal(v1->state, VCPU_OFFLINE);
+	assert_false(v1->arch.loaded);
+	unsigned resets = v1->arch.resets, raised = upcalls(dom0, 1);
+
+	assert_int_equal(vcpu_power_on(v1, 0x40001000, 7), 0);
+	machine_run(v1);
+	assert_int_equal(v1->arch.resets, resets + 1);
+	assert_int_equal(v1->arch.regs.pc, 0x40001000);
+	assert_int_equal(upcalls(dom0, 1), raised + 1);
+	assert_true(v1->arch.pending & FAKE_VIRQ_UPCALL);
+
+	/* Its guest takes it and clears everything: the next send raises a new one. */
+	fake_vcpu_take_irqs(v1);
+	registered[1].evtchn_upcall_pending = 0;
+	registered[1].evtchn_pending_sel = 0;
+	dom0->shared_info->evtchn_pending[remote / 64] &= ~(1UL << (remote % 64));
+	assert_int_equal(evtchn_send(d1, local), 0);
+	assert_int_equal(upcalls(dom0, 1), raised + 2);
+	v1->vcpu_info = NULL;
+}
+
+/* A vCPU whose vcpu_info has no upcall pending starts with none. */
+static void cpu_on_with_no_upcall_pending_raises_none(void **state)
+{
+	struct vcpu *v1 = dom0->vcpus[1];
+
+	(void)state;
+	v1->vcpu_info = &registered[1];
+	assert_int_equal(vcpu_power_on(v1, 0x40000000, 0), 0);
+	machine_run(v1);
+	assert_int_equal(v1->arch.resets, 1);
+	assert_int_equal(upcalls(dom0, 1), 0);
+	assert_false(v1->arch.pending & FAKE_VIRQ_UPCALL);
+	v1->vcpu_info = NULL;
+}
+
 static void reset_closes_every_port(void **state)
 {
 	evtchn_port_t local, remote;
@@ -595,6 +653,8 @@ int main(void)
 	    T(a_global_virq_reaches_its_bound_port),
 	    T(bind_vcpu_moves_delivery),
 	    T(events_for_a_vcpu_without_vcpu_info_are_only_recorded),
+	    T(an_upcall_left_pending_at_cpu_off_is_raised_again_at_cpu_on),
+	    T(cpu_on_with_no_upcall_pending_raises_none),
 	    T(reset_closes_every_port),
 	    T(the_4095th_port_is_the_last),
 	    T(the_hypercall_checks_its_arguments),

@@ -97,6 +97,16 @@ static void platform_op_is_for_the_control_domain_only(void **state)
 	assert_int_equal(call(dom0->vcpus[0], HYPERVISOR_platform_op, ptr(&op), 0, 0), 0);
 }
 
+/* Xen 4.17 reads and version-checks the argument before it asks XSM: so does Punt. */
+static void platform_op_checks_its_argument_before_the_policy(void **state)
+{
+	(void)state;
+	struct xen_platform_op op = {.cmd = XENPF_settime64, .interface_version = 1};
+
+	assert_int_equal(call(d1->vcpus[0], HYPERVISOR_platform_op, 64, 0, 0), -XEN_EFAULT);
+	assert_int_equal(call(d1->vcpus[0], HYPERVISOR_platform_op, ptr(&op), 0, 0), -XEN_EACCES);
+}
+
 static void multicall_runs_each_entry_and_writes_its_result(void **state)
 {
 	(void)state;
@@ -696,6 +706,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    T(unknown_hypercall_numbers_are_enosys),
 	    T(platform_op_is_for_the_control_domain_only),
+	    T(platform_op_checks_its_argument_before_the_policy),
 	    T(multicall_runs_each_entry_and_writes_its_result),
 	    T(a_multicall_inside_a_multicall_is_einval),
 	    T(a_multicall_list_that_faults_is_efault),

@@ -201,6 +201,42 @@ static struct vcpu *spi_target(struct domain *d, uint32_t intid)
 	return t < d->max_vcpus && d->vcpus[t] ? d->vcpus[t] : d->vcpus[0];
 }
 
+/* SPIs of word w that may go to a list register: pending and enabled, or active. */
+static uint32_t spi_candidates(const struct vgic_dist *g, unsigned w)
+{
+	return (g->pending[w] & g->enabled[w]) | g->active[w];
+}
+
+/*
+ * The SPI intid may have become a candidate for a list register (made pending, enabled,
+ * active, or routed elsewhere): set its word in its target's summary (struct vgic_private,
+ * spi_words). Under the vGIC lock.
+ */
+static void spi_note(struct domain *d, uint32_t intid)
+{
+	struct vcpu *t;
+
+	if (!(spi_candidates(&d->arch.vgic, intid / 32) & (1u << (intid % 32))))
+		return;
+	t = spi_target(d, intid);
+	if (t) {
+		t->arch.vgic.spi_words |= 1u << (intid / 32);
+		vcpu_irq_work(t);
+	}
+}
+
+/* spi_note() for each SPI of word w. */
+static void spi_note_word(struct domain *d, unsigned w)
+{
+	uint32_t bits = spi_candidates(&d->arch.vgic, w);
+
+	while (bits) {
+		unsigned b = __builtin_ctz(bits);
+		bits &= bits - 1;
+		spi_note(d, w * 32 + b);
+	}
+}
+
 void vgic_inject(struct vcpu *v, uint32_t intid)
 {
 	struct domain *d = v->domain;
@@ -212,6 +248,7 @@ void vgic_inject(struct vcpu *v, uint32_t intid)
 		v->arch.vgic.pending |= 1u << intid;
 	} else if (intid < g->nr_lines) {
 		set_bit_to(g->pending, intid, true);
+		spi_note(d, intid);
 		target = spi_target(d, intid);
 	} else {
 		target = NULL;
@@ -247,7 +284,8 @@ bool arch_vcpu_has_pending_irq(struct vcpu *v)
 	spin_lock(&g->lock);
 	if (v->arch.vgic.pending & v->arch.vgic.enabled)
 		found = true;
-	for (unsigned w = 1; !found && w < g->nr_lines / 32; w++) {
+	for (uint32_t words = v->arch.vgic.spi_words; !found && words; words &= words - 1) {
+		unsigned w = __builtin_ctz(words);
 		uint32_t cand = g->pending[w] & g->enabled[w];
 		while (cand) {
 			unsigned b = __builtin_ctz(cand);
@@ -299,6 +337,15 @@ void arch_vcpu_flush_interrupts(struct vcpu *v)
 	struct lr_candidate cand[VGIC_MAX_LRS];
 	unsigned n = 0, total = 0, max = vgic_nr_lrs();
 
+	/*
+	 * Nothing for a list register and none in use (the exit's vgic_sync() emptied them):
+	 * nothing to write. Read without the lock: whoever makes an interrupt pending for v
+	 * from another CPU kicks v's CPU after unlocking, which brings v straight back here.
+	 */
+	if (!__atomic_load_n(&p->spi_words, __ATOMIC_RELAXED) && !v->arch.uie &&
+	    !((__atomic_load_n(&p->pending, __ATOMIC_RELAXED) & p->enabled) |
+	      __atomic_load_n(&p->active, __ATOMIC_RELAXED)))
+		return;
 	spin_lock(&g->lock);
 	uint32_t priv = (p->pending & p->enabled) | p->active;
 	while (priv) {
@@ -308,17 +355,23 @@ void arch_vcpu_flush_interrupts(struct vcpu *v)
 		total++;
 	}
 	if (g->ctlr & CTLR_GRP1) {
-		for (unsigned w = 1; w < g->nr_lines / 32; w++) {
-			uint32_t bits = (g->pending[w] & g->enabled[w]) | g->active[w];
+		/* Only the words the summary names; a word with nothing left for v leaves it. */
+		for (uint32_t words = p->spi_words; words; words &= words - 1) {
+			unsigned w = __builtin_ctz(words);
+			uint32_t bits = spi_candidates(g, w);
+			bool mine = false;
 			while (bits) {
 				unsigned b = __builtin_ctz(bits);
 				uint32_t intid = w * 32 + b;
 				bits &= bits - 1;
 				if (spi_target(d, intid) != v)
 					continue;
+				mine = true;
 				add_candidate(cand, &n, max, intid, g->priority[intid]);
 				total++;
 			}
+			if (!mine)
+				p->spi_words &= ~(1u << w);
 		}
 	}
 	for (unsigned i = 0; i < n; i++) {
@@ -344,6 +397,7 @@ void arch_vcpu_flush_interrupts(struct vcpu *v)
 		lr_write(i, lr);
 	}
 	v->arch.lr_used = n;
+	v->arch.uie = total > n;
 	spin_unlock(&g->lock);
 	write_sysreg(S3_4_C12_C11_0 /* ICH_HCR_EL2 */, ICH_HCR_EN | (total > n ? ICH_HCR_UIE : 0));
 }
@@ -354,6 +408,9 @@ void vgic_sync(struct vcpu *v)
 	struct vgic_dist *g = &d->arch.vgic;
 	struct vgic_private *p = &v->arch.vgic;
 
+	if (!v->arch.lr_used)
+		return;	  /* only this CPU fills v's list registers */
+	vcpu_irq_work(v); /* what was in them goes back in on entry */
 	spin_lock(&g->lock);
 	for (unsigned i = 0; i < v->arch.lr_used; i++) {
 		uint64_t lr = lr_read(i);
@@ -370,6 +427,7 @@ void vgic_sync(struct vcpu *v)
 			if (pending)
 				set_bit_to(g->pending, intid, true);
 			set_bit_to(g->active, intid, active);
+			spi_note(d, intid);
 		}
 		lr_write(i, 0);
 	}
@@ -395,6 +453,12 @@ void vgic_save(struct vcpu *v)
 
 static void vgic_vcpu_reset(struct vcpu *v)
 {
+	struct vgic_dist *g = &v->domain->arch.vgic;
+
+	/*
+	 * Its SGIs and PPIs go, the event upcall's included: on CPU_ON the core raises
+	 * that one again if vcpu_info still says it is pending (evtchn_vcpu_restarted()).
+	 */
 	memset(&v->arch.vgic, 0, sizeof(v->arch.vgic));
 	v->arch.vgic.edge = 0xffff; /* SGIs are edge-triggered */
 	for (unsigned i = 0; i < 32; i++)
@@ -402,6 +466,11 @@ static void vgic_vcpu_reset(struct vcpu *v)
 	v->arch.ich_vmcr = 0;
 	v->arch.lr_used = 0;
 	v->arch.redist_waker_sleep = true;
+	/* The SPIs already pending for this vCPU stay so: rebuild its summary. */
+	spin_lock(&g->lock);
+	for (unsigned w = 1; w < g->nr_lines / 32; w++)
+		spi_note_word(v->domain, w);
+	spin_unlock(&g->lock);
 }
 
 /* ---- SGIs from ICC_SGI1R_EL1 --------------------------------------------- */
@@ -494,6 +563,10 @@ static void bits_access(struct vcpu *v, struct mmio_access *a, uint32_t first, e
 		*map |= val;
 	else
 		*map &= ~val;
+	if (first >= 32)
+		spi_note_word(d, first / 32);
+	else
+		vcpu_irq_work(v); /* v: the vCPU whose redistributor this is */
 	if (f == FAM_ENABLE) {
 		uint32_t changed = before ^ *map;
 		while (changed) {
@@ -588,6 +661,7 @@ static void route_changed(struct domain *d, uint32_t intid)
 		}
 	}
 	g->target[intid] = target;
+	spi_note(d, intid);
 	if (bit(g->hw, intid) && d->vcpus[target])
 		gic_route_spi(intid, pcpus[d->vcpus[target]->pcpu].mpidr);
 }

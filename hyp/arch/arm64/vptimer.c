@@ -4,6 +4,7 @@
 #include <asm/vdev.h>
 #include <asm/vgic.h>
 #include <asm/vptimer.h>
+#include <punt/cpu.h>
 #include <punt/domain.h>
 
 #define CNTP_TVAL_EL0 SYSREG_ISS(3, 3, 14, 2, 0)
@@ -15,10 +16,14 @@ static bool expired(const struct vcpu *v, uint64_t now)
 	return (v->arch.sys.cntp_ctl & CNT_CTL_ENABLE) && now >= v->arch.sys.cntp_cval;
 }
 
-/* A new setting: the next expiry raises the interrupt again. */
+/*
+ * A new setting: the next expiry raises the interrupt again, and the pass before entry arms
+ * the CPU's timer for it (CPU_WORK_TIMER, punt/cpu.h). Only the vCPU itself sets its timer.
+ */
 static void rearm(struct vcpu *v)
 {
 	v->arch.ptimer_fired = false;
+	cpu_work_set(this_cpu_id(), CPU_WORK_TIMER);
 }
 
 bool vptimer_access(struct vcpu *v, uint32_t reg, bool read, uint64_t *val)
@@ -86,5 +91,7 @@ void arch_vcpu_emulated_timer_check(struct vcpu *v)
 	if (!when || arch_timer_count() < when)
 		return;
 	v->arch.ptimer_fired = true;
+	/* Its deadline is gone: the CPU's timer must be armed without it. */
+	cpu_work_set(this_cpu_id(), CPU_WORK_TIMER);
 	vgic_inject(v, VPTIMER_PPI);
 }

@@ -73,6 +73,8 @@ void fake_vcpu_set_emulated_timer(struct vcpu *v, uint64_t count)
 {
 	v->arch.emulated_timer = count;
 	v->arch.emulated_timer_fired = false;
+	/* As the vCPU's own timer write does on Arm (vptimer.c): its CPU arms the deadline. */
+	cpu_work_set(v->pcpu, CPU_WORK_TIMER);
 }
 
 uint64_t arch_vcpu_emulated_timer_deadline(const struct vcpu *v)
@@ -87,5 +89,6 @@ void arch_vcpu_emulated_timer_check(struct vcpu *v)
 	if (!when || counter < when)
 		return;
 	v->arch.emulated_timer_fired = true;
+	cpu_work_set(v->pcpu, CPU_WORK_TIMER);
 	fake_vcpu_inject(v, FAKE_VIRQ_EMULATED_TIMER);
 }

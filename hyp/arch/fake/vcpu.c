@@ -27,6 +27,8 @@ void arch_vcpu_reset(struct vcpu *v, uint64_t entry, uint64_t arg)
 	memset(&v->arch.regs, 0, sizeof(v->arch.regs));
 	v->arch.regs.x[0] = arg;
 	v->arch.regs.pc = entry;
+	/* As Arm's vGIC: its private interrupts go with the reset, what is routed to it stays. */
+	v->arch.pending &= ~(FAKE_VIRQ_UPCALL | FAKE_VIRQ_EMULATED_TIMER);
 	v->arch.resets++;
 	v->needs_load = true;
 }

@@ -35,6 +35,7 @@
 #include <punt/arch/types.h>
 #include <punt/bootinfo.h>
 #include <punt/console.h>
+#include <punt/cpu.h>
 #include <punt/mmio.h>
 #include <punt/panic.h>
 #include <punt/sched_policy.h>
@@ -259,7 +260,11 @@ static inline struct domain *locked_domain(struct domain_locked l)
 
 bool domain_is_ram(struct domain *d, uint64_t gfn);
 
-struct vcpu *current_vcpu(void);
+/* The vCPU loaded on this CPU (NULL when none): on every exit's path, so inline. */
+static inline struct vcpu *current_vcpu(void)
+{
+	return this_cpu()->current;
+}
 /* Its registers are loaded on a physical CPU. */
 static inline bool vcpu_on_cpu(const struct vcpu *v)
 {

@@ -87,6 +87,11 @@ void evtchn_send_global_virq(struct domain *d, uint32_t virq);
 /* After vcpu_info registration: rescan everything once (Xen public/vcpu.h,
  * VCPUOP_register_vcpu_info). */
 void evtchn_vcpu_info_registered(struct vcpu *v);
+/*
+ * v was just reset for PSCI CPU_ON (arch_vcpu_reset() dropped its upcall
+ * interrupt): raise the upcall again if its vcpu_info still says one is pending.
+ */
+void evtchn_vcpu_restarted(struct vcpu *v);
 
 long do_event_channel_op(struct vcpu *v, uint64_t cmd, uint64_t arg);
 void evtchn_dump(struct domain *d);

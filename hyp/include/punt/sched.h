@@ -62,8 +62,13 @@ void vcpu_set_online(struct vcpu *v, bool online);
  * through the scheduler (which this forces); at 0 it is runnable again.
  */
 void vcpu_pause_changed(struct vcpu *v);
-/* Make v's physical CPU notice new pending interrupts for v. */
+/*
+ * Make v's physical CPU notice new pending interrupts for v: CPU_WORK_IRQ on it
+ * (vcpu_irq_work()), then a kick, which brings it out of a guest.
+ */
 void vcpu_kick(struct vcpu *v);
+/* CPU_WORK_IRQ on v's CPU, no kick: for interrupts of the vCPU that trapped, or before a kick. */
+void vcpu_irq_work(struct vcpu *v);
 /* The running vCPU stops until woken (WFI, SCHEDOP_block/poll). */
 void vcpu_block_current(void);
 void sched_yield_current(void);

@@ -26,6 +26,14 @@ void bench_report(const char *name, unsigned ops, uint64_t ticks);
 void bench_not_available(const char *name, const char *why);
 
 /*
+ * Configure every SPI of the guest's distributor as Linux does for the devices it drives
+ * (after rt_gic_init() has enabled the distributor): group 1, priority 0xa0, level, routed to
+ * this vCPU, enabled. Nothing raises them: they show what configured but idle interrupts cost
+ * the hypervisor on every entry. Returns how many SPIs the distributor has.
+ */
+unsigned bench_configure_all_spis(void);
+
+/*
  * A canary's longest stall beside a hostile operation, for benchmarks booted as two domains on
  * one pCPU ("// domains: 2"). Domain index 1 is the canary: it says "ready" on the static
  * channel's port1, then reads CNTVCT in a tight loop and keeps the longest gap between two

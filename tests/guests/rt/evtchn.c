@@ -26,12 +26,17 @@ struct shared_info *rt_shared_info(void)
 	return shinfo;
 }
 
+struct vcpu_info *rt_registered_vcpu_info;
+struct vcpu_info *rt_cpu_vcpu_info[RT_MAX_CPUS];
+
 static struct vcpu_info *my_vcpu_info(void)
 {
+	unsigned cpu = rt_cpu_index();
+
+	if (cpu)
+		return rt_cpu_vcpu_info[cpu];
 	return rt_registered_vcpu_info ? rt_registered_vcpu_info : &shinfo->vcpu_info[0];
 }
-
-struct vcpu_info *rt_registered_vcpu_info;
 
 /* The upcall: the same loop Linux runs (Linux drivers/xen/events/events_2l.c). */
 void rt_evtchn_upcall(void)
@@ -42,6 +47,8 @@ void rt_evtchn_upcall(void)
 	if (!shinfo)
 		return;
 	vi = my_vcpu_info();
+	if (!vi)
+		return; /* a second vCPU that registered none: nothing to read */
 	do {
 		__atomic_store_n(&vi->evtchn_upcall_pending, 0, __ATOMIC_SEQ_CST);
 		uint64_t sel = __atomic_exchange_n(&vi->evtchn_pending_sel, 0, __ATOMIC_SEQ_CST);

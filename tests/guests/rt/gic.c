@@ -40,7 +40,7 @@ static void wr8(uint64_t a, uint8_t v)
 	*(volatile uint8_t *)a = v;
 }
 
-static unsigned cpu_index(void)
+unsigned rt_cpu_index(void)
 {
 	uint64_t m = rt_mpidr() & 0xff00ffffffull;
 	for (unsigned i = 0; i < rt_plat.nr_cpus; i++)
@@ -80,7 +80,7 @@ void rt_gic_init(void)
 	uint64_t r = find_redistributor();
 	if (!r)
 		rt_error("no redistributor matches this vCPU's MPIDR");
-	my_gicr[cpu_index()] = r;
+	my_gicr[rt_cpu_index()] = r;
 	wr32(r + GICR_WAKER, rd32(r + GICR_WAKER) & ~WAKER_SLEEP);
 	for (unsigned i = 0; i < 1000000 && (rd32(r + GICR_WAKER) & WAKER_CHILDREN_SLEEP); i++)
 		;
@@ -93,7 +93,7 @@ void rt_gic_init(void)
 
 void rt_irq_enable_ppi(unsigned intid)
 {
-	uint64_t r = my_gicr[cpu_index()];
+	uint64_t r = my_gicr[rt_cpu_index()];
 
 	if (!r || intid >= 32)
 		rt_error("rt_irq_enable_ppi before rt_gic_init or not a PPI");

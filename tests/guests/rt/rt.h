@@ -144,6 +144,12 @@ static inline long hyp_console_io(unsigned cmd, unsigned len, void *buf)
 struct shared_info *rt_shared_info(void);
 /* vCPU0's vcpu_info once the test registered one (the upcall reads it), else NULL. */
 extern struct vcpu_info *rt_registered_vcpu_info;
+/*
+ * The vcpu_info vCPU i (i > 0, the index into rt_plat.cpu_mpidr) registered: the upcall taken
+ * on vCPU i reads it. Shared_info has only vCPU0's (XEN_LEGACY_MAX_VCPUS is 1 on Arm), so a
+ * second vCPU that takes upcalls must register one and put it here.
+ */
+extern struct vcpu_info *rt_cpu_vcpu_info[RT_MAX_CPUS];
 /* Upcall bookkeeping: what the interrupt handler saw. */
 extern volatile unsigned rt_upcalls;	 /* event PPIs taken */
 extern volatile unsigned rt_events_seen; /* ports dispatched (pending & ~mask) */
@@ -164,6 +170,8 @@ void rt_port_set_mask(uint32_t port, bool masked);
 void rt_port_clear_pending(uint32_t port);
 
 /* ---- GICv3 and interrupts ---- */
+/* This vCPU's index into rt_plat.cpu_mpidr (0 if its MPIDR is not there). */
+unsigned rt_cpu_index(void);
 void rt_gic_init(void); /* distributor, our redistributor, CPU interface */
 void rt_irq_enable_ppi(unsigned intid);
 void rt_irq_on(void);
@@ -227,6 +235,7 @@ struct rt_scenario {
 	unsigned domains, index;
 	domid_t self, peer;
 	uint32_t port[2];
+	unsigned hellos; /* hellos the even side sent before the odd side echoed one */
 };
 extern struct rt_scenario rt_scn;
 /* Read the rt.* arguments and start taking upcalls; ERROR when not part of a scenario. */

@@ -21,7 +21,9 @@ void arch_vcpu_init(struct vcpu *v);
  * Power-on state, off its CPU (a builder's vCPU 0, or PSCI CPU_ON as the CPU
  * loading it applies it): it starts at entry with its first argument
  * register = arg, MMU and caches off, interrupts masked, at the guest's
- * kernel level. Sets v->needs_load.
+ * kernel level. Its private virtual interrupts (the upcall and its timers'),
+ * pending or active, are gone; shared ones routed to it stay pending. Sets
+ * v->needs_load.
  */
 void arch_vcpu_reset(struct vcpu *v, uint64_t entry, uint64_t arg);
 /*

@@ -4,8 +4,9 @@
  * emulated redistributor per vCPU, with the CPU interface provided by the
  * hardware (ICH list registers). Software state in struct vgic_dist and
  * struct vgic_private is the truth; list registers are filled from it on
- * every guest entry (arch_vcpu_flush_interrupts(), punt/arch/irq.h) and
- * folded back on every exit. A domain's instance is set up through its
+ * guest entry when its CPU has CPU_WORK_IRQ (arch_vcpu_flush_interrupts(),
+ * punt/arch/irq.h; producers call vcpu_kick() or vcpu_irq_work()) and folded
+ * back on exit when one is in use. A domain's instance is set up through its
  * descriptor (vgic_v3_vdev, asm/vdev.h).
  */
 #ifndef ASM_VGIC_H

@@ -82,9 +82,18 @@ struct arch_fp_state {
 	uint64_t fpsr, fpcr;
 };
 
-/* Interrupts private to a vCPU: SGIs 0-15 and PPIs 16-31. */
+/*
+ * Interrupts private to a vCPU: SGIs 0-15 and PPIs 16-31; and the SPIs that may concern it.
+ * spi_words is the summary that spares the entry path a scan of every SPI word: bit w set
+ * when SPIs 32w..32w+31 may hold one routed to this vCPU that is pending and enabled, or
+ * active. Every change that can make an SPI such a candidate sets its target's bit
+ * (vgic-v3.c, spi_note()); arch_vcpu_flush_interrupts() clears a bit once its word holds no
+ * candidate for the vCPU. A bit set with nothing behind it costs one look; a candidate
+ * without its bit would never reach a list register.
+ */
 struct vgic_private {
 	uint32_t enabled, pending, active, edge, in_lr;
+	uint32_t spi_words;
 	uint8_t priority[32];
 	uint64_t sgi_source[16]; /* for GICv3 not needed; kept for debug dumps */
 };
@@ -96,7 +105,8 @@ struct arch_vcpu {
 	struct vgic_private vgic;
 	uint64_t ich_vmcr, ich_ap0r[4], ich_ap1r[4];
 	uint32_t lr_intid[VGIC_MAX_LRS]; /* vINTID held by each LR, when used */
-	uint32_t lr_used;		 /* bitmap of LRs in use */
+	uint32_t lr_used;		 /* LRs 0..lr_used-1 in use */
+	bool uie;			 /* ICH_HCR_EL2.UIE was set by the last flush */
 	bool ptimer_fired;		 /* the emulated physical timer raised its PPI */
 	bool redist_waker_sleep;
 };
