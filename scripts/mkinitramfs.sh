@@ -15,7 +15,9 @@
 # NEEDED entries reach, the arm64 dynamic loader, and the kernel's Xen device modules. Its
 # /etc/punt.d/50-xen loads the modules, mounts xenfs, starts xenstored, xen-init-dom0 and
 # xenconsoled, then runs the xl commands named by punt.xl=CMD[,CMD...] on the kernel
-# command line (each between "PUNT-XL: begin CMD" and "PUNT-XL: end CMD rc=N" markers).
+# command line (each between "PUNT-XL: begin CMD" and "PUNT-XL: end CMD rc=N" markers; a CMD
+# of the form !PROG:ARG runs that shell command instead, e.g. !sleep:5). It
+# also holds an example guest, /etc/xen/debian-guest.cfg (dom0's kernel, a busybox initramfs).
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -106,9 +108,21 @@ spin)
 *) echo "PUNT-INIT: unknown punt.test=$action" ;;
 esac
 
-# A session with the console as controlling tty, so job control and Ctrl-C work.
+# busybox's halt, poweroff and reboot (without -f) ask init with SIGUSR1, SIGUSR2 and SIGTERM.
+# The kernel drops signals to PID 1 that it has no handler for, hence the traps.
+trap 'echo "PUNT-INIT: halt"; halt -f' USR1
+trap 'echo "PUNT-INIT: poweroff"; poweroff -f' USR2
+trap 'echo "PUNT-INIT: reboot"; reboot -f' TERM
+
+# A session with the console as controlling tty, so job control and Ctrl-C work. It runs in
+# the background: a shell runs its traps only between commands, and `wait` is one it leaves
+# when a trapped signal arrives, where a foreground command would hold the trap until it ends.
 while true; do
-	setsid cttyhack sh -l
+	setsid cttyhack sh -l </dev/console >/dev/console 2>&1 &
+	shell=$!
+	while kill -0 "$shell" 2>/dev/null; do
+		wait "$shell"
+	done
 	echo "PUNT-INIT: shell exited, restarting"
 done
 INIT
@@ -164,6 +178,8 @@ add_xen_utils() {
 			todo+=("$(xen_find_lib "$lib")")
 		done
 	done
+	# glibc opens libgcc_s at run time for pthread_cancel (xl's console wait uses it).
+	xen_copy "$(xen_find_lib libgcc_s.so.1)"
 	interp=$(readelf -l "$xen_utils/usr/lib/xen-4.17/bin/xl" |
 		sed -n 's/.*interpreter: \/\(.*\)\]/\1/p')
 	xen_copy "$interp"
@@ -172,8 +188,60 @@ add_xen_utils() {
 		ln -sf "/$f" "$stage/usr/sbin/$(basename "$f")"
 	done
 	cp -a "$xen_utils/lib/modules" "$stage/lib/"
-	mkdir -p "$stage"/var/{lib/xen,lib/xenstored,log/xen,run/xen,run/xenstored} "$stage/etc/xen"
+	mkdir -p "$stage"/var/{lib/xen,lib/xenstored,lock,log/xen/console,run/xen,run/xenstored} "$stage/etc/xen"
 	cp "$xen_utils/etc/xen/xl.conf" "$stage/etc/xen/xl.conf"
+	# An example guest: dom0's own Debian kernel (gzipped: libxc unpacks it) and the plain
+	# busybox image of this script as its initramfs, whose /init gives hvc0 a shell.
+	mkdir -p "$stage/etc/xen/debian-guest"
+	gzip -9n <"$root/.cache/debian/vmlinuz" >"$stage/etc/xen/debian-guest/Image.gz"
+	"$0" -o "$stage/etc/xen/debian-guest/initrd.cpio.gz"
+	# punt-wait-log FILE TEXT SECONDS: until FILE holds TEXT (a guest's console log), or fail.
+	cat >"$stage/usr/sbin/punt-wait-log" <<'WAIT'
+#!/bin/sh
+n=0
+until grep -q "$2" "$1" 2>/dev/null; do
+	n=$((n + 1))
+	[ "$n" -gt "$3" ] && exit 1
+	sleep 1
+done
+WAIT
+	chmod 0755 "$stage/usr/sbin/punt-wait-log"
+	# punt-console NAME: what `xl console NAME` shows in 10 seconds (xenconsole's pty, which
+	# replays what the guest printed so far), without a terminal.
+	cat >"$stage/usr/sbin/punt-console" <<'CONSOLE'
+#!/bin/sh
+sleep 10 | timeout 10 xl console "$1"
+exit 0
+CONSOLE
+	chmod 0755 "$stage/usr/sbin/punt-console"
+	# punt-wait-gone NAME SECONDS: until no domain is called NAME, or fail.
+	cat >"$stage/usr/sbin/punt-wait-gone" <<'GONE'
+#!/bin/sh
+n=0
+while xl domid "$1" >/dev/null 2>&1; do
+	n=$((n + 1))
+	[ "$n" -gt "$2" ] && exit 1
+	sleep 1
+done
+GONE
+	chmod 0755 "$stage/usr/sbin/punt-wait-gone"
+	cat >"$stage/etc/xen/debian-guest.cfg" <<'CFG'
+# A PVH guest with dom0's Debian kernel and a busybox initramfs: xl create -c this file,
+# Ctrl-] leaves its console, xl destroy debian-guest ends it.
+name = "debian-guest"
+type = "pvh"
+kernel = "/etc/xen/debian-guest/Image.gz"
+ramdisk = "/etc/xen/debian-guest/initrd.cpio.gz"
+extra = "console=hvc0"
+memory = 128
+vcpus = 1
+CFG
+	# The same guest powering itself off at its init: xl's on_poweroff (destroy) ends it.
+	sed -e 's/^name = .*/name = "debian-guest-poweroff"/' \
+		-e 's/^extra = .*/extra = "console=hvc0 punt.test=poweroff"/' \
+		-e 's/^# A PVH guest.*/# debian-guest.cfg, but its init powers it off at once./' \
+		-e '/^# Ctrl-]/d' \
+		"$stage/etc/xen/debian-guest.cfg" >"$stage/etc/xen/debian-guest-poweroff.cfg"
 	cat >"$stage/etc/punt.d/50-xen" <<'XEN'
 #!/bin/sh
 # Xen's toolstack in dom0, as Debian's xencommons starts it: the device modules, xenfs,
@@ -184,6 +252,9 @@ for m in /lib/modules/*/xen-privcmd.ko /lib/modules/*/xen-evtchn.ko \
 	insmod "$m" || echo "PUNT-XL: insmod $m failed"
 done
 mount -t xenfs xenfs /proc/xen
+# xenconsoled gives each guest console a pseudo-terminal.
+mkdir -p /dev/pts
+mount -t devpts devpts /dev/pts
 # The hotplug and lock code wants these links, which devtmpfs does not make.
 ln -sf /proc/self/fd /dev/fd
 ln -sf /proc/self/fd/0 /dev/stdin
@@ -193,8 +264,11 @@ xenstored --pid-file /var/run/xenstored.pid
 echo "PUNT-XL: xenstored rc=$?"
 xen-init-dom0
 echo "PUNT-XL: xen-init-dom0 rc=$?"
-xenconsoled --pid-file=/var/run/xenconsoled.pid
+# Guests' console output is also logged, to /var/log/xen/console/guest-NAME.log.
+xenconsoled --pid-file=/var/run/xenconsoled.pid --log=guest --log-dir=/var/log/xen/console
 echo "PUNT-XL: xenconsoled rc=$?"
+echo "PUNT-XL: xl create -c /etc/xen/debian-guest.cfg starts the example guest" \
+	"(docs/control.md says how far it gets on Punt)"
 cmds=
 for word in $(cat /proc/cmdline); do
 	case "$word" in
@@ -203,8 +277,20 @@ for word in $(cat /proc/cmdline); do
 done
 for cmd in $(echo "$cmds" | tr ',' ' '); do
 	echo "PUNT-XL: begin $cmd"
-	xl $(echo "$cmd" | tr ':' ' ') 2>&1
-	echo "PUNT-XL: end $cmd rc=$?"
+	case "$cmd" in
+	# !CMD:ARGS runs a shell command (sleep, cat) between xl commands.
+	# A guest console's log may end without a newline: the end marker gets its own line.
+	!*)
+		$(echo "${cmd#!}" | tr ':' ' ') 2>&1
+		rc=$?
+		echo
+		;;
+	*)
+		xl $(echo "$cmd" | tr ':' ' ') 2>&1
+		rc=$?
+		;;
+	esac
+	echo "PUNT-XL: end $cmd rc=$rc"
 done
 XEN
 	chmod 0755 "$stage/etc/punt.d/50-xen"

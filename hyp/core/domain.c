@@ -10,6 +10,7 @@
 #include <punt/domu.h>
 #include <punt/domain.h>
 #include <punt/event_channel.h>
+#include <punt/foreign_map.h>
 #include <punt/grant_table.h>
 #include <punt/panic.h>
 #include <punt/page_alloc.h>
@@ -226,12 +227,15 @@ static void free_vcpus(struct domain *d)
  * before it was unpublished. Called with reap_lock held, d unpublished, and
  * none of d's vCPUs on a run queue.
  */
+static void foreign_put_locked(struct domain *d);
+
 static void domain_relinquish(struct domain *d)
 {
 	if (d->evtchn)
 		evtchn_reset(d);
 	if (d->grant)
 		grant_mappings_release(d);
+	foreign_map_release_all(d, foreign_put_locked);
 }
 
 /* Free what d owns. Nothing may refer to d any more (relinquished, grace period over). */
@@ -239,6 +243,7 @@ static void domain_free(struct domain *d)
 {
 	evtchn_domain_destroy(d);
 	grant_table_destroy(d);
+	foreign_map_destroy(d);
 	arch_domain_destroy(d);
 	pvcons_domain_destroy(d);
 	for (unsigned i = 0; i < d->nr_extents; i++)
@@ -288,12 +293,52 @@ void domain_destroy_unstarted(struct domain *d)
 struct reap_entry {
 	struct domain *d;
 	bool unpublished;
+	/*
+	 * Its grace period is over, but another domain still maps its frames: it waits, not
+	 * counted in reap_pending (CPUs may sleep), until domain_foreign_put() gives the last
+	 * reference back.
+	 */
+	bool parked;
 	uint64_t passes_at_unpublish[CONFIG_NR_CPUS];
 };
 
 static struct reap_entry reap_queue[MAX_DOMAINS];
 static volatile unsigned reap_pending;
 static volatile uint64_t scheduler_passes[CONFIG_NR_CPUS];
+
+/* Hand d to the reaper, with reap_lock held. */
+static void queue_reap(struct domain *d)
+{
+	d->reap_queued = true;
+	for (unsigned i = 0; i < MAX_DOMAINS; i++) {
+		if (!reap_queue[i].d) {
+			reap_queue[i] = (struct reap_entry){.d = d};
+			reap_pending++;
+			break;
+		}
+	}
+}
+
+/*
+ * Every CPU polls the reaper until the teardown ends (domain_reaper_poll() keeps the bit
+ * set), and a CPU idling with a vCPU of a dying domain loaded wakes up and drops it.
+ */
+static void reap_work_everywhere(void)
+{
+	for (unsigned c = 0; c < nr_pcpus; c++) {
+		cpu_work_set(c, CPU_WORK_REAP);
+		arch_cpu_kick(c);
+	}
+}
+
+/* d->dying is set: take its vCPUs offline. */
+static void stop_vcpus(struct domain *d)
+{
+	for (unsigned i = 0; i < d->max_vcpus; i++)
+		if (d->vcpus[i])
+			vcpu_set_online(d->vcpus[i], false);
+	reap_work_everywhere();
+}
 
 void domain_shutdown(struct domain *d, int reason)
 {
@@ -310,26 +355,83 @@ void domain_shutdown(struct domain *d, int reason)
 	}
 	__atomic_store_n(&d->dying, true, __ATOMIC_RELEASE);
 	d->shutdown_reason = reason;
-	for (unsigned i = 0; i < MAX_DOMAINS; i++) {
-		if (!reap_queue[i].d) {
-			reap_queue[i] = (struct reap_entry){.d = d};
-			reap_pending++;
-			break;
-		}
-	}
+	/* The toolstack's domains wait for its destroydomain (xl's on_poweroff, on_reboot). */
+	if (!d->toolstack)
+		queue_reap(d);
 	spin_unlock(&reap_lock);
+	stop_vcpus(d);
+	dom_exc_notify();
+}
+
+void domain_kill(struct domain *d)
+{
+	spin_lock(&reap_lock);
+	__atomic_store_n(&d->killed, true, __ATOMIC_RELEASE);
+	if (d->reap_queued) {
+		spin_unlock(&reap_lock);
+		return;
+	}
+	bool running = !d->dying;
+	__atomic_store_n(&d->dying, true, __ATOMIC_RELEASE);
+	queue_reap(d);
+	spin_unlock(&reap_lock);
+	printk("d%u (%s) destroyed by the toolstack\n", d->id, d->name);
+	if (running)
+		stop_vcpus(d);
+	else
+		reap_work_everywhere(); /* it shut down earlier: only the reaper has work */
+}
+
+bool domain_is_dead(domid_t id)
+{
+	bool dead;
+
+	if (id >= MAX_DOMAINS)
+		return false;
+	spin_lock(&reap_lock);
+	dead = existing[id] && existing[id]->reap_queued && domain_lookup(id) != existing[id];
+	spin_unlock(&reap_lock);
+	return dead;
+}
+
+/* Every vCPU looks at the pause counter again (sched.c). */
+static void pause_changed(struct domain *d)
+{
 	for (unsigned i = 0; i < d->max_vcpus; i++)
 		if (d->vcpus[i])
-			vcpu_set_online(d->vcpus[i], false);
-	/*
-	 * A CPU idling with one of them loaded must wake up and drop it, and every CPU polls
-	 * the reaper until the teardown ends (domain_reaper_poll() keeps the bit set).
-	 */
-	for (unsigned c = 0; c < nr_pcpus; c++) {
-		cpu_work_set(c, CPU_WORK_REAP);
-		arch_cpu_kick(c);
+			vcpu_pause_changed(d->vcpus[i]);
+}
+
+int domain_pause_by_toolstack(struct domain *d)
+{
+	struct domain_locked l = domain_lock(d);
+
+	/* Xen's limit, so that repeated calls cannot wrap the counter. */
+	if (locked_domain(l)->pause_count >= 255) {
+		domain_unlock(&l);
+		return -XEN_EOVERFLOW;
 	}
-	dom_exc_notify();
+	__atomic_store_n(&d->pause_count, d->pause_count + 1, __ATOMIC_RELEASE);
+	domain_unlock(&l);
+	pause_changed(d);
+	return 0;
+}
+
+int domain_unpause_by_toolstack(struct domain *d)
+{
+	struct domain_locked l = domain_lock(d);
+
+	if (!locked_domain(l)->pause_count) {
+		domain_unlock(&l);
+		return -XEN_EINVAL;
+	}
+	__atomic_store_n(&d->pause_count, d->pause_count - 1, __ATOMIC_RELEASE);
+	/* Xen: creation is over when the count first reaches 0. */
+	if (!d->pause_count)
+		d->creation_finished = true;
+	domain_unlock(&l);
+	pause_changed(d);
+	return 0;
 }
 
 /* Every vCPU unloaded and off its queue for good; false while one is still loaded. */
@@ -365,11 +467,11 @@ static bool any_domain_left(void)
  * reboot): two guests stopping together are torn down on two CPUs, and the
  * machine must not power off while the other one is still being destroyed.
  */
-static void finish(domid_t id, int reason)
+static void finish(domid_t id, bool rebuild)
 {
 	printk("d%u destroyed: %lu pages free\n", id, page_alloc_free_pages());
 	dom_exc_notify();
-	if (reason == SHUTDOWN_reboot)
+	if (rebuild)
 		domu_rebuild(id);
 	spin_lock(&reap_lock);
 	bool last = --reap_pending == 0 && !any_domain_left();
@@ -378,6 +480,27 @@ static void finish(domid_t id, int reason)
 		printk("All domains have stopped: powering off\n");
 		arch_system_off();
 	}
+}
+
+/* With reap_lock held (the relinquish of a domain that mapped d's frames). */
+static void foreign_put_locked(struct domain *d)
+{
+	if (__atomic_sub_fetch(&d->foreign_refs, 1, __ATOMIC_SEQ_CST))
+		return;
+	for (unsigned i = 0; i < MAX_DOMAINS; i++) {
+		if (reap_queue[i].d == d && reap_queue[i].parked) {
+			reap_queue[i].parked = false;
+			reap_pending++;
+			reap_work_everywhere();
+		}
+	}
+}
+
+void domain_foreign_put(struct domain *d)
+{
+	spin_lock(&reap_lock);
+	foreign_put_locked(d);
+	spin_unlock(&reap_lock);
 }
 
 void domain_vcpu_dropped(struct vcpu *v)
@@ -397,9 +520,8 @@ bool domain_reap_pending(void)
 /* The reaper's work, out of line: every pass through the scheduler polls for it. */
 static void __attribute__((noinline)) reap(void)
 {
-	bool done = false, dead = false;
+	bool done = false, dead = false, rebuild = false;
 	domid_t done_id = 0;
-	int done_reason = 0;
 
 	spin_lock(&reap_lock);
 	for (unsigned i = 0; i < MAX_DOMAINS && !done; i++) {
@@ -420,11 +542,23 @@ static void __attribute__((noinline)) reap(void)
 				arch_cpu_kick(c);
 			}
 		}
+		if (e->parked)
+			continue;
 		/* With no other CPU to wait for, the grace period is already over. */
+		if (e->unpublished && grace_period_over(e) &&
+		    __atomic_load_n(&e->d->foreign_refs, __ATOMIC_SEQ_CST)) {
+			e->parked = true;
+			reap_pending--;
+			printk("d%u: dead, kept until other domains unmap its %lu page(s)\n",
+			       e->d->id, e->d->foreign_refs);
+			continue;
+		}
 		if (e->unpublished && grace_period_over(e)) {
 			done = true;
 			done_id = e->d->id;
-			done_reason = e->d->shutdown_reason;
+			/* Only the configuration's domains come back by themselves on reboot. */
+			rebuild = e->d->shutdown_reason == SHUTDOWN_reboot && !e->d->toolstack &&
+				  !e->d->killed;
 			domain_forget_and_free(e->d);
 			e->d = NULL; /* still counted in reap_pending until finish() */
 		}
@@ -433,7 +567,7 @@ static void __attribute__((noinline)) reap(void)
 	if (dead)
 		dom_exc_notify();
 	if (done)
-		finish(done_id, done_reason);
+		finish(done_id, rebuild);
 }
 
 void domain_reaper_poll(unsigned cpu)

@@ -231,6 +231,11 @@ static void connect_static_evtchns(struct domain *d, bool first_boot)
 	}
 }
 
+bool domu_configured(domid_t id)
+{
+	return id < MAX_DOMAINS && configs[id].kernel.size;
+}
+
 int domu_rebuild(domid_t id)
 {
 	char err[120];

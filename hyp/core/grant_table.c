@@ -100,9 +100,9 @@ int grant_table_map_frame(struct domain *d, uint64_t idx, uint64_t gfn)
 		return -XEN_EINVAL;
 	struct domain_locked l = domain_lock(d);
 	enum p2m_type there = p2m_lookup(d, gfn, NULL);
-	if (there == P2M_GRANT_RW || there == P2M_GRANT_RO) {
+	if (there == P2M_GRANT_RW || there == P2M_GRANT_RO || there == P2M_FOREIGN_RW) {
 		domain_unlock(&l);
-		return -XEN_EBUSY; /* unmap the grant first */
+		return -XEN_EBUSY; /* unmap the grant or foreign page first */
 	}
 	rc = grow(l, (unsigned)idx + 1);
 	if (!rc) {
@@ -114,6 +114,18 @@ int grant_table_map_frame(struct domain *d, uint64_t idx, uint64_t gfn)
 	}
 	domain_unlock(&l);
 	return rc;
+}
+
+int grant_table_frame(struct domain_locked l, unsigned idx, uint64_t *mfn)
+{
+	struct grant_table *gt = locked_domain(l)->grant;
+
+	if (idx >= gt->max_frames)
+		return -XEN_EINVAL;
+	if (grow(l, idx + 1))
+		return -XEN_ENOMEM;
+	*mfn = gt->frame_pa[idx] >> 12;
+	return 0;
 }
 
 void grant_table_forget_gfn(struct domain_locked l, uint64_t gfn)

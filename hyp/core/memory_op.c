@@ -3,7 +3,12 @@
  * memory_op: what a translated (Arm) guest may change in its own p2m.
  * Direct-mapped domains (dom0) keep their RAM: a page given back with
  * decrease_reservation is only unmapped, and populate_physmap maps the
- * same frame again, because IPA must stay equal to PA.
+ * same frame again, because IPA must stay equal to PA. Other domains get
+ * fresh zeroed pages from populate_physmap, up to max_pages: that is how the
+ * toolstack builds a domain's memory. The control domain maps other domains'
+ * pages into its own p2m (add_to_physmap_batch with gmfn_foreign, the grant
+ * table through acquire_resource: punt/foreign_map.h) and gives them back
+ * with remove_from_physmap.
  *
  * Arguments and errors follow Xen 4.17 (xen/common/memory.c, do_memory_op):
  * the command is an unsigned long whose bits 6 and up carry a continuation's
@@ -13,7 +18,9 @@
 #include <public/errno.h>
 #include <public/memory.h>
 #include <punt/domain.h>
+#include <punt/foreign_map.h>
 #include <punt/grant_table.h>
+#include <punt/page_alloc.h>
 #include <punt/arch/guest_access.h>
 #include <punt/hypercall.h>
 #include <punt/memory.h>
@@ -45,8 +52,9 @@ static long map_shared_info(struct domain *d, uint64_t idx, uint64_t gfn)
 		return -XEN_EINVAL;
 	struct domain_locked l = domain_lock(d);
 	enum p2m_type there = p2m_lookup(d, gfn, NULL);
+	/* A grant or foreign mapping there holds a reference: it must go its own way first. */
 	if ((d->shared_info_gfn != ~0UL && d->shared_info_gfn != gfn) || there == P2M_GRANT_RW ||
-	    there == P2M_GRANT_RO) {
+	    there == P2M_GRANT_RO || there == P2M_FOREIGN_RW) {
 		rc = -XEN_EBUSY;
 	} else if (p2m_map(d, gfn, (uint64_t)d->shared_info >> 12, 1, P2M_RAM_RW)) {
 		rc = -XEN_ENOMEM;
@@ -106,6 +114,14 @@ static long remove_from_physmap(struct vcpu *v, uint64_t arg)
 	 * which also gives its pin back.
 	 */
 	enum p2m_type t = p2m_lookup(d, op.gpfn, NULL);
+	if (t == P2M_FOREIGN_RW) {
+		/* Another domain's page: its reference goes back (Xen's put_page). */
+		struct domain *owner = foreign_map_remove(l, op.gpfn);
+		domain_unlock(&l);
+		if (owner)
+			domain_foreign_put(owner);
+		return 0;
+	}
 	if (t != P2M_RAM_RW && t != P2M_RAM_RO) {
 		domain_unlock(&l);
 		return -XEN_ENOENT;
@@ -144,6 +160,90 @@ static bool mem_flags_valid(const struct domain *caller, uint32_t flags)
 	return (flags & XENMEMF_vnode) || node_valid(caller, flags);
 }
 
+static bool holds_foreign(struct domain *d, uint64_t gfn, uint64_t pages)
+{
+	for (uint64_t i = 0; i < pages; i++)
+		if (p2m_lookup(d, gfn + i, NULL) == P2M_FOREIGN_RW)
+			return true;
+	return false;
+}
+
+/* Grow d's RAM regions (domain_is_ram()) by [ipa, ipa + size), merged with a neighbour. */
+static int add_ram_region(struct domain_locked l, uint64_t ipa, uint64_t size)
+{
+	struct domain *d = locked_domain(l);
+
+	for (unsigned i = 0; i < d->nr_ram; i++) {
+		if (d->ram[i].base + d->ram[i].size == ipa) {
+			d->ram[i].size += size;
+			return 0;
+		}
+		if (ipa + size == d->ram[i].base) {
+			d->ram[i].base = ipa;
+			d->ram[i].size += size;
+			return 0;
+		}
+	}
+	if (d->nr_ram == BOOT_MAX_MEM)
+		return -1;
+	d->ram[d->nr_ram++] = (struct boot_region){ipa, size};
+	return 0;
+}
+
+/*
+ * One extent of populate_physmap for a domain that is not 1:1: fresh zeroed pages at gfn,
+ * which must be aligned to the extent and empty, within max_pages (Xen's assign_pages) and
+ * the domain's room for extents. false when it cannot be done.
+ */
+static bool populate_one(struct domain *d, uint64_t gfn, unsigned order)
+{
+	uint64_t pages = 1UL << order;
+	uint64_t pa = page_alloc_zeroed(order); /* zeroed outside the lock */
+	bool ok = false;
+
+	if (!pa)
+		return false;
+	struct domain_locked l = domain_lock(d);
+	uint64_t limit = 1UL << (p2m_ipa_bits() - PAGE_SHIFT);
+	if (d->dying || d->tot_pages + pages > d->max_pages || (gfn & (pages - 1)) ||
+	    gfn >= limit || pages > limit - gfn || d->nr_extents == DOMAIN_MAX_EXTENTS)
+		goto out;
+	for (uint64_t i = 0; i < pages; i++)
+		if (p2m_lookup(d, gfn + i, NULL) != P2M_INVALID)
+			goto out;
+	if (add_ram_region(l, gfn << PAGE_SHIFT, pages << PAGE_SHIFT))
+		goto out;
+	if (p2m_map(d, gfn, pa >> PAGE_SHIFT, pages, P2M_RAM_RW))
+		goto out; /* the region stays: RAM with a hole is still RAM */
+	d->extents[d->nr_extents++] = (struct boot_region){pa, pages << PAGE_SHIFT};
+	d->tot_pages += pages;
+	ok = true;
+out:
+	domain_unlock(&l);
+	if (!ok)
+		page_free(pa, order);
+	return ok;
+}
+
+/* populate_physmap of a domain that is not 1:1, from extent `done` on. */
+static uint64_t populate_extents(struct domain *d, const struct xen_memory_reservation *r,
+				 uint64_t done, bool *preempted)
+{
+	uint64_t start = done;
+
+	for (; done < r->nr_extents; done++) {
+		uint64_t gfn;
+		if (done != start && hypercall_preempt_check()) {
+			*preempted = true;
+			break;
+		}
+		if (copy_from_guest(&gfn, r->extent_start_gva + 8 * done, sizeof(gfn)) ||
+		    !populate_one(d, gfn, r->extent_order))
+			break;
+	}
+	return done;
+}
+
 /*
  * From extent `done` on: returns the number of extents done, stopping at the first that
  * fails, as Xen's decrease_reservation and populate_physmap do for a 1:1 domain. An extent
@@ -166,7 +266,8 @@ static uint64_t change_extents(struct domain *d, const struct xen_memory_reserva
 		if (!domain_is_ram(d, gfn) || !domain_is_ram(d, gfn + pages - 1))
 			break;
 		if (populate) {
-			if (p2m_map(d, gfn, gfn, pages, P2M_RAM_RW))
+			/* A foreign mapping there still holds its reference: remove it first. */
+			if (holds_foreign(d, gfn, pages) || p2m_map(d, gfn, gfn, pages, P2M_RAM_RW))
 				break;
 		} else {
 			if (p2m_lookup(d, gfn, NULL) != P2M_RAM_RW)
@@ -200,12 +301,14 @@ static long reservation(struct vcpu *v, uint64_t arg, unsigned op, uint64_t star
 	/* Arm has no populate-on-demand (Xen: not on oneself, and not on Arm at all). */
 	if (op == XENMEM_populate_physmap && (r.mem_flags & XENMEMF_populate_on_demand))
 		return (long)start;
-	if (!d->direct_mapped)
+	if (!d->direct_mapped && op != XENMEM_populate_physmap)
 		return -XEN_ENOSYS;
 	if (r.nr_extents > MAX_EXTENTS_PER_CALL)
 		return -XEN_EINVAL;
 	bool preempted = false;
-	uint64_t done = change_extents(d, &r, start, op == XENMEM_populate_physmap, &preempted);
+	uint64_t done = d->direct_mapped ? change_extents(d, &r, start,
+							  op == XENMEM_populate_physmap, &preempted)
+					 : populate_extents(d, &r, start, &preempted);
 	/* Xen's continuation "lh": the command with the next extent in its upper bits. */
 	if (preempted)
 		return hypercall_continue(
@@ -305,6 +408,147 @@ static long arch_memory_op(uint64_t cmd)
 	return -XEN_ENOSYS;
 }
 
+/*
+ * One gmfn_foreign entry (Xen arch/arm/mm.c xenmem_add_to_physmap_one): page idx of domain
+ * fid at gfn of d, which must be the control domain; the page must be ordinary RAM of fid's
+ * (never -ENOENT: Linux's privcmd would take that for a paged-out page and retry for ever).
+ */
+static long map_foreign(struct domain *d, domid_t fid, uint64_t idx, uint64_t gfn)
+{
+	struct domain *od = domain_from_guest_id(d, fid);
+	uint64_t mfn;
+	long rc;
+
+	if (!od)
+		return -XEN_ESRCH;
+	if (od == d)
+		return -XEN_EINVAL;
+	if (!d->privileged)
+		return -XEN_EPERM;
+	if ((gfn | idx) >> (p2m_ipa_bits() - PAGE_SHIFT))
+		return -XEN_EINVAL;
+	struct domain_pair_locked l = domain_lock_pair(d, od);
+	if (od->dying || p2m_lookup(od, idx, &mfn) != P2M_RAM_RW)
+		rc = -XEN_EINVAL;
+	else
+		rc = foreign_map_add(l, gfn, mfn);
+	domain_unlock_pair(&l);
+	return rc;
+}
+
+/* One entry of add_to_physmap_batch in another space than gmfn_foreign. */
+static long map_one(struct domain *d, unsigned space, uint64_t idx, uint64_t gfn)
+{
+	if (gfn >> (p2m_ipa_bits() - PAGE_SHIFT))
+		return -XEN_EINVAL;
+	switch (space) {
+	case XENMAPSPACE_shared_info:
+		return map_shared_info(d, idx, gfn);
+	case XENMAPSPACE_grant_table:
+		return grant_table_map_frame(d, idx, gfn);
+	default:
+		return -XEN_ENOSYS;
+	}
+}
+
+/*
+ * add_to_physmap_batch (Xen common/memory.c): each entry's answer goes to errs[], the call
+ * itself fails only for a bad space, domain, caller or buffer. From entry `start` on (a
+ * continuation's); preempted between entries like the reservation calls.
+ */
+static long add_to_physmap_batch(struct vcpu *v, uint64_t arg, uint64_t start)
+{
+	struct xen_add_to_physmap_batch b;
+	struct domain *d;
+	long rc;
+
+	if (copy_from_guest(&b, arg, sizeof(b)))
+		return -XEN_EFAULT;
+	if (b.space == XENMAPSPACE_gmfn_range)
+		return -XEN_EOPNOTSUPP;
+	rc = domain_target(v->domain, b.domid, &d);
+	if (rc)
+		return rc;
+	for (uint64_t i = start; i < b.size; i++) {
+		uint64_t idx, gfn;
+		int32_t err;
+		if (i != start && hypercall_preempt_check())
+			return hypercall_continue(
+			    2, (const uint64_t[]){
+				   XENMEM_add_to_physmap_batch | (i << MEMOP_EXTENT_SHIFT), arg});
+		if (copy_from_guest(&idx, b.idxs_gva + 8 * i, sizeof(idx)) ||
+		    copy_from_guest(&gfn, b.gpfns_gva + 8 * i, sizeof(gfn)))
+			return -XEN_EFAULT;
+		err = (int32_t)(b.space == XENMAPSPACE_gmfn_foreign
+				    ? map_foreign(d, b.foreign_domid, idx, gfn)
+				    : map_one(d, b.space, idx, gfn));
+		if (copy_to_guest(b.errs_gva + 4 * i, &err, sizeof(err)))
+			return -XEN_EFAULT;
+	}
+	return 0;
+}
+
+/*
+ * acquire_resource (Xen common/memory.c): the grant table's shared frames of another domain,
+ * for the control domain, mapped at the caller's frames in frame_list (Arm callers are
+ * translated), each holding a reference as a foreign mapping does. With no frame list and
+ * no frames it answers the resource's size. Other resources: -EOPNOTSUPP (Xen's answer for
+ * one it has none of, which libxc takes as the signal to seed grants another way).
+ */
+static long acquire_resource(struct vcpu *v, uint64_t arg, uint64_t start)
+{
+	struct xen_mem_acquire_resource r;
+	struct domain *d, *caller = v->domain;
+	long rc;
+
+	if (copy_from_guest(&r, arg, sizeof(r)))
+		return -XEN_EFAULT;
+	if (r.pad)
+		return -XEN_EINVAL;
+	if ((r.frame >> 32) || ((r.frame + r.nr_frames) >> 32))
+		return -XEN_EINVAL;
+	d = domain_from_guest_id(caller, r.domid);
+	if (!d)
+		return -XEN_ESRCH;
+	if (d == caller || !caller->privileged)
+		return -XEN_EPERM;
+	if (r.type != XENMEM_resource_grant_table)
+		return -XEN_EOPNOTSUPP;
+	/* Version 1 has no status frames (Xen: no frames, -EINVAL). */
+	if (r.id != XENMEM_resource_grant_table_id_shared)
+		return -XEN_EINVAL;
+	if (!r.frame_list_gva) {
+		if (r.nr_frames || start)
+			return -XEN_EINVAL;
+		r.nr_frames = d->grant->max_frames;
+		return copy_to_guest(arg + offsetof(struct xen_mem_acquire_resource, nr_frames),
+				     &r.nr_frames, sizeof(r.nr_frames))
+			   ? -XEN_EFAULT
+			   : 0;
+	}
+	if (start >= r.nr_frames || r.nr_frames > (0xffffffffu >> MEMOP_EXTENT_SHIFT))
+		return -XEN_EINVAL;
+	for (uint64_t i = start; i < r.nr_frames; i++) {
+		uint64_t gfn, mfn;
+		if (i != start && hypercall_preempt_check())
+			return hypercall_continue(
+			    2, (const uint64_t[]){
+				   XENMEM_acquire_resource | (i << MEMOP_EXTENT_SHIFT), arg});
+		if (copy_from_guest(&gfn, r.frame_list_gva + 8 * i, sizeof(gfn)))
+			return -XEN_EFAULT;
+		if (gfn >> (p2m_ipa_bits() - PAGE_SHIFT))
+			return -XEN_EINVAL;
+		struct domain_pair_locked l = domain_lock_pair(caller, d);
+		rc = d->dying ? -XEN_ESRCH : grant_table_frame(l.b, (unsigned)(r.frame + i), &mfn);
+		if (!rc)
+			rc = foreign_map_add(l, gfn, mfn);
+		domain_unlock_pair(&l);
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
 /* add_to_physmap's start extent is checked against its 16-bit size field. */
 #define ADD_TO_PHYSMAP_MAX_START 0xffffUL
 
@@ -335,11 +579,13 @@ long do_memory_op(struct vcpu *v, uint64_t cmd, uint64_t arg, uint64_t a2, uint6
 		return start ? -XEN_EINVAL : remove_from_physmap(v, arg);
 	case XENMEM_get_vnumainfo:
 		return start ? -XEN_EINVAL : vnuma_info(v, arg);
-	case XENMEM_maximum_gpfn:
 	case XENMEM_add_to_physmap_batch:
-	case XENMEM_claim_pages:
+		return add_to_physmap_batch(v, arg, start);
 	case XENMEM_acquire_resource:
-		/* Not offered yet (foreign mappings, claims, the p2m's extent). */
+		return acquire_resource(v, arg, start);
+	case XENMEM_maximum_gpfn:
+	case XENMEM_claim_pages:
+		/* Not offered (claims, the p2m's extent). */
 		return -XEN_ENOSYS;
 	default:
 		return arch_memory_op(cmd);

@@ -294,17 +294,23 @@ void sched_runstate(struct vcpu *v, struct vcpu_runstate_info *out)
  * dying domain never becomes runnable (blocking needs it runnable first): domain_shutdown() sets
  * d->dying before it takes each queue lock to take the vCPUs offline, so whoever takes the lock
  * after that sees the flag, and nothing (CPU_ON, a wake-up, a timer) can make
- * the vCPU runnable again. The reaper relies on it (sched_retire_vcpu()).
+ * the vCPU runnable again. The reaper relies on it (sched_retire_vcpu()). A vCPU of a paused
+ * domain waits as VCPU_PAUSED instead: the pauser raises the counter before it takes each queue
+ * lock (vcpu_pause_changed()), so either this sees the counter or the pauser sees the state.
+ * Returns whether v is runnable now.
  */
-static inline __attribute__((always_inline)) void set_state(struct runq_locked q, struct vcpu *v,
+static inline __attribute__((always_inline)) bool set_state(struct runq_locked q, struct vcpu *v,
 							    enum vcpu_run_state s, uint64_t now)
 {
 	if (s == VCPU_RUNNABLE && __atomic_load_n(&v->domain->dying, __ATOMIC_ACQUIRE))
-		return;
+		return v->state == VCPU_RUNNABLE;
+	if (s == VCPU_RUNNABLE && domain_paused(v->domain))
+		s = VCPU_PAUSED;
 	v->state = s;
 	sched_set_runnable(&locked_queue(q)->rq, &v->sched, s == VCPU_RUNNABLE, now);
 	queue_work(q, CPU_WORK_SCHED);
 	runstate_update(q, v, now);
+	return s == VCPU_RUNNABLE;
 }
 
 /* v is neither running nor loaded. */
@@ -413,8 +419,10 @@ void vcpu_wake(struct vcpu *v)
 	}
 	uint64_t now = arch_now_ns();
 	v->wake_deadline = 0;
-	set_state(q, v, VCPU_RUNNABLE, now);
-	made_runnable(q, v, now);
+	if (set_state(q, v, VCPU_RUNNABLE, now))
+		made_runnable(q, v, now);
+	else
+		unlock_runq(&q);
 }
 
 int vcpu_power_on(struct vcpu *v, uint64_t entry, uint64_t arg)
@@ -438,9 +446,40 @@ int vcpu_power_on(struct vcpu *v, uint64_t entry, uint64_t arg)
 	 * (nothing_to_decide()): it chooses again, and takes the start with it.
 	 */
 	request_resched(q);
-	set_state(q, v, VCPU_RUNNABLE, now);
-	made_runnable(q, v, now);
+	if (set_state(q, v, VCPU_RUNNABLE, now))
+		made_runnable(q, v, now);
+	else
+		unlock_runq(&q);
 	return 0;
+}
+
+/* v just stopped being runnable on q's queue: if it is on the CPU, that CPU chooses again. */
+static void leave_cpu(struct runq_locked q, struct vcpu *v)
+{
+	struct cpu_sched *c = locked_queue(q);
+	bool running = c->rq.curr == &v->sched;
+
+	if (running)
+		request_resched(q);
+	unsigned cpu = c->rq.cpu;
+	unlock_runq(&q);
+	if (running)
+		arch_cpu_kick(cpu);
+}
+
+void vcpu_pause_changed(struct vcpu *v)
+{
+	struct runq_locked q = lock_vcpu(v);
+	uint64_t now = arch_now_ns();
+
+	if (domain_paused(v->domain) && v->state == VCPU_RUNNABLE) {
+		set_state(q, v, VCPU_PAUSED, now);
+		leave_cpu(q, v);
+	} else if (v->state == VCPU_PAUSED && set_state(q, v, VCPU_RUNNABLE, now)) {
+		made_runnable(q, v, now);
+	} else {
+		unlock_runq(&q);
+	}
 }
 
 void vcpu_set_online(struct vcpu *v, bool online)
@@ -448,19 +487,15 @@ void vcpu_set_online(struct vcpu *v, bool online)
 	struct runq_locked q = lock_vcpu(v);
 	uint64_t now = arch_now_ns();
 
-	set_state(q, v, online ? VCPU_RUNNABLE : VCPU_OFFLINE, now);
+	bool runnable = set_state(q, v, online ? VCPU_RUNNABLE : VCPU_OFFLINE, now);
 	if (online) {
-		made_runnable(q, v, now);
+		if (runnable)
+			made_runnable(q, v, now);
+		else
+			unlock_runq(&q);
 		return;
 	}
-	struct cpu_sched *c = locked_queue(q);
-	bool running = c->rq.curr == &v->sched;
-	if (running)
-		request_resched(q);
-	unsigned cpu = c->rq.cpu;
-	unlock_runq(&q);
-	if (running)
-		arch_cpu_kick(cpu);
+	leave_cpu(q, v);
 }
 
 void vcpu_block_current(void)
@@ -519,8 +554,8 @@ static uint64_t wake_expired_timers(struct runq_locked q, struct pcpu *cpu, uint
 			continue;
 		if (when <= count) {
 			v->wake_deadline = 0;
-			set_state(q, v, VCPU_RUNNABLE, now);
-			if (sched_wake_preempts(&c->rq, u, now))
+			if (set_state(q, v, VCPU_RUNNABLE, now) &&
+			    sched_wake_preempts(&c->rq, u, now))
 				request_resched(q);
 		} else if (!earliest || when < earliest) {
 			earliest = when;

@@ -51,3 +51,22 @@ def test_dom0_shell_answers_on_the_console(boot, hyp):
         except console.ConsoleError:
             continue
     run.fail("the dom0 shell to answer 'shell-says-42' within 30 s", "no answer")
+
+
+@pytest.mark.parametrize("hyp", HYPERVISORS)
+def test_poweroff_typed_in_the_dom0_shell_ends_qemu(boot, hyp):
+    # busybox's poweroff without -f signals init (SIGUSR2), which /init must act on.
+    run = boot.start(hyp, smp=1)
+    read_markers(run)
+    for _ in range(10):
+        run.send("poweroff\n")
+        try:
+            run.expect(r"^PUNT-INIT: poweroff$", 3, "init to act on the shell's poweroff")
+            break
+        except console.ConsoleError:
+            continue
+    else:
+        run.fail("init to print 'PUNT-INIT: poweroff' within 30 s of typing poweroff",
+                 "nothing")
+    status = run.wait_exit(BOOT_TIMEOUT)
+    check_equal(run, "QEMU exit status after poweroff in the dom0 shell", 0, status)

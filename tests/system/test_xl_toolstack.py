@@ -2,9 +2,14 @@
 """Debian's unmodified Xen 4.17 toolstack in dom0, on Punt and on Xen 4.17, compared.
 
 dom0 boots with build/dom0-xl-initrd.cpio.gz (`make initramfs-xl`): its init starts xenstored,
-xen-init-dom0 and xenconsoled, runs `xl info`, `xl list` and `xl dmesg`, and powers off. The
-answers come from the control interface, sysctl and domctl (docs/control.md); what the machine
-is must read the same under both hypervisors, and `xl dmesg` must show each one's own log.
+xen-init-dom0 and xenconsoled, then runs the same script on both hypervisors: `xl info`,
+`xl list`, `xl dmesg`, then `xl create` of the image's example guest (/etc/xen/debian-guest.cfg:
+dom0's Debian kernel and a busybox initramfs), `xl list`, a wait for the guest's init in its
+console log, the same seen through `xl console`, `xl pause` and `xl unpause` (each followed by
+`xl list`), `xl destroy`, `xl list`, then a copy of the guest that powers itself off at its
+init (xl destroys it: on_poweroff), `xl list` and `xl info` again, and powers off. The answers come from
+the control interface (docs/control.md); what the machine is must read the same under both
+hypervisors, `xl dmesg` must show each one's own log, and the guest's life must look the same.
 """
 
 import re
@@ -15,10 +20,38 @@ import conftest
 import qemu
 
 XL_INITRD = conftest.REPO / "build" / "dom0-xl-initrd.cpio.gz"
-COMMANDS = ["info", "list", "dmesg"]
+GUEST = "debian-guest"
+GUEST_LOG = f"/var/log/xen/console/guest-{GUEST}.log"
+# (name, punt.xl step): xl commands, and !PROG:ARG shell steps (scripts/mkinitramfs.sh).
+STEPS = [
+    ("info", "info"),
+    ("list", "list"),
+    ("dmesg", "dmesg"),
+    ("create", f"create:/etc/xen/{GUEST}.cfg"),
+    ("list-created", "list"),
+    ("wait-guest-init", f"!punt-wait-log:{GUEST_LOG}:PUNT-INIT:.nproc=:90"),
+    ("guest-console", f"!cat:{GUEST_LOG}"),
+    ("xl-console", f"!punt-console:{GUEST}"),
+    ("pause", f"pause:{GUEST}"),
+    ("list-paused", "list"),
+    ("unpause", f"unpause:{GUEST}"),
+    ("list-unpaused", "list"),
+    ("destroy", f"destroy:{GUEST}"),
+    ("list-destroyed", "list"),
+    # A guest that powers itself off: xl's monitor destroys it (on_poweroff's default).
+    ("create-poweroff", f"create:/etc/xen/{GUEST}-poweroff.cfg"),
+    ("wait-poweroff-gone", f"!punt-wait-gone:{GUEST}-poweroff:90"),
+    ("poweroff-console", f"!cat:/var/log/xen/console/guest-{GUEST}-poweroff.log"),
+    ("list-powered-off", "list"),
+    # Freed pages come back asynchronously (Xen scrubs them when idle; Punt's teardown waits
+    # for every CPU to pass its scheduler): a moment before counting them again.
+    ("settle", "!sleep:3"),
+    ("info-after", "info"),
+]
 SMP = 2
 DOM0_MB = 512  # qemu.HYP_ARGS' dom0_mem
-TIMEOUT = 90
+GUEST_MB = 128  # debian-guest.cfg's memory
+TIMEOUT = 120
 
 
 def run_toolstack(hyp):
@@ -28,21 +61,22 @@ def run_toolstack(hyp):
                     "make initramfs-xl", pytrace=False)
     b = conftest.Boot(f"xl_toolstack_{hyp}")
     try:
+        steps = ",".join(step for _, step in STEPS)
         run = b.start(hyp, smp=SMP, dom0_initrd=XL_INITRD,
-                      append_dom0=f"punt.xl={','.join(COMMANDS)} punt.test=poweroff")
+                      append_dom0=f"punt.xl={steps} punt.test=poweroff")
         daemons = {}
         for name in ("xenstored", "xen-init-dom0", "xenconsoled"):
             match, _ = run.expect(rf"^PUNT-XL: {name} rc=(\d+)$", TIMEOUT,
                                   f"dom0's init to start {name}")
             daemons[name] = int(match.group(1))
         outputs = {}
-        for cmd in COMMANDS:
-            run.expect(rf"^PUNT-XL: begin {cmd}$", TIMEOUT, f"xl {cmd} to start")
+        for name, step in STEPS:
+            run.expect(rf"^PUNT-XL: begin {re.escape(step)}$", TIMEOUT, f"{name} to start")
             first = run.last_match_line + 1
-            match, _ = run.expect(rf"^PUNT-XL: end {cmd} rc=(\d+)$", TIMEOUT,
-                                  f"xl {cmd} to end")
+            match, _ = run.expect(rf"^PUNT-XL: end {re.escape(step)} rc=(\d+)$", TIMEOUT,
+                                  f"{name} to end")
             text = run.text_since(first).split("\n")[:run.last_match_line - first]
-            outputs[cmd] = (int(match.group(1)), text, run)
+            outputs[name] = (int(match.group(1)), text, run)
         run.expect(r"^PUNT-INIT: poweroff$", TIMEOUT, "dom0 to power off")
         run.wait_exit(60)
         return outputs, daemons
@@ -56,8 +90,8 @@ def results():
     return {hyp: run_toolstack(hyp) for hyp in ("punt", "xen")}
 
 
-def xl_info(results, hyp):
-    rc, lines, run = results[hyp][0]["info"]
+def xl_info(results, hyp, step="info"):
+    rc, lines, run = results[hyp][0][step]
     if rc != 0:
         run.fail("xl info to succeed", f"exit status {rc}")
     fields = {}
@@ -109,8 +143,8 @@ def test_xl_info_caps_are_aarch64_hvm_hap_and_grant_tables_v1(results):
                          " ".join(w for w in xen["virt_caps"].split() if w != "vpmu"))
 
 
-def domain_rows(results, hyp):
-    rc, lines, run = results[hyp][0]["list"]
+def domain_rows(results, hyp, step="list"):
+    rc, lines, run = results[hyp][0][step]
     if rc != 0:
         run.fail("xl list to succeed", f"exit status {rc}")
     rows = [line.split() for line in lines if re.match(r"^\S+\s+\d+\s+\d+\s+\d+\s", line)]
@@ -139,3 +173,76 @@ def test_xl_dmesg_shows_each_hypervisors_own_log(results):
     rc, lines, run = results["punt"][0]["dmesg"]
     if not any(line.startswith("(punt) Punt hypervisor starting") for line in lines):
         run.fail("xl dmesg on Punt to start with Punt's boot lines", "\n".join(lines[:10]))
+
+
+# ---- the example guest: xl create, its console, xl destroy ----------------------------------
+
+
+def step(results, hyp, name):
+    rc, lines, run = results[hyp][0][name]
+    if rc != 0:
+        run.fail(f"{name} on {hyp} to succeed", f"exit status {rc}\n" + "\n".join(lines[-20:]))
+    return lines, run
+
+
+def test_xl_create_starts_the_example_guest_on_both(results):
+    for hyp in ("punt", "xen"):
+        step(results, hyp, "create")
+        rows, run = domain_rows(results, hyp, "list-created")
+        # Name, ID, Mem, VCPUs; the state and CPU time depend on the moment.
+        conftest.check_equal(run, f"xl list after xl create on {hyp}",
+                             [["Domain-0", "0", str(DOM0_MB), str(SMP)],
+                              [GUEST, "1", str(GUEST_MB), "1"]],
+                             [r[:4] for r in rows])
+
+
+def test_the_guest_reaches_its_init_and_its_console_shows_it_on_both(results):
+    for hyp in ("punt", "xen"):
+        step(results, hyp, "wait-guest-init")
+        # xenconsoled's log of the guest's PV console, and `xl console` on its pty.
+        for name in ("guest-console", "xl-console"):
+            lines, run = step(results, hyp, name)
+            for want in ("PUNT-INIT: reached", "PUNT-INIT: hypervisor=xen",
+                         "PUNT-INIT: cpus-online=0", "PUNT-INIT: nproc=1"):
+                if want not in lines:
+                    run.fail(f"{name} on {hyp} to show {want!r}", "\n".join(lines[-20:]))
+
+
+def test_xl_pause_and_unpause_show_in_the_guests_state_on_both(results):
+    for hyp in ("punt", "xen"):
+        states = {}
+        for name in ("pause", "unpause"):
+            step(results, hyp, name)
+            rows, run = domain_rows(results, hyp, f"list-{name}d")
+            guest = [r for r in rows if r[0] == GUEST]
+            if len(guest) != 1:
+                run.fail(f"{GUEST} in xl list after xl {name} on {hyp}", rows)
+            states[name] = guest[0][4]
+        if "p" not in states["pause"] or "p" in states["unpause"]:
+            run.fail(f"on {hyp}: 'p' in the state after xl pause, not after xl unpause",
+                     states)
+
+
+def test_xl_destroy_removes_the_guest_and_gives_every_page_back_on_both(results):
+    for hyp in ("punt", "xen"):
+        step(results, hyp, "destroy")
+        rows, run = domain_rows(results, hyp, "list-destroyed")
+        conftest.check_equal(run, f"xl list after xl destroy on {hyp}", [["Domain-0", "0"]],
+                             [r[:2] for r in rows])
+        before, _ = xl_info(results, hyp)
+        after, _ = xl_info(results, hyp, "info-after")
+        conftest.check_equal(run, f"xl info free_memory on {hyp} after xl destroy (MiB)",
+                             before["free_memory"], after["free_memory"])
+
+
+def test_a_guest_that_powers_itself_off_is_destroyed_by_xl_on_both(results):
+    for hyp in ("punt", "xen"):
+        step(results, hyp, "create-poweroff")
+        step(results, hyp, "wait-poweroff-gone")
+        lines, run = step(results, hyp, "poweroff-console")
+        if "PUNT-INIT: poweroff" not in lines:
+            run.fail(f"the guest's console on {hyp} to show its init powering off",
+                     "\n".join(lines[-20:]))
+        rows, run = domain_rows(results, hyp, "list-powered-off")
+        conftest.check_equal(run, f"xl list after the guest powered off on {hyp}",
+                             [["Domain-0", "0"]], [r[:2] for r in rows])

@@ -24,6 +24,7 @@
 #define S2_AF	      (1UL << 10)
 #define S2_XN	      (2UL << 53)
 #define S2_SW_GRANT   (1UL << 55) /* software bit: a grant mapping of a foreign page */
+#define S2_SW_FOREIGN (1UL << 56) /* software bit: a foreign mapping (XENMAPSPACE_gmfn_foreign) */
 #define S2_ADDR_MASK  0x0000fffffffff000UL
 #define S2_ATTR_MASK  (~S2_ADDR_MASK & ~3UL)
 #define VTCR_VS	      (1UL << 19) /* VMIDs are 16 bits (Arm ARM, VTCR_EL2.VS) */
@@ -113,6 +114,8 @@ static uint64_t leaf_attrs(enum p2m_type t)
 		return S2_MEM_NORMAL | S2_AP_R | S2_AP_W | S2_SH_INNER | S2_AF | S2_SW_GRANT;
 	case P2M_GRANT_RO:
 		return S2_MEM_NORMAL | S2_AP_R | S2_SH_INNER | S2_AF | S2_SW_GRANT;
+	case P2M_FOREIGN_RW:
+		return S2_MEM_NORMAL | S2_AP_R | S2_AP_W | S2_SH_INNER | S2_AF | S2_SW_FOREIGN;
 	default:
 		return 0;
 	}
@@ -126,6 +129,8 @@ static enum p2m_type type_of(uint64_t desc)
 		return P2M_DEVICE;
 	if (desc & S2_SW_GRANT)
 		return (desc & S2_AP_W) ? P2M_GRANT_RW : P2M_GRANT_RO;
+	if (desc & S2_SW_FOREIGN)
+		return P2M_FOREIGN_RW;
 	return (desc & S2_AP_W) ? P2M_RAM_RW : P2M_RAM_RO;
 }
 
@@ -278,6 +283,9 @@ static int change(struct domain *d, uint64_t gfn, uint64_t mfn, uint64_t nr, uin
 	uint64_t ipa = gfn << 12, end = (gfn + nr) << 12;
 	bool changed = false;
 
+	/* Frame numbers beyond the IPA space would wrap in the shift above. */
+	if (gfn >> (ipa_bits - 12) || nr > (1UL << (ipa_bits - 12)))
+		return -1;
 	if (nr == 0 || end <= ipa || end > (1UL << ipa_bits))
 		return -1;
 	spin_lock(&d->arch.p2m_lock);
@@ -307,7 +315,7 @@ enum p2m_type p2m_lookup(struct domain *d, uint64_t gfn, uint64_t *mfn)
 	uint64_t *table = d->arch.p2m_root;
 	enum p2m_type t = P2M_INVALID;
 
-	if (ipa >> ipa_bits)
+	if (gfn >> (ipa_bits - 12))
 		return P2M_INVALID;
 	spin_lock(&d->arch.p2m_lock);
 	for (int level = 0; level <= 3; level++) {

@@ -11,6 +11,8 @@
 #include <asm/vdev.h>
 #include <asm/vgic.h>
 #include <asm/vtimer.h>
+#include <public/domctl.h>
+#include <public/errno.h>
 #include <punt/arch/cpu.h>
 #include <punt/cpu.h>
 #include <punt/domain.h>
@@ -51,6 +53,34 @@ void arch_vcpu_reset(struct vcpu *v, uint64_t entry, uint64_t x0)
 	memset(&v->arch.fp, 0, sizeof(v->arch.fp));
 	vdev_vcpu_reset(v);
 	v->needs_load = true;
+}
+
+/* AArch64 EL0t, EL1t or EL1h, nothing else (Xen arch/arm/domain.c is_guest_pv64_psr). */
+static bool guest_mode(uint64_t psr)
+{
+	uint64_t mode = psr & 0x1f; /* M[4] set: AArch32 */
+
+	return mode == 0x0 || mode == 0x4 || mode == PSR_MODE_EL1h;
+}
+
+int arch_vcpu_set_context(struct vcpu *v, const struct vcpu_guest_context *c)
+{
+	const struct vcpu_guest_core_regs *r = &c->user_regs;
+
+	if (!guest_mode(r->cpsr) || (r->spsr_el1 && !guest_mode(r->spsr_el1)))
+		return -XEN_EINVAL;
+	arch_vcpu_reset(v, r->pc64, r->x[0]);
+	memcpy(v->arch.regs.x, r->x, sizeof(v->arch.regs.x));
+	v->arch.regs.spsr = r->cpsr;
+	v->arch.sys.sctlr = c->sctlr;
+	v->arch.sys.tcr = c->ttbcr;
+	v->arch.sys.ttbr0 = c->ttbr0;
+	v->arch.sys.ttbr1 = c->ttbr1;
+	v->arch.sys.sp_el0 = r->sp_el0;
+	v->arch.sys.sp_el1 = r->sp_el1;
+	v->arch.sys.elr_el1 = r->elr_el1;
+	v->arch.sys.spsr_el1 = r->spsr_el1;
+	return 0;
 }
 
 void arch_vcpu_init(struct vcpu *v)

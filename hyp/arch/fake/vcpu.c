@@ -5,6 +5,8 @@
  * is no CPU to hold them), and every operation is counted for the tests.
  */
 #include "fake.h"
+#include <public/domctl.h>
+#include <public/errno.h>
 
 #include <punt/arch/preempt.h>
 #include <punt/arch/timer.h>
@@ -29,6 +31,24 @@ void arch_vcpu_reset(struct vcpu *v, uint64_t entry, uint64_t arg)
 	v->arch.pending &= ~(FAKE_VIRQ_UPCALL | FAKE_VIRQ_EMULATED_TIMER);
 	v->arch.resets++;
 	v->needs_load = true;
+}
+
+/* The same modes as arm64's: AArch64 EL0t, EL1t, EL1h. */
+static bool guest_mode(uint64_t psr)
+{
+	uint64_t mode = psr & 0x1f;
+
+	return mode == 0x0 || mode == 0x4 || mode == 0x5;
+}
+
+int arch_vcpu_set_context(struct vcpu *v, const struct vcpu_guest_context *c)
+{
+	if (!guest_mode(c->user_regs.cpsr) ||
+	    (c->user_regs.spsr_el1 && !guest_mode(c->user_regs.spsr_el1)))
+		return -XEN_EINVAL;
+	arch_vcpu_reset(v, c->user_regs.pc64, c->user_regs.x[0]);
+	memcpy(v->arch.regs.x, c->user_regs.x, sizeof(v->arch.regs.x));
+	return 0;
 }
 
 void arch_vcpu_load(struct vcpu *v)

@@ -116,6 +116,159 @@ XEN_CHECK_OFFSET(struct xen_domctl_getdomaininfo, cpupool, 92);
 XEN_CHECK_OFFSET(struct xen_domctl_getdomaininfo, gpaddr_bits, 96);
 XEN_CHECK_OFFSET(struct xen_domctl_getdomaininfo, arch_config, 104);
 
+/* createdomain flags (Xen public/domctl.h XEN_DOMCTL_CDF_*): Arm wants hvm and hap. */
+#define XEN_DOMCTL_CDF_hvm	      (1u << 0)
+#define XEN_DOMCTL_CDF_hap	      (1u << 1)
+#define XEN_DOMCTL_CDF_s3_integrity   (1u << 2)
+#define XEN_DOMCTL_CDF_oos_off	      (1u << 3)
+#define XEN_DOMCTL_CDF_xs_domain      (1u << 4)
+#define XEN_DOMCTL_CDF_iommu	      (1u << 5)
+#define XEN_DOMCTL_CDF_nested_virt    (1u << 6)
+#define XEN_DOMCTL_CDF_vpmu	      (1u << 7)
+#define XEN_DOMCTL_IOMMU_no_sharept   (1u << 0)
+#define XEN_DOMCTL_GRANT_version_mask 0xf
+
+/* createdomain (IN; OUT: the envelope's domain, arch.gic_version, arch.clock_frequency) */
+struct xen_domctl_createdomain {
+	uint32_t ssidref;
+	xen_domain_handle_t handle;
+	uint32_t flags; /* XEN_DOMCTL_CDF_* */
+	uint32_t iommu_opts;
+	uint32_t max_vcpus;
+	uint32_t max_evtchn_port;
+	int32_t max_grant_frames;    /* -1: the hypervisor's default */
+	int32_t max_maptrack_frames; /* -1: the hypervisor's default */
+	uint32_t grant_opts;	     /* low 4 bits: the highest grant table version */
+	uint32_t vmtrace_size;
+	uint32_t cpupool_id;
+	/* Xen names it `arch`; Punt's name keeps generic code's arch state greppable. */
+	struct xen_arch_domainconfig arch_config;
+};
+XEN_CHECK_SIZE(struct xen_domctl_createdomain, 68);
+XEN_CHECK_OFFSET(struct xen_domctl_createdomain, handle, 4);
+XEN_CHECK_OFFSET(struct xen_domctl_createdomain, flags, 20);
+XEN_CHECK_OFFSET(struct xen_domctl_createdomain, max_vcpus, 28);
+XEN_CHECK_OFFSET(struct xen_domctl_createdomain, max_evtchn_port, 32);
+XEN_CHECK_OFFSET(struct xen_domctl_createdomain, max_grant_frames, 36);
+XEN_CHECK_OFFSET(struct xen_domctl_createdomain, grant_opts, 44);
+XEN_CHECK_OFFSET(struct xen_domctl_createdomain, cpupool_id, 52);
+XEN_CHECK_OFFSET(struct xen_domctl_createdomain, arch_config, 56);
+
+/* max_vcpus (IN): the createdomain figure again; makes the vCPUs exist */
+struct xen_domctl_max_vcpus {
+	uint32_t max;
+};
+
+/* max_mem (IN): the domain's page limit, in KiB */
+struct xen_domctl_max_mem {
+	uint64_t max_memkb;
+};
+
+/* getvcpuinfo (IN vcpu, OUT the rest) */
+struct xen_domctl_getvcpuinfo {
+	uint32_t vcpu;
+	uint8_t online;
+	uint8_t blocked;
+	uint8_t running;
+	uint8_t pad;
+	uint64_t cpu_time; /* ns */
+	uint32_t cpu;	   /* the physical CPU it is on */
+	uint32_t pad2;
+};
+XEN_CHECK_SIZE(struct xen_domctl_getvcpuinfo, 24);
+XEN_CHECK_OFFSET(struct xen_domctl_getvcpuinfo, online, 4);
+XEN_CHECK_OFFSET(struct xen_domctl_getvcpuinfo, running, 6);
+XEN_CHECK_OFFSET(struct xen_domctl_getvcpuinfo, cpu_time, 8);
+XEN_CHECK_OFFSET(struct xen_domctl_getvcpuinfo, cpu, 16);
+
+/* setvcpuaffinity (IN/OUT: the maps become the effective ones) */
+#define XEN_VCPUAFFINITY_HARD  (1u << 0)
+#define XEN_VCPUAFFINITY_SOFT  (1u << 1)
+#define XEN_VCPUAFFINITY_FORCE (1u << 2)
+struct xen_domctl_vcpuaffinity {
+	uint32_t vcpu;
+	uint32_t flags; /* XEN_VCPUAFFINITY_* */
+	struct xenctl_bitmap cpumap_hard;
+	struct xenctl_bitmap cpumap_soft;
+};
+XEN_CHECK_SIZE(struct xen_domctl_vcpuaffinity, 40);
+XEN_CHECK_OFFSET(struct xen_domctl_vcpuaffinity, cpumap_hard, 8);
+XEN_CHECK_OFFSET(struct xen_domctl_vcpuaffinity, cpumap_soft, 24);
+
+/* set/getnodeaffinity (IN / OUT) */
+struct xen_domctl_nodeaffinity {
+	struct xenctl_bitmap nodemap;
+};
+
+/* scheduler_op (IN sched_id and cmd; IN/OUT the parameters) */
+#define XEN_SCHEDULER_CREDIT2	       6
+#define XEN_DOMCTL_SCHEDOP_putinfo     0
+#define XEN_DOMCTL_SCHEDOP_getinfo     1
+#define XEN_DOMCTL_SCHEDOP_putvcpuinfo 2
+#define XEN_DOMCTL_SCHEDOP_getvcpuinfo 3
+struct xen_domctl_scheduler_op {
+	uint32_t sched_id; /* must be the domain's pool's scheduler */
+	uint32_t cmd;	   /* XEN_DOMCTL_SCHEDOP_* */
+	union {
+		struct {
+			uint16_t weight; /* putinfo: 0 keeps it */
+			uint16_t cap;	 /* percent of one CPU; putinfo: 0 removes it */
+		} credit2;
+		uint8_t bytes[16];
+	} u;
+};
+XEN_CHECK_SIZE(struct xen_domctl_scheduler_op, 24);
+XEN_CHECK_OFFSET(struct xen_domctl_scheduler_op, u, 8);
+
+/* set_address_size (IN): 64 for an arm64 guest */
+struct xen_domctl_address_size {
+	uint32_t size;
+};
+
+/* get/set_paging_mempool_size (OUT / IN): bytes for the domain's stage-2 tables */
+struct xen_domctl_paging_mempool {
+	uint64_t size;
+};
+
+/*
+ * A vCPU's registers as the toolstack sets them (Xen public/arch-arm.h, struct
+ * vcpu_guest_context, AArch64 view): kept here, with the one operation that takes them.
+ */
+struct vcpu_guest_core_regs {
+	uint64_t x[31];
+	uint64_t pc64; /* ELR_EL2 */
+	uint64_t cpsr; /* SPSR_EL2: the mode and masks it starts in */
+	uint64_t spsr_el1;
+	uint32_t spsr_fiq, spsr_irq, spsr_und, spsr_abt; /* AArch32 only */
+	uint64_t sp_el0;
+	uint64_t sp_el1, elr_el1;
+};
+XEN_CHECK_SIZE(struct vcpu_guest_core_regs, 312);
+XEN_CHECK_OFFSET(struct vcpu_guest_core_regs, pc64, 248);
+XEN_CHECK_OFFSET(struct vcpu_guest_core_regs, spsr_el1, 264);
+XEN_CHECK_OFFSET(struct vcpu_guest_core_regs, sp_el0, 288);
+
+#define VGCF_online (1u << 0)
+struct vcpu_guest_context {
+	uint32_t flags; /* VGCF_* */
+	uint32_t pad;
+	struct vcpu_guest_core_regs user_regs;
+	uint64_t sctlr;
+	uint64_t ttbcr, ttbr0, ttbr1;
+};
+XEN_CHECK_SIZE(struct vcpu_guest_context, 352);
+XEN_CHECK_OFFSET(struct vcpu_guest_context, user_regs, 8);
+XEN_CHECK_OFFSET(struct vcpu_guest_context, sctlr, 320);
+XEN_CHECK_OFFSET(struct vcpu_guest_context, ttbr1, 344);
+
+/* setvcpucontext (IN): a NULL ctxt resets the vCPU */
+struct xen_domctl_vcpucontext {
+	uint32_t vcpu;
+	uint32_t pad;
+	uint64_t ctxt_gva; /* struct vcpu_guest_context */
+};
+XEN_CHECK_SIZE(struct xen_domctl_vcpucontext, 16);
+
 /* setdomainhandle (IN) */
 struct xen_domctl_setdomainhandle {
 	xen_domain_handle_t handle;
@@ -131,6 +284,16 @@ struct xen_domctl {
 	union {
 		struct xen_domctl_getdomaininfo getdomaininfo;
 		struct xen_domctl_setdomainhandle setdomainhandle;
+		struct xen_domctl_createdomain createdomain;
+		struct xen_domctl_max_vcpus max_vcpus;
+		struct xen_domctl_max_mem max_mem;
+		struct xen_domctl_getvcpuinfo getvcpuinfo;
+		struct xen_domctl_vcpuaffinity vcpuaffinity;
+		struct xen_domctl_nodeaffinity nodeaffinity;
+		struct xen_domctl_scheduler_op scheduler_op;
+		struct xen_domctl_address_size address_size;
+		struct xen_domctl_paging_mempool paging_mempool;
+		struct xen_domctl_vcpucontext vcpucontext;
 		uint8_t bytes[128];
 	} u;
 };

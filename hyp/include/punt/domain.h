@@ -45,10 +45,11 @@
 
 #define MAX_DOMAINS	   64
 #define NR_HVM_PARAMS	   64
-#define DOMAIN_MAX_EXTENTS 64
+#define DOMAIN_MAX_EXTENTS 1024
 
 struct arch_domain_config;
 struct evtchn;
+struct foreign_maps;
 struct grant_table;
 struct pv_console;
 
@@ -56,7 +57,7 @@ enum vcpu_run_state {
 	VCPU_OFFLINE, /* not started (PSCI CPU_ON brings it up) or CPU_OFF */
 	VCPU_RUNNABLE,
 	VCPU_BLOCKED, /* WFI / SCHEDOP_block / poll: waits for an interrupt */
-	VCPU_PAUSED,  /* domain shut down */
+	VCPU_PAUSED,  /* would be runnable, but the toolstack paused its domain */
 };
 
 /* A PSCI CPU_ON waiting for the CPU that next loads the vCPU (sched.c). */
@@ -96,8 +97,21 @@ struct domain {
 	char name[16];
 	bool privileged;    /* dom0: control domain and hardware domain */
 	bool direct_mapped; /* RAM at IPA == PA */
-	bool dying;
-	uint64_t links; /* bit n: the configuration links this domain with domain n */
+	bool dying;	  /* stopped for good: shut down or destroyed; its vCPUs never run again */
+	bool toolstack;	  /* made by createdomain: it ends at destroydomain, not at its shutdown */
+	bool killed;	  /* destroydomain was called (getdomaininfo's dying flag) */
+	bool reap_queued; /* teardown has it (the reaper's lock) */
+	/*
+	 * The toolstack's pauses (Xen's controller_pause_count, at most 255): its vCPUs run only
+	 * at 0. A domain made by createdomain starts at 1; the first unpause to 0 ends its
+	 * creation. Changed under d->lock, read by the scheduler without it (domain_paused()).
+	 */
+	unsigned pause_count;
+	bool creation_finished;
+	uint64_t paging_pool_bytes;   /* what set_paging_mempool_size asked for (accounting only) */
+	struct foreign_maps *foreign; /* other domains' frames it maps (punt/foreign_map.h) */
+	uint64_t foreign_refs; /* its frames mapped by other domains: it is not freed before 0 */
+	uint64_t links;	       /* bit n: the configuration links this domain with domain n */
 	unsigned max_vcpus;
 	struct sched_dom sched; /* weight, cap, hard affinity */
 	struct vcpu *vcpus[CONFIG_NR_CPUS];
@@ -157,7 +171,33 @@ struct domain *domain_from_guest_id(struct domain *caller, domid_t id);
  * may not act on it (*out is then NULL).
  */
 int domain_target(struct domain *caller, domid_t id, struct domain **out);
+/*
+ * The guest stopped itself (SCHEDOP_shutdown, PSCI SYSTEM_OFF/RESET): its vCPUs stop for
+ * good and the control domain hears of it (VIRQ_DOM_EXC). A domain the configuration made
+ * is then torn down at once (and built again on reboot); one the toolstack made stays, shut
+ * down, until destroydomain, as on Xen.
+ */
 void domain_shutdown(struct domain *d, int reason);
+/*
+ * destroydomain (Xen's domain_kill): stop d for good if it still runs and hand it to the
+ * teardown below; its pages go back once no CPU can reach it. A second call, while it is
+ * still being torn down, changes nothing. The caller is not d.
+ */
+void domain_kill(struct domain *d);
+/*
+ * Give back a reference a foreign mapping held on d (punt/foreign_map.h); the last one lets
+ * a dead d be freed. Takes the reaper's lock: never called with a domain's lock held.
+ */
+void domain_foreign_put(struct domain *d);
+/* Teardown has unpublished domain `id` and not yet freed it (Xen's DOMDYING_dead). */
+bool domain_is_dead(domid_t id);
+/* The toolstack's pause counter: -XEN_EOVERFLOW past 255 pauses, -XEN_EINVAL below 0. */
+int domain_pause_by_toolstack(struct domain *d);
+int domain_unpause_by_toolstack(struct domain *d);
+static inline bool domain_paused(const struct domain *d)
+{
+	return __atomic_load_n(&d->pause_count, __ATOMIC_ACQUIRE) != 0;
+}
 /*
  * fn(d, dead, ctx) on the first domain with an id at or above `from` that the toolstack
  * sees: a published one (dead false), or one whose teardown has unpublished it and

@@ -64,5 +64,7 @@ unsigned domu_build_all(const struct boot_info *bi);
 int domu_build(const struct domu_config *c, domid_t id, char *err, size_t errlen);
 /* Build domain id again from the configuration it was started with. */
 int domu_rebuild(domid_t id);
+/* The boot configuration gave `id` to a domain (the toolstack's createdomain leaves it). */
+bool domu_configured(domid_t id);
 
 #endif

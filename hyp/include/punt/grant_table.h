@@ -84,6 +84,11 @@ int grant_table_map_frame(struct domain *d, uint64_t idx, uint64_t gfn);
 void grant_table_dump(struct domain *d);
 /* A gfn of l's domain was unmapped: forget it if it held a grant frame. */
 void grant_table_forget_gfn(struct domain_locked l, uint64_t gfn);
+/*
+ * The machine frame of shared frame idx, grown to it if needed (XENMEM_acquire_resource):
+ * 0, -XEN_EINVAL beyond max_frames, -XEN_ENOMEM.
+ */
+int grant_table_frame(struct domain_locked l, unsigned idx, uint64_t *mfn);
 
 /* ---- shared by the grant_*.c files only ---------------------------------- */
 

@@ -57,6 +57,12 @@ int vcpu_power_on(struct vcpu *v, uint64_t entry, uint64_t arg);
 /* Domain start (registers already set by the builder) and PSCI CPU_OFF. */
 void vcpu_set_online(struct vcpu *v, bool online);
 /*
+ * Its domain's pause counter changed (domain_pause_by_toolstack()): a paused domain's
+ * vCPU that would run waits as VCPU_PAUSED, and leaves its CPU at that CPU's next pass
+ * through the scheduler (which this forces); at 0 it is runnable again.
+ */
+void vcpu_pause_changed(struct vcpu *v);
+/*
  * Make v's physical CPU notice new pending interrupts for v: CPU_WORK_IRQ on it
  * (vcpu_irq_work()), then a kick, which brings it out of a guest.
  */

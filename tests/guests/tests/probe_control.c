@@ -78,6 +78,7 @@ static const struct op domctls[] = {
     {69, "getnodeaffinity_of_peer_refused", "getnodeaffinity_of_self_refused"},
     {71, "cacheflush_of_peer_refused", "cacheflush_of_self_refused"},
     {81, "vuart_op_of_peer_refused", "vuart_op_of_self_refused"},
+    {85, "get_paging_mempool_of_peer_refused", "get_paging_mempool_of_self_refused"},
     {86, "set_paging_mempool_of_peer_refused", "set_paging_mempool_of_self_refused"},
     {999, "unknown_domctl_on_peer_refused", "unknown_domctl_on_self_refused"},
 };

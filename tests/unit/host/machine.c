@@ -165,6 +165,9 @@ void machine_destroy(struct domain *d)
 	/* The hardware domain's end is the machine's: end it as an ordinary domain. */
 	d->privileged = false;
 	domain_shutdown(d, SHUTDOWN_poweroff);
+	/* A domain the toolstack made waits for its destroydomain, as xl's on_poweroff gives. */
+	if (d->toolstack)
+		domain_kill(d);
 	run_teardown(d, id);
 }
 

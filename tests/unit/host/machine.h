@@ -44,7 +44,10 @@ struct domain *machine_build(const struct domu_config *c, domid_t id);
  * need only its privilege).
  */
 struct domain *machine_domain(domid_t id, unsigned vcpus, bool privileged);
-/* Shut d down (poweroff) and run its teardown to the end: d is freed when this returns. */
+/*
+ * Shut d down (poweroff) and run its teardown to the end: d is freed when this returns. A
+ * domain made by createdomain is destroyed too (destroydomain), as xl does after a poweroff.
+ */
 void machine_destroy(struct domain *d);
 
 /*

@@ -22,6 +22,7 @@ enum p2m_type {
 	P2M_DEVICE,
 	P2M_GRANT_RW, /* another domain's page, mapped through a grant */
 	P2M_GRANT_RO,
+	P2M_FOREIGN_RW, /* another domain's RAM page, mapped by the control domain (gmfn_foreign) */
 };
 
 /* Map nr frames gfn.. to mfn..; replaces what was there. 0, or -XEN_ENOMEM. */

@@ -13,6 +13,7 @@
 #include <stdint.h>
 
 struct vcpu;
+struct vcpu_guest_context;
 
 /* A new vCPU (domain_create()): its state as it is before its first start, not runnable. */
 void arch_vcpu_init(struct vcpu *v);
@@ -25,6 +26,12 @@ void arch_vcpu_init(struct vcpu *v);
  * v->needs_load.
  */
 void arch_vcpu_reset(struct vcpu *v, uint64_t entry, uint64_t arg);
+/*
+ * The toolstack's register state (XEN_DOMCTL_setvcpucontext) for v, which is off every CPU:
+ * c's general and EL1 registers, the rest as arch_vcpu_reset() leaves it. 0, or -XEN_EINVAL
+ * for a mode a guest may not run in (Xen arch/arm/domain.c arch_set_info_guest).
+ */
+int arch_vcpu_set_context(struct vcpu *v, const struct vcpu_guest_context *c);
 /* Put v's state on this CPU (v was saved, or reset). */
 void arch_vcpu_load(struct vcpu *v);
 /*
