@@ -6,7 +6,8 @@
  * handshake (rt/scenario.c, sync_with_peer) must then answer it. Here the odd domain waits,
  * before rt_scenario_init(), until the even domain's first hello on port1 is pending; the
  * even domain then checks that this one hello was enough. Dropping it costs the even side
- * a 50 ms wait and a second hello (Xen public/event_channel.h, EVTCHNOP_send; 2-level ABI).
+ * a 500 ms wait (HELLO_RESEND_MS) and a second hello (Xen public/event_channel.h, EVTCHNOP_send;
+ * 2-level ABI).
  */
 #include "rt.h"
 

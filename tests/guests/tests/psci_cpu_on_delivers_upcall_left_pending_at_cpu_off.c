@@ -101,7 +101,7 @@ void test_main(void)
 		rt_error("/hypervisor has no event-channel interrupt");
 	rt_shared_info();
 	REQUIRE_EQ(rt_cpu_on(1, first_life, NULL), 0, "CPU_ON(vcpu1)");
-	if (!rt_wait_until(ready, 2000))
+	if (!rt_wait_until(ready, 10000))
 		rt_error("vCPU1 did not start");
 	REQUIRE_EQ(vcpu1_register_rc, 0, "vCPU1 register_vcpu_info");
 	REQUIRE_EQ(rt_evtchn_loopback(&port_a, &b), 0, "loopback channel");
@@ -111,17 +111,17 @@ void test_main(void)
 
 	/* Before any CPU_OFF: the upcall reaches vCPU1 as it should. */
 	REQUIRE_EQ(rt_evtchn_send(b), 0, "send before CPU_OFF");
-	if (!rt_wait_until(port_a_dispatched, 500))
+	if (!rt_wait_until(port_a_dispatched, 5000))
 		rt_error("vCPU1 took no upcall for the port before CPU_OFF");
 
 	__atomic_store_n(&vcpu1_step, STEP_MASK, __ATOMIC_SEQ_CST);
-	if (!rt_wait_until(masked, 500))
+	if (!rt_wait_until(masked, 5000))
 		rt_error("vCPU1 did not mask its interrupts");
 	unsigned taken = rt_irq_count[rt_plat.evtchn_intid];
 	REQUIRE_EQ(rt_evtchn_send(b), 0, "send while vCPU1 is masked");
-	CHECK(rt_wait_until(upcall_pending, 500), "evtchn_upcall_pending set on vCPU1");
+	CHECK(rt_wait_until(upcall_pending, 5000), "evtchn_upcall_pending set on vCPU1");
 	CHECK(vcpu1_info()->evtchn_pending_sel >> (port_a / 64) & 1, "pending_sel has a's word");
-	rt_delay_ms(20); /* room for the hypervisor to put the PPI in vCPU1's list registers */
+	rt_delay_ms(100); /* room for the hypervisor to put the PPI in vCPU1's list registers */
 	CHECK_EQ(rt_irq_count[rt_plat.evtchn_intid], taken, "no upcall taken while masked");
 
 	__atomic_store_n(&vcpu1_step, STEP_OFF, __ATOMIC_SEQ_CST);
@@ -131,16 +131,16 @@ void test_main(void)
 		if (rt_cntvct() - start > rt_cntfrq())
 			break;
 	REQUIRE_EQ(rc, 0, "CPU_ON(vcpu1) once it is off");
-	if (!rt_wait_until(restarted, 2000))
+	if (!rt_wait_until(restarted, 10000))
 		rt_error("vCPU1 did not start again");
 
-	CHECK(rt_wait_until(port_a_dispatched, 500),
+	CHECK(rt_wait_until(port_a_dispatched, 5000),
 	      "vCPU1 takes the upcall left pending at CPU_OFF");
 	CHECK(!upcall_pending(), "vCPU1's handler cleared evtchn_upcall_pending");
 	CHECK(!rt_port_pending(port_a), "vCPU1's handler cleared the port");
 
 	REQUIRE_EQ(rt_evtchn_send(b), 0, "send after CPU_ON");
-	CHECK(rt_wait_until(port_a_dispatched, 500), "a later send raises the upcall again");
+	CHECK(rt_wait_until(port_a_dispatched, 5000), "a later send raises the upcall again");
 
 	__atomic_store_n(&vcpu1_step, STEP_DONE, __ATOMIC_SEQ_CST);
 	rt_printf("vCPU1 took %u upcalls\n", rt_irq_count[rt_plat.evtchn_intid]);
