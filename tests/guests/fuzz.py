@@ -54,6 +54,9 @@ POWEROFF_S = 10          # after the last verdict: domains torn down, QEMU exits
 LATE_END_S = 20          # the hostile domains end before the canary: their verdicts by then
 CRASH_TAIL_S = 3         # after a crash report: the rest of it
 GRACE_OVER = "grace over"
+# Punt's debug keys asked for at a hang: run queues, domains and vCPUs, interrupts.
+DUMP_KEYS = (b"r", b"d", b"i")
+PUNT_INPUT = "*** Serial input to Punt"
 
 
 def parse_list(text):
@@ -130,6 +133,8 @@ class Watch:
         self.all_stopped = False
         self.last_output = self.start = time.monotonic()
         self.partial = b""
+        self.dumping = False                          # Punt took the input (a hang dump)
+        self.dump = []                                 # hypervisor lines, kept for a hang dump
 
     def feed(self, chunk, now):
         self.last_output = now
@@ -170,6 +175,10 @@ class Watch:
         if not line.strip():
             return
         self.tail.append(line)
+        if PUNT_INPUT in line:
+            self.dumping = True
+        if self.dumping:
+            self.dump.append(line)
         if ALL_STOPPED in line:
             self.all_stopped = True
         m = REBOOT_LINE.match(line)
@@ -217,8 +226,8 @@ class Watch:
 def watch_qemu(argv, watch, limit_s):
     """Run QEMU until the run is judged; every wait is bounded. Returns a note or ''."""
     start = time.monotonic()
-    proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                            stderr=subprocess.STDOUT)
+    proc = subprocess.Popen(argv, stdin=subprocess.PIPE if watch.hyp == "punt" else
+                            subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     sel = selectors.DefaultSelector()
     sel.register(proc.stdout, selectors.EVENT_READ)
     verdicts_at = None
@@ -240,6 +249,8 @@ def watch_qemu(argv, watch, limit_s):
                 verdicts_at = now
             note = stuck(watch, now, start, limit_s, verdicts_at)
             if note:
+                if note != GRACE_OVER and watch.hyp == "punt":
+                    dump_state(proc, sel, watch)
                 break
     finally:
         exited = True
@@ -264,6 +275,43 @@ def watch_qemu(argv, watch, limit_s):
     elif watch.hyp == "punt" and not watch.all_stopped:
         note = "QEMU exited without Punt's 'All domains have stopped'"
     return note
+
+
+def dump_state(proc, sel, watch):
+    """A hang: ask Punt's debug keys for its run queues and domains before QEMU is stopped.
+
+    Ctrl-a three times moves the console input on, through each domain, to Punt
+    (docs/users-guide.md); QEMU's -nographic console takes Ctrl-a Ctrl-a as one Ctrl-a.
+    What Punt prints goes to the log and, from "*** Serial input to Punt" on, to
+    watch.dump for the report.
+    """
+    def read_for(seconds):
+        until = time.monotonic() + seconds
+        while time.monotonic() < until:
+            if sel.select(timeout=0.2):
+                chunk = proc.stdout.read1(65536)
+                if not chunk:
+                    return False
+                watch.feed(chunk, time.monotonic())
+        return True
+
+    try:
+        for _ in range(DOMAINS + 2):  # dom0 (none here), each domain, then Punt
+            if watch.dumping:
+                break
+            proc.stdin.write(b"\x01\x01" * 3)
+            proc.stdin.flush()
+            if not read_for(0.5):
+                return
+        if not watch.dumping:
+            return
+        for key in DUMP_KEYS:
+            proc.stdin.write(key)
+            proc.stdin.flush()
+            if not read_for(1.0):
+                return
+    except (BrokenPipeError, OSError):
+        pass
 
 
 def stuck(watch, now, start, limit_s, verdicts_at):
@@ -365,6 +413,8 @@ def report_failure(args, seed, watch, reasons, log, vcpus):
         print("    " + ("\n    ".join(list(watch.fuzz_tail[d])[-14:]) or "(nothing)"))
     print("  canary:\n    " + ("\n    ".join(list(watch.dom_tail[CANARY])[-5:]) or "(nothing)"))
     print("  hypervisor (last lines):\n    " + "\n    ".join(list(watch.tail)[-30:]))
+    if watch.dump:
+        print("  Punt's debug keys at the hang (r, d, i):\n    " + "\n    ".join(watch.dump))
     print(f"  log: {log}")
     if all(last.values()):
         print(f"  replay these boots: {sys.executable} {Path(__file__).resolve()} --hyp {args.hyp}"
