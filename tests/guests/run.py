@@ -438,6 +438,33 @@ def boot_scenario(hyp, hyp_image, image, n, base_dtb, timeout, log_path):
                   scenario_end_problems(hyp, ended, n), *guest_facts(guest_text))
 
 
+# Xen 4.17 now and then stops running both dom0less guests of a scenario: no verdict, no
+# crash report, the guests silent until the runner's bound (under -icount, QEMU even warns
+# that every CPU is idle with no timer armed: Xen has no runnable vCPU left although the
+# guests only ever yield). Seen about once in 15 to 20 boots of a two-domain scenario on a
+# loaded host; never on Punt. The reference side of a scenario that ends so is booted again,
+# up to this many more times, and the note says so (docs/conformance.md, "Scenarios").
+XEN_HANG_RETRIES = 2
+
+
+def xen_stopped_its_guests(result):
+    return (result.verdict == "CRASH" and "timeout" in result.note and
+            "no verdict from" in result.note and not result.problems)
+
+
+def boot_scenario_checked(hyp, hyp_image, image, n, base_dtb, timeout, log_path):
+    """boot_scenario(), with the reference's intermittent stop retried (XEN_HANG_RETRIES)."""
+    result = boot_scenario(hyp, hyp_image, image, n, base_dtb, timeout, log_path)
+    for attempt in range(1, XEN_HANG_RETRIES + 1):
+        if hyp != "xen" or not xen_stopped_its_guests(result):
+            break
+        log_path.rename(log_path.with_suffix(f".stopped{attempt}.log"))
+        result = boot_scenario(hyp, hyp_image, image, n, base_dtb, timeout, log_path)
+        result = result._replace(note=f"{result.note}; Xen stopped running the guests "
+                                 f"{attempt} time(s) before (XEN_HANG_RETRIES), booted again")
+    return result
+
+
 def load_known(doc):
     """Rows of the known-differences table: | test | punt | xen | reason |.
 
@@ -675,8 +702,8 @@ def main(argv=None):
                 image = args.images / f"{name}.Image"
                 n = domains_for(name)
                 if n:
-                    jobs[(name, h)] = pool.submit(boot_scenario, h, hyps[h], image, n,
-                                                  base_dtb, args.timeout * 2, log)
+                    jobs[(name, h)] = pool.submit(boot_scenario_checked, h, hyps[h], image,
+                                                  n, base_dtb, args.timeout * 2, log)
                 else:
                     jobs[(name, h)] = pool.submit(boot, h, hyps[h], image, smp_for(name),
                                                   initrd, args.timeout, log)
