@@ -2,10 +2,7 @@
 /*
  * Stage-2 translation with a 4 KiB granule, starting at level 0. RAM is
  * mapped with the largest blocks its alignment allows; changing one page of
- * a block first splits the block into a table of equal entries. A table that
- * an unmap leaves empty goes back to the allocator (the root excepted), so
- * that mappings made and removed again, as dom0's foreign and grant mappings
- * of a guest's pages are, cost no memory once they are gone.
+ * a block first splits the block into a table of equal entries.
  */
 #include <asm/mmu.h>
 #include <asm/p2m.h>
@@ -31,18 +28,6 @@
 #define S2_ADDR_MASK  0x0000fffffffff000UL
 #define S2_ATTR_MASK  (~S2_ADDR_MASK & ~3UL)
 #define VTCR_VS	      (1UL << 19) /* VMIDs are 16 bits (Arm ARM, VTCR_EL2.VS) */
-
-/*
- * Tables taken out of the map by one change, freed only once the TLBs are invalidated: until
- * then another CPU's walk may still read them (break-before-make, Arm ARM D8.14.1).
- */
-#define GARBAGE_MAX 32
-
-struct p2m_garbage {
-	uint64_t *table[GARBAGE_MAX];
-	int level[GARBAGE_MAX];
-	unsigned n;
-};
 
 static unsigned ipa_bits;
 static uint64_t vtcr;
@@ -243,36 +228,8 @@ static uint64_t *split_block(struct domain *d, uint64_t *slot, int level)
  * Set entries for [gfn, gfn+nr) at `table`; mfn advances with gfn. attrs 0
  * removes. Returns -1 on allocation failure (what was done stays done).
  */
-static bool table_empty(const uint64_t *table)
-{
-	for (unsigned i = 0; i < 512; i++)
-		if (table[i])
-			return false;
-	return true;
-}
-
-static void garbage_free(struct domain *d, struct p2m_garbage *g)
-{
-	for (unsigned i = 0; i < g->n; i++)
-		free_tables(d, g->table[i], g->level[i]);
-	g->n = 0;
-}
-
-/* Unhook the table at slot (a table of `level`), to be freed after the next TLB flush. */
-static void drop_table(struct domain *d, uint64_t *slot, int level, struct p2m_garbage *g)
-{
-	if (g->n == GARBAGE_MAX) {
-		/* Full: invalidate now, so what is on the list may go before more is added. */
-		flush_domain_tlb(d);
-		garbage_free(d, g);
-	}
-	g->table[g->n] = (uint64_t *)(*slot & S2_ADDR_MASK);
-	g->level[g->n++] = level;
-	*slot = 0;
-}
-
 static int update(struct domain *d, uint64_t *table, int level, uint64_t ipa, uint64_t end,
-		  uint64_t pa, uint64_t attrs, bool *changed, struct p2m_garbage *g)
+		  uint64_t pa, uint64_t attrs, bool *changed)
 {
 	unsigned shift = 39 - 9 * level;
 	uint64_t block = 1UL << shift;
@@ -291,7 +248,7 @@ static int update(struct domain *d, uint64_t *table, int level, uint64_t ipa, ui
 			if (*slot & S2_VALID)
 				*changed = true;
 			if (is_table && level < 3)
-				drop_table(d, slot, level + 1, g);
+				free_tables(d, (uint64_t *)(*slot & S2_ADDR_MASK), level + 1);
 			if (!attrs)
 				*slot = 0;
 			else
@@ -316,12 +273,8 @@ static int update(struct domain *d, uint64_t *table, int level, uint64_t ipa, ui
 			}
 			if (!sub && attrs)
 				return -1;
-			if (sub && update(d, sub, level + 1, ipa, next, pa, attrs, changed, g))
+			if (sub && update(d, sub, level + 1, ipa, next, pa, attrs, changed))
 				return -1;
-			if (sub && !attrs && table_empty(sub)) {
-				drop_table(d, slot, level + 1, g);
-				*changed = true;
-			}
 		}
 		pa += next - ipa;
 		ipa = next;
@@ -333,7 +286,6 @@ static int change(struct domain *d, uint64_t gfn, uint64_t mfn, uint64_t nr, uin
 {
 	uint64_t ipa = gfn << 12, end = (gfn + nr) << 12;
 	bool changed = false;
-	struct p2m_garbage garbage = {.n = 0};
 
 	/* Frame numbers beyond the IPA space would wrap in the shift above. */
 	if (gfn >> (ipa_bits - 12) || nr > (1UL << (ipa_bits - 12)))
@@ -341,11 +293,10 @@ static int change(struct domain *d, uint64_t gfn, uint64_t mfn, uint64_t nr, uin
 	if (nr == 0 || end <= ipa || end > (1UL << ipa_bits))
 		return -1;
 	spin_lock(&d->arch.p2m_lock);
-	int rc = update(d, d->arch.p2m_root, 0, ipa, end, mfn << 12, attrs, &changed, &garbage);
+	int rc = update(d, d->arch.p2m_root, 0, ipa, end, mfn << 12, attrs, &changed);
 	dsb_ishst();
 	if (changed)
 		flush_domain_tlb(d);
-	garbage_free(d, &garbage);
 	spin_unlock(&d->arch.p2m_lock);
 	return rc;
 }
