@@ -34,8 +34,8 @@ those lost after it are exactly its new stage-2 tables, and that their number st
 that bound.
 
 How many cycles: every xl create builds a 64 MiB guest from a gzipped kernel, which takes dom0
-seconds under TCG, and a reboot cycle builds two. `make test` runs 20 destroy and 4 reboot
-cycles on Punt and 4 and 2 on Xen 4.17; `make soak-xl` runs 20 of each on both. The figures
+seconds under TCG, and a reboot cycle builds two. `make test` runs 20 destroy and 3 reboot
+cycles on Punt and 3 and 2 on Xen 4.17; `make soak-xl` runs 20 of each on both. The figures
 come from PUNT_XL_CYCLES and PUNT_XL_XEN_CYCLES ("destroy,reboot", e.g. "20,20").
 """
 
@@ -62,8 +62,8 @@ def cycle_counts(variable, default):
     return {"destroy": destroy, "reboot": reboot}
 
 
-CYCLES = {"punt": cycle_counts("PUNT_XL_CYCLES", "20,4"),
-          "xen": cycle_counts("PUNT_XL_XEN_CYCLES", "4,2")}
+CYCLES = {"punt": cycle_counts("PUNT_XL_CYCLES", "20,3"),
+          "xen": cycle_counts("PUNT_XL_XEN_CYCLES", "3,2")}
 SMP = 2
 BOOT_TIMEOUT = 120
 # One destroy cycle takes a few seconds, a reboot cycle two guest boots: generous per cycle.
