@@ -242,6 +242,17 @@ CFG
 		-e 's/^# A PVH guest.*/# debian-guest.cfg, but its init powers it off at once./' \
 		-e '/^# Ctrl-]/d' \
 		"$stage/etc/xen/debian-guest.cfg" >"$stage/etc/xen/debian-guest-poweroff.cfg"
+	# tests/system/test_xl_lifecycle.py: 64 MiB copies, one rebooting itself at its init
+	# (xl restarts it: on_reboot), and the cycles' driver, scripts/xl-lifecycle.sh.
+	sed -e 's/^memory = .*/memory = 64/' -e '/^# Ctrl-]/d' -e 's/^name = .*/name = "debian-guest-small"/' \
+		-e 's/^# A PVH guest.*/# debian-guest.cfg in 64 MiB (xl create it with name="...")./' \
+		"$stage/etc/xen/debian-guest.cfg" >"$stage/etc/xen/debian-guest-small.cfg"
+	sed -e 's/^extra = .*/extra = "console=hvc0 punt.test=reboot"/' \
+		-e 's/^name = .*/name = "debian-guest-reboot"/' \
+		-e 's/^# debian-guest.cfg in 64 MiB.*/# The small guest, rebooting itself at its init: xl restarts it./' \
+		"$stage/etc/xen/debian-guest-small.cfg" >"$stage/etc/xen/debian-guest-reboot.cfg"
+	echo 'on_reboot = "restart"' >>"$stage/etc/xen/debian-guest-reboot.cfg"
+	install -m 0755 "$root/scripts/xl-lifecycle.sh" "$stage/usr/sbin/punt-lifecycle"
 	cat >"$stage/etc/punt.d/50-xen" <<'XEN'
 #!/bin/sh
 # Xen's toolstack in dom0, as Debian's xencommons starts it: the device modules, xenfs,
