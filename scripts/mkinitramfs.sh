@@ -242,7 +242,39 @@ for dev in $(echo "$disks" | tr ',' ' '); do
 done
 echo "PUNT-DISK: done"
 DISK
-	chmod 0755 "$stage/etc/punt.d/40-disk"
+	# punt.diskbench=DEV: the guest's clock around dd of 32 MiB to and from DEV, bypassing its
+	# page cache (O_DIRECT), for scripts/bench_block.py.
+	cat >"$stage/etc/punt.d/41-diskbench" <<'BENCH'
+#!/bin/sh
+dev=
+for word in $(cat /proc/cmdline); do
+	case "$word" in
+	punt.diskbench=*) dev=${word#punt.diskbench=} ;;
+	esac
+done
+[ -n "$dev" ] || exit 0
+for m in /lib/modules/*/xen-blkfront.ko; do
+	insmod "$m" || echo "PUNT-DISK: insmod $m failed"
+done
+n=0
+while [ ! -b "/dev/$dev" ] && [ "$n" -lt 60 ]; do
+	n=$((n + 1))
+	sleep 1
+done
+for op in write read; do
+	if [ "$op" = write ]; then
+		set -- if=/dev/zero "of=/dev/$dev" oflag=direct
+	else
+		set -- "if=/dev/$dev" of=/dev/null iflag=direct
+	fi
+	start=$(cut -d' ' -f1 /proc/uptime)
+	dd "$@" bs=1M count=32 2>/dev/null
+	rc=$?
+	end=$(cut -d' ' -f1 /proc/uptime)
+	echo "PUNT-DISK: bench $op rc=$rc start=$start end=$end"
+done
+BENCH
+	chmod 0755 "$stage/etc/punt.d/41-diskbench"
 }
 
 add_xen_utils() {
@@ -352,6 +384,13 @@ CFG
 disk = ['format=raw, vdev=xvda, access=rw, target=/var/lib/xen/images/debian-guest-disk.img',
         'phy:/dev/ram0,xvdb,w']
 CFG
+	# The RAM disk alone, for scripts/bench_block.py: the guest times dd to and from it.
+	sed -e 's/^name = .*/name = "debian-guest-diskbench"/' \
+		-e 's/^extra = .*/extra = "console=hvc0 punt.diskbench=xvda punt.test=poweroff"/' \
+		-e 's/^# A PVH guest.*/# debian-guest.cfg timing dd of 32 MiB to and from dom0'"'"'s RAM disk./' \
+		-e '/^# Ctrl-]/d' \
+		"$stage/etc/xen/debian-guest.cfg" >"$stage/etc/xen/debian-guest-diskbench.cfg"
+	echo "disk = ['phy:/dev/ram0,xvda,w']" >>"$stage/etc/xen/debian-guest-diskbench.cfg"
 	cat >"$stage/etc/punt.d/50-xen" <<'XEN'
 #!/bin/sh
 # Xen's toolstack in dom0, as Debian's xencommons starts it: the device modules, xenfs,
