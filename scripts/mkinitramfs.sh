@@ -242,6 +242,7 @@ for dev in $(echo "$disks" | tr ',' ' '); do
 done
 echo "PUNT-DISK: done"
 DISK
+	chmod 0755 "$stage/etc/punt.d/40-disk"
 	# punt.diskbench=DEV: the guest's clock around dd of 32 MiB to and from DEV, bypassing its
 	# page cache (O_DIRECT), for scripts/bench_block.py.
 	cat >"$stage/etc/punt.d/41-diskbench" <<'BENCH'
