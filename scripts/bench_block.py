@@ -5,7 +5,8 @@
 dom0 boots the Xen userland image (build/dom0-xl-initrd.cpio.gz) and runs `xl create
 /etc/xen/debian-guest-diskbench.cfg`: a guest whose disk xvda is dom0's RAM disk /dev/ram0
 (`phy:`). Its init (scripts/mkinitramfs.sh, 41-diskbench) writes 32 MiB to xvda and reads them
-back with dd, O_DIRECT, and prints its clock around each; then it powers off. Reported as a
+back with dd, O_DIRECT, between two kernel log lines whose printk stamps (microseconds of the
+guest's clock) time it; then it powers off. Reported as a
 Markdown table: MiB/s by the guest's clock, on the usual QEMU line (wall clock, -smp 2) and
 under -icount shift=0,sleep=off -smp 1 (guest-visible time: instructions, one per ns).
 """
@@ -48,17 +49,23 @@ def run_once(image, smp, icount):
             text = run.text_since(0)
         except console.ConsoleError as err:
             raise BenchFailed(f"{image} (smp {smp}, icount {icount}):\n{err}") from err
-    for m in re.finditer(r"PUNT-DISK: bench (\w+) rc=(\d+) start=(\S+) end=(\S+)", text):
-        if m.group(2) != "0":
-            raise BenchFailed(f"{image}: the guest's dd {m.group(1)} failed (rc {m.group(2)})")
-        figures[m.group(1)] = float(m.group(4)) - float(m.group(3))
+    # The guest's printk stamps (microseconds) of its markers, written to /dev/kmsg.
+    stamps = {}
+    for m in re.finditer(r"\[\s*(\d+\.\d+)\] PUNT-DISK: bench (\w+) (start|end)(?: rc=(\d+))?",
+                         text):
+        if m.group(4) not in (None, "0"):
+            raise BenchFailed(f"{image}: the guest's dd {m.group(2)} failed (rc {m.group(4)})")
+        stamps[(m.group(2), m.group(3))] = float(m.group(1))
+    for op in ("write", "read"):
+        if (op, "start") in stamps and (op, "end") in stamps:
+            figures[op] = stamps[(op, "end")] - stamps[(op, "start")]
     if set(figures) != {"write", "read"} or min(figures.values()) <= 0:
         raise BenchFailed(f"{image}: no usable dd figures in the guest's log: {figures}")
     return figures
 
 
 def cell(seconds):
-    return f"{MIB / seconds:.1f} MiB/s ({seconds:.2f} s)"
+    return f"{MIB / seconds:.1f} MiB/s ({seconds:.4f} s)"
 
 
 def main(argv=None):
