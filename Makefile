@@ -93,8 +93,9 @@ test-system: hyp initramfs initramfs-xl
 	@$(MAKE) -s -C tests/guests lifecycle
 	$(PYTHON) -m pytest -q -p no:cacheprovider tests/system
 
-bench: hyp initramfs
+bench: hyp initramfs initramfs-xl
 	$(PYTHON) scripts/bench.py $(BENCH_ARGS)
+	$(PYTHON) scripts/bench_block.py
 	$(PYTHON) scripts/exit_table.py
 	$(PYTHON) scripts/bench_guests.py $(BENCH_ARGS)
 	@$(MAKE) -s -C tests/guests PYTHON=$(PYTHON) bench

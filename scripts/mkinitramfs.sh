@@ -25,6 +25,7 @@ out="$root/build/dom0-initrd.cpio.gz"
 busybox="$root/.cache/debian/busybox"
 
 xen_utils=
+guest_disk=
 while [ $# -gt 0 ]; do
 	case "$1" in
 	-o)
@@ -32,6 +33,11 @@ while [ $# -gt 0 ]; do
 		shift 2
 		;;
 	--xen-utils)
+		xen_utils="$root/.cache/debian/xen-utils/root"
+		shift
+		;;
+	--guest-disk)
+		guest_disk=1
 		xen_utils="$root/.cache/debian/xen-utils/root"
 		shift
 		;;
@@ -158,15 +164,10 @@ xen_find_lib() {
 	exit 1
 }
 
-add_xen_utils() {
-	local bins=(usr/lib/xen-4.17/bin/xl usr/lib/xen-4.17/bin/xen-init-dom0
-		usr/lib/xen-4.17/bin/xenstored usr/lib/xen-4.17/bin/xenconsoled
-		usr/lib/xen-4.17/bin/xenconsole)
-	local todo=("${bins[@]}") seen=" " f lib interp
-	[ -x "$xen_utils/usr/lib/xen-4.17/bin/xl" ] || {
-		echo "mkinitramfs: $xen_utils has no xl: run scripts/fetch-xen-utils.sh" >&2
-		exit 1
-	}
+# Copy the binaries (paths in the unpacked packages), every library their NEEDED entries reach
+# and the arm64 dynamic loader.
+xen_copy_with_libs() {
+	local todo=("$@") seen=" " f lib interp
 	# Every binary's and library's NEEDED entries, until no new library turns up.
 	while [ ${#todo[@]} -gt 0 ]; do
 		f=${todo[0]}
@@ -178,11 +179,120 @@ add_xen_utils() {
 			todo+=("$(xen_find_lib "$lib")")
 		done
 	done
+	interp=$(readelf -l "$xen_utils/$1" | sed -n 's/.*interpreter: \/\(.*\)\]/\1/p')
+	xen_copy "$interp"
+}
+
+# A guest's disk check, for the example guests (their initramfs is this script's plain image
+# plus this): the block frontend module, mke2fs and e2fsck, and an /etc/punt.d/40-disk that acts
+# on punt.disk=DEV[,DEV...] on the kernel command line. For each DEV it waits for /dev/DEV, makes
+# an ext4 file system on it, mounts it, writes /data (the lines "DEV 1" to "DEV 100000") and /sum
+# (/data's SHA-256), unmounts it and checks it with e2fsck -f -n, printing "PUNT-DISK:" lines.
+add_guest_disk() {
+	[ -x "$xen_utils/sbin/mke2fs" ] || {
+		echo "mkinitramfs: $xen_utils has no mke2fs: run scripts/fetch-xen-utils.sh" >&2
+		exit 1
+	}
+	xen_copy_with_libs sbin/mke2fs sbin/e2fsck
+	ln -s mke2fs "$stage/sbin/mkfs.ext4"
+	xen_copy etc/mke2fs.conf
+	mkdir -p "$stage/lib/modules"
+	(cd "$xen_utils" && find lib/modules -name 'xen-blkfront.ko') | while read -r ko; do
+		xen_copy "$ko"
+	done
+	cat >"$stage/etc/punt.d/40-disk" <<'DISK'
+#!/bin/sh
+export PATH=/bin:/sbin
+disks=
+for word in $(cat /proc/cmdline); do
+	case "$word" in
+	punt.disk=*) disks=${word#punt.disk=} ;;
+	esac
+done
+[ -n "$disks" ] || exit 0
+for m in /lib/modules/*/xen-blkfront.ko; do
+	insmod "$m" || echo "PUNT-DISK: insmod $m failed"
+done
+mkdir -p /mnt
+for dev in $(echo "$disks" | tr ',' ' '); do
+	# blkfront connects to the backend after the module loads, not during insmod.
+	n=0
+	while [ ! -b "/dev/$dev" ] && [ "$n" -lt 60 ]; do
+		n=$((n + 1))
+		sleep 1
+	done
+	if [ ! -b "/dev/$dev" ]; then
+		echo "PUNT-DISK: $dev missing"
+		continue
+	fi
+	echo "PUNT-DISK: $dev sectors=$(cat "/sys/block/$dev/size")"
+	mkfs.ext4 -q -F "/dev/$dev"
+	echo "PUNT-DISK: $dev mkfs rc=$?"
+	mount -t ext4 "/dev/$dev" /mnt
+	echo "PUNT-DISK: $dev mount rc=$?"
+	seq 1 100000 | sed "s/^/$dev /" >/mnt/data
+	sha256sum </mnt/data | cut -d' ' -f1 >/mnt/sum
+	echo "PUNT-DISK: $dev sum=$(cat /mnt/sum)"
+	umount /mnt
+	echo "PUNT-DISK: $dev umount rc=$?"
+	e2fsck -f -n "/dev/$dev" >/tmp/fsck.log 2>&1
+	rc=$?
+	sed 's/^/PUNT-DISK: fsck: /' /tmp/fsck.log
+	echo "PUNT-DISK: $dev fsck rc=$rc"
+done
+echo "PUNT-DISK: done"
+DISK
+	chmod 0755 "$stage/etc/punt.d/40-disk"
+	# punt.diskbench=DEV: the guest's kernel clock around dd of 32 MiB to and from DEV, bypassing its
+	# page cache (O_DIRECT), for scripts/bench_block.py.
+	cat >"$stage/etc/punt.d/41-diskbench" <<'BENCH'
+#!/bin/sh
+dev=
+for word in $(cat /proc/cmdline); do
+	case "$word" in
+	punt.diskbench=*) dev=${word#punt.diskbench=} ;;
+	esac
+done
+[ -n "$dev" ] || exit 0
+for m in /lib/modules/*/xen-blkfront.ko; do
+	insmod "$m" || echo "PUNT-DISK: insmod $m failed"
+done
+n=0
+while [ ! -b "/dev/$dev" ] && [ "$n" -lt 60 ]; do
+	n=$((n + 1))
+	sleep 1
+done
+for op in write read; do
+	if [ "$op" = write ]; then
+		set -- if=/dev/zero "of=/dev/$dev" oflag=direct
+	else
+		set -- "if=/dev/$dev" of=/dev/null iflag=direct
+	fi
+	# The kernel stamps these lines with its clock in microseconds (/proc/uptime has 10 ms).
+	echo "PUNT-DISK: bench $op start" >/dev/kmsg
+	dd "$@" bs=1M count=32 2>/dev/null
+	echo "PUNT-DISK: bench $op end rc=$?" >/dev/kmsg
+done
+BENCH
+	chmod 0755 "$stage/etc/punt.d/41-diskbench"
+}
+
+add_xen_utils() {
+	local bins=(usr/lib/xen-4.17/bin/xl usr/lib/xen-4.17/bin/xen-init-dom0
+		usr/lib/xen-4.17/bin/xenstored usr/lib/xen-4.17/bin/xenconsoled
+		usr/lib/xen-4.17/bin/xenconsole) f
+	[ -x "$xen_utils/usr/lib/xen-4.17/bin/xl" ] || {
+		echo "mkinitramfs: $xen_utils has no xl: run scripts/fetch-xen-utils.sh" >&2
+		exit 1
+	}
+	# libxl runs the hotplug scripts itself: /etc/xen/scripts/block is bash and wants flock,
+	# xenstore-read and friends (one binary acting on its name); e2fsck checks guests' disks.
+	xen_copy_with_libs "${bins[@]}" bin/bash usr/bin/flock usr/bin/xenstore sbin/e2fsck
 	# glibc opens libgcc_s at run time for pthread_cancel (xl's console wait uses it).
 	xen_copy "$(xen_find_lib libgcc_s.so.1)"
-	interp=$(readelf -l "$xen_utils/usr/lib/xen-4.17/bin/xl" |
-		sed -n 's/.*interpreter: \/\(.*\)\]/\1/p')
-	xen_copy "$interp"
+	for f in exists list ls read rm write; do
+		ln -s xenstore "$stage/usr/bin/xenstore-$f"
+	done
 	mkdir -p "$stage/usr/sbin"
 	for f in "${bins[@]}"; do
 		ln -sf "/$f" "$stage/usr/sbin/$(basename "$f")"
@@ -190,11 +300,12 @@ add_xen_utils() {
 	cp -a "$xen_utils/lib/modules" "$stage/lib/"
 	mkdir -p "$stage"/var/{lib/xen,lib/xenstored,lock,log/xen/console,run/xen,run/xenstored} "$stage/etc/xen"
 	cp "$xen_utils/etc/xen/xl.conf" "$stage/etc/xen/xl.conf"
+	cp -a "$xen_utils/etc/xen/scripts" "$stage/etc/xen/"
 	# An example guest: dom0's own Debian kernel (gzipped: libxc unpacks it) and the plain
 	# busybox image of this script as its initramfs, whose /init gives hvc0 a shell.
 	mkdir -p "$stage/etc/xen/debian-guest"
 	gzip -9n <"$root/.cache/debian/vmlinuz" >"$stage/etc/xen/debian-guest/Image.gz"
-	"$0" -o "$stage/etc/xen/debian-guest/initrd.cpio.gz"
+	"$0" -o "$stage/etc/xen/debian-guest/initrd.cpio.gz" --guest-disk
 	# punt-wait-log FILE TEXT SECONDS: until FILE holds TEXT (a guest's console log), or fail.
 	cat >"$stage/usr/sbin/punt-wait-log" <<'WAIT'
 #!/bin/sh
@@ -214,6 +325,25 @@ sleep 10 | timeout 10 xl console "$1"
 exit 0
 CONSOLE
 	chmod 0755 "$stage/usr/sbin/punt-console"
+	# punt-disk-read IMAGE: dom0's view of a disk a guest wrote (40-disk above): e2fsck -f -n
+	# of it, then, mounted read-only, the SHA-256 of its /data and its /sum.
+	cat >"$stage/usr/sbin/punt-disk-read" <<'READ'
+#!/bin/sh
+export PATH=/bin:/sbin:/usr/bin:/usr/sbin
+e2fsck -f -n "$1" >/tmp/punt-disk-read.log 2>&1
+rc=$?
+sed 's/^/fsck: /' /tmp/punt-disk-read.log
+echo "fsck rc=$rc"
+opt=ro
+[ -f "$1" ] && opt=ro,loop
+mkdir -p /mnt/punt-disk
+mount -t ext4 -o "$opt" "$1" /mnt/punt-disk || exit 1
+echo "data=$(sha256sum </mnt/punt-disk/data | cut -d' ' -f1)"
+echo "sum=$(cat /mnt/punt-disk/sum)"
+echo "lines=$(wc -l </mnt/punt-disk/data)"
+umount /mnt/punt-disk
+READ
+	chmod 0755 "$stage/usr/sbin/punt-disk-read"
 	# punt-wait-gone NAME SECONDS: until no domain is called NAME, or fail.
 	cat >"$stage/usr/sbin/punt-wait-gone" <<'GONE'
 #!/bin/sh
@@ -253,15 +383,40 @@ CFG
 		"$stage/etc/xen/debian-guest-small.cfg" >"$stage/etc/xen/debian-guest-reboot.cfg"
 	echo 'on_reboot = "restart"' >>"$stage/etc/xen/debian-guest-reboot.cfg"
 	install -m 0755 "$root/scripts/xl-lifecycle.sh" "$stage/usr/sbin/punt-lifecycle"
+	# The same guest with two disks, which its init formats and checks, then powers it off: a
+	# file through the block hotplug script's loop device, and dom0's RAM disk as a phy device
+	# (both made by 50-xen below).
+	sed -e 's/^name = .*/name = "debian-guest-disk"/' \
+		-e 's/^extra = .*/extra = "console=hvc0 punt.disk=xvda,xvdb punt.test=poweroff"/' \
+		-e 's/^# A PVH guest.*/# debian-guest.cfg with two disks; its init writes them, then powers off./' \
+		-e '/^# Ctrl-]/d' \
+		"$stage/etc/xen/debian-guest.cfg" >"$stage/etc/xen/debian-guest-disk.cfg"
+	cat >>"$stage/etc/xen/debian-guest-disk.cfg" <<'CFG'
+disk = ['format=raw, vdev=xvda, access=rw, target=/var/lib/xen/images/debian-guest-disk.img',
+        'phy:/dev/ram0,xvdb,w']
+CFG
+	# The RAM disk alone, for scripts/bench_block.py: the guest times dd to and from it.
+	sed -e 's/^name = .*/name = "debian-guest-diskbench"/' \
+		-e 's/^extra = .*/extra = "console=hvc0 punt.diskbench=xvda punt.test=poweroff"/' \
+		-e 's/^# A PVH guest.*/# debian-guest.cfg timing dd of 32 MiB to and from dom0'"'"'s RAM disk./' \
+		-e '/^# Ctrl-]/d' \
+		"$stage/etc/xen/debian-guest.cfg" >"$stage/etc/xen/debian-guest-diskbench.cfg"
+	echo "disk = ['phy:/dev/ram0,xvda,w']" >>"$stage/etc/xen/debian-guest-diskbench.cfg"
 	cat >"$stage/etc/punt.d/50-xen" <<'XEN'
 #!/bin/sh
 # Xen's toolstack in dom0, as Debian's xencommons starts it: the device modules, xenfs,
 # xenstored, xen-init-dom0 (dom0's xenstore entries and pools), xenconsoled.
-export PATH=/bin:/usr/sbin
+export PATH=/bin:/sbin:/usr/bin:/usr/sbin
 for m in /lib/modules/*/xen-privcmd.ko /lib/modules/*/xen-evtchn.ko \
-	/lib/modules/*/xen-gntdev.ko /lib/modules/*/xenfs.ko; do
+	/lib/modules/*/xen-gntdev.ko /lib/modules/*/xenfs.ko /lib/modules/*/xen-blkback.ko \
+	/lib/modules/*/loop.ko; do
 	insmod "$m" || echo "PUNT-XL: insmod $m failed"
 done
+# Disks for guests (debian-guest-disk.cfg): a 32 MiB RAM disk, /dev/ram0, and a 32 MiB sparse
+# file; neither takes memory until written.
+insmod /lib/modules/*/brd.ko rd_nr=1 rd_size=32768 || echo "PUNT-XL: insmod brd.ko failed"
+mkdir -p /var/lib/xen/images
+truncate -s 32M /var/lib/xen/images/debian-guest-disk.img
 mount -t xenfs xenfs /proc/xen
 # xenconsoled gives each guest console a pseudo-terminal.
 mkdir -p /dev/pts
@@ -306,7 +461,9 @@ done
 XEN
 	chmod 0755 "$stage/etc/punt.d/50-xen"
 }
-if [ -n "$xen_utils" ]; then
+if [ -n "$guest_disk" ]; then
+	add_guest_disk
+elif [ -n "$xen_utils" ]; then
 	add_xen_utils
 fi
 
