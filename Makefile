@@ -95,6 +95,7 @@ test-system: hyp initramfs initramfs-xl
 
 bench: hyp initramfs initramfs-xl
 	$(PYTHON) scripts/bench.py $(BENCH_ARGS)
+	$(PYTHON) scripts/bench_xl.py
 	$(PYTHON) scripts/bench_block.py
 	$(PYTHON) scripts/exit_table.py
 	$(PYTHON) scripts/bench_guests.py $(BENCH_ARGS)
