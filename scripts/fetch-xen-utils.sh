@@ -23,7 +23,7 @@ die() {
 packages=(xen-utils-4.17 xen-utils-common libxenmisc4.17 libxencall1 libxenevtchn1 libxenforeignmemory1
 	libxengnttab1 libxenstore4 libxentoollog1 libxentoolcore1 libxendevicemodel1 libxenhypfs1
 	libyajl2 libc6 libncurses6 libtinfo6 libuuid1 libext2fs2 libcom-err2 libfdt1 zlib1g
-	libgcc-s1)
+	libgcc-s1 xenstore-utils)
 
 # The kernel fetch-debian.sh boots, for its modules: the metapackage's current dependency.
 kernel_pkg=$(apt-cache depends linux-image-cloud-arm64:arm64 2>/dev/null |

@@ -8,6 +8,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <sys/random.h>
 #include <sys/signalfd.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -73,7 +75,8 @@ static void usage(FILE *out, const char *prog)
 	    out,
 	    "  -R, --ring BACKEND       how domains' rings are reached: none (host default),\n"
 	    "                           shm (host tests: shared memory + eventfd, registered on\n"
-	    "                           <socket>.rings), xen (gntdev + /dev/xen/evtchn)\n"
+	    "                           <socket>.rings), xen (dom0: /proc/xen/xsd_kva, gntdev,\n"
+	    "                           /dev/xen/evtchn and privcmd)\n"
 	    "  -C, --compact-bytes N    compact the log when it reaches N bytes (default 16 MiB)\n"
 	    "  -v, --verbose            log every request to stderr\n"
 	    "      --live-update-state FILE   (internal) resume from a live update\n"
@@ -303,6 +306,26 @@ static bool is_ring(const struct conn *c)
 	return c->ops != &sock_ops;
 }
 
+/*
+ * The rings connected at start were already serving clients under an earlier daemon if there
+ * was one: their transaction ids are unknown here (EAGAIN; new ids start at a random value so
+ * they cannot be taken for old ones), and their watches fire once.
+ */
+static void mark_restored_rings(struct server *s)
+{
+	for (struct conn *c = s->conns; c; c = c->next) {
+		uint32_t start = 0;
+
+		if (!c->dom)
+			continue;
+		c->restored = true;
+		if (getrandom(&start, sizeof(start), 0) != (ssize_t)sizeof(start))
+			start = (uint32_t)time(NULL);
+		c->next_txid = start | 0x40000000u;
+	}
+	watch_fire_restored(s);
+}
+
 static void serve(struct daemon *d)
 {
 	struct pollset ps = {0};
@@ -396,6 +419,7 @@ int main(int argc, char **argv)
 	}
 	d->s.persist = &wal_persist_ops;
 	d->s.persist_ctx = &d->wal;
+	ring_host_start(d->rings, &d->s);
 	if (d->opt.lu_state) {
 		rc = lu_restore(&d->s, d->opt.lu_state, &d->listen_fd);
 		if (rc) {
@@ -404,6 +428,7 @@ int main(int argc, char **argv)
 			return 1;
 		}
 	} else {
+		mark_restored_rings(&d->s);
 		make_parent_dir(d->opt.socket_path);
 		d->listen_fd = sock_listen(d->opt.socket_path);
 		if (d->listen_fd < 0) {
