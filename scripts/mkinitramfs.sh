@@ -305,6 +305,14 @@ XEN
 add_punt_xenstored() {
 	make -s -C "$root/tools/xenstored" cross O="$root/build/xenstored" >&2
 	install -m 0755 "$root/build/xenstored/aarch64/xenstored" "$stage/usr/sbin/punt-xenstored"
+	# The benchmark's client (scripts/bench_xenstored.py), on the socket either daemon serves.
+	install -m 0755 "$root/build/xenstored/aarch64/xsbench" "$stage/usr/sbin/xsbench"
+	cat >"$stage/usr/sbin/punt-xsbench" <<'XSB'
+#!/bin/sh
+export XENSTORED_PATH=/var/run/xenstored/socket
+exec xsbench "$@"
+XSB
+	chmod 0755 "$stage/usr/sbin/punt-xsbench"
 	cat >"$stage/usr/sbin/punt-start-xenstored" <<'XSD'
 #!/bin/sh
 which=punt
@@ -321,10 +329,11 @@ c) exec xenstored --pid-file /var/run/xenstored.pid ;;
 esac
 XSD
 	chmod 0755 "$stage/usr/sbin/punt-start-xenstored"
-	# Debian's xenstore-utils: xenstore-read, -write, -ls, -watch ... (one binary, by name).
+	# Debian's xenstore-utils: xenstore-read, -write, -ls, -watch ... (one binary, by name),
+	# in /usr/sbin with the other Xen tools (dom0's PATH).
 	xen_copy usr/bin/xenstore
 	for f in "$xen_utils"/usr/bin/xenstore-*; do
-		ln -sf xenstore "$stage/usr/bin/$(basename "$f")"
+		ln -sf /usr/bin/xenstore "$stage/usr/sbin/$(basename "$f")"
 	done
 	# The restart test's helpers (tests/system/test_xl_xenstored.py).
 	cat >"$stage/usr/sbin/punt-kill-xenstored" <<'KILL'
@@ -358,9 +367,13 @@ exit $bad
 CHECK
 	cat >"$stage/usr/sbin/punt-console-ask" <<'ASK'
 #!/bin/sh
-# punt-console-ask NAME: type a command on the guest's console through xl console; its answer
-# (ANSWER-42, which the typed line does not contain) shows that the guest and its console live.
-(sleep 3; printf 'echo ANSWER-$((6*7))\r'; sleep 7) | timeout 12 xl console "$1"
+# punt-console-ask NAME: types a command on the guest's console pty (xenconsole only forwards
+# a terminal's input) while `xl console` shows the guest's output; the answer, ANSWER-42,
+# which the typed line does not contain, shows that the guest and its console live.
+tty=$(xenstore-read "/local/domain/$(xl domid "$1")/console/tty") || exit 1
+(sleep 3; printf 'echo ANSWER-$((6*7))\r' >"$tty") &
+sleep 10 | timeout 10 xl console "$1"
+wait
 exit 0
 ASK
 	cat >"$stage/usr/sbin/punt-watch-bg" <<'WATCH'

@@ -3,6 +3,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
+#include <time.h>
 
 #include "server.h"
 
@@ -144,6 +146,21 @@ void domain_gone(struct server *s, uint32_t domid)
 		return;
 	log_domain_op(s, &self, OP_RELEASE, domid, 0, 0);
 	watch_fire_special(s, "@releaseDomain");
+}
+
+void domain_mark_restored(struct server *s)
+{
+	for (struct conn *c = s->conns; c; c = c->next) {
+		uint32_t start = 0;
+
+		if (!c->dom)
+			continue;
+		c->restored = true;
+		if (getrandom(&start, sizeof(start), 0) != (ssize_t)sizeof(start))
+			start = (uint32_t)time(NULL);
+		c->next_txid = start | 0x40000000u;
+	}
+	watch_fire_restored(s);
 }
 
 static int parse_domid(const char *arg, uint32_t *domid)

@@ -8,8 +8,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
-#include <sys/random.h>
 #include <sys/signalfd.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -306,26 +304,6 @@ static bool is_ring(const struct conn *c)
 	return c->ops != &sock_ops;
 }
 
-/*
- * The rings connected at start were already serving clients under an earlier daemon if there
- * was one: their transaction ids are unknown here (EAGAIN; new ids start at a random value so
- * they cannot be taken for old ones), and their watches fire once.
- */
-static void mark_restored_rings(struct server *s)
-{
-	for (struct conn *c = s->conns; c; c = c->next) {
-		uint32_t start = 0;
-
-		if (!c->dom)
-			continue;
-		c->restored = true;
-		if (getrandom(&start, sizeof(start), 0) != (ssize_t)sizeof(start))
-			start = (uint32_t)time(NULL);
-		c->next_txid = start | 0x40000000u;
-	}
-	watch_fire_restored(s);
-}
-
 static void serve(struct daemon *d)
 {
 	struct pollset ps = {0};
@@ -428,7 +406,7 @@ int main(int argc, char **argv)
 			return 1;
 		}
 	} else {
-		mark_restored_rings(&d->s);
+		domain_mark_restored(&d->s);
 		make_parent_dir(d->opt.socket_path);
 		d->listen_fd = sock_listen(d->opt.socket_path);
 		if (d->listen_fd < 0) {

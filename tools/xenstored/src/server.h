@@ -179,6 +179,10 @@ int domain_release(struct server *s, uint32_t domid);
 /* The hypervisor says domid is gone or dying: release it, log that, fire @releaseDomain. */
 void domain_gone(struct server *s, uint32_t domid);
 int domain_set_target(struct server *s, uint32_t domid, uint32_t target);
+/* At start, after the state is loaded: the rings connected now may have served clients under
+ * an earlier daemon. Their transaction ids are unknown here (EAGAIN; new ids start at a random
+ * value so that none is taken for an old one) and each of their watches fires once. */
+void domain_mark_restored(struct server *s);
 /* Re-applies a domain record from the log (OP_INTRODUCE/OP_RELEASE/OP_TARGET). */
 int domain_replay(struct server *s, const struct oprec *r);
 void domain_handle(struct server *s, struct conn *c, const struct xsd_sockmsg *h,
