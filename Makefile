@@ -88,12 +88,13 @@ test-system: hyp initramfs initramfs-xl
 	@$(MAKE) -s -C tests/guests lifecycle
 	$(PYTHON) -m pytest -q -p no:cacheprovider tests/system
 
-bench: hyp initramfs
+bench: hyp initramfs initramfs-xl
 	$(PYTHON) scripts/bench.py $(BENCH_ARGS)
 	$(PYTHON) scripts/exit_table.py
 	$(PYTHON) scripts/bench_guests.py $(BENCH_ARGS)
 	@$(MAKE) -s -C tests/guests PYTHON=$(PYTHON) bench
 	@$(MAKE) -s -C tools/xenstored O=$(BUILD)/xenstored bench
+	$(PYTHON) scripts/bench_xenstored.py
 
 # Long runs: xenstored's fuzzer, then the hostile guests (FUZZ_RUN-second runs for FUZZ_TIME
 # seconds in all; docs/fuzzing.md).

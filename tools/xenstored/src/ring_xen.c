@@ -69,7 +69,7 @@ struct privcmd_mmapbatch_v2_arg {
 };
 _Static_assert(sizeof(struct privcmd_mmapbatch_v2_arg) == 32, "privcmd_mmapbatch_v2");
 
-#define PRIVCMD_HYPERCALL     _IOC(_IOC_NONE, 'P', 0, sizeof(struct privcmd_hypercall_arg))
+#define PRIVCMD_HYPERCALL    _IOC(_IOC_NONE, 'P', 0, sizeof(struct privcmd_hypercall_arg))
 #define PRIVCMD_MMAPBATCH_V2 _IOC(_IOC_NONE, 'P', 4, sizeof(struct privcmd_mmapbatch_v2_arg))
 
 enum map_kind { MAP_XSD_KVA, MAP_GRANT, MAP_FOREIGN };
@@ -192,8 +192,8 @@ static void *map_grant(struct xen_ctx *x, uint32_t domid, struct xen_ring *r)
 
 	if (x->gntdev_fd < 0 || ioctl(x->gntdev_fd, GNTDEV_MAP_GRANT_REF, &m))
 		return NULL;
-	page = mmap(NULL, XEN_PAGE, PROT_READ | PROT_WRITE, MAP_SHARED, x->gntdev_fd,
-		    (off_t)m.index);
+	page =
+	    mmap(NULL, XEN_PAGE, PROT_READ | PROT_WRITE, MAP_SHARED, x->gntdev_fd, (off_t)m.index);
 	if (page == MAP_FAILED) {
 		u.index = m.index;
 		ioctl(x->gntdev_fd, GNTDEV_UNMAP_GRANT_REF, &u);
@@ -209,8 +209,10 @@ static void *map_foreign(struct xen_ctx *x, uint32_t domid, uint64_t gfn, struct
 {
 	uint64_t frame = gfn;
 	int err = 0;
-	struct privcmd_mmapbatch_v2_arg b = {
-	    .num = 1, .dom = (uint16_t)domid, .arr_va = (uintptr_t)&frame, .err_va = (uintptr_t)&err};
+	struct privcmd_mmapbatch_v2_arg b = {.num = 1,
+					     .dom = (uint16_t)domid,
+					     .arr_va = (uintptr_t)&frame,
+					     .err_va = (uintptr_t)&err};
 	void *page = mmap(NULL, XEN_PAGE, PROT_READ | PROT_WRITE, MAP_SHARED, x->privcmd_fd, 0);
 
 	if (page == MAP_FAILED)

@@ -189,7 +189,11 @@ static void domain_watches_survive_restart_and_fire_once(void **state)
 	char names[256];
 	uint32_t tx;
 
-	EXPECT(call(e->s, e->c, XS_INTRODUCE, P("5\0" "77\0" "9\0")), "OK\0");
+	EXPECT(call(e->s, e->c, XS_INTRODUCE,
+		    P("5\0"
+		      "77\0"
+		      "9\0")),
+	       "OK\0");
 	make_home(e->s, e->c, 5);
 	d = domain_find(e->s, 5);
 	assert_non_null(d);
