@@ -376,6 +376,12 @@ sleep 10 | timeout 10 xl console "$1"
 wait
 exit 0
 ASK
+	cat >"$stage/usr/sbin/punt-wait-guest" <<'WAITG'
+#!/bin/sh
+# punt-wait-guest NAME TEXT: punt-wait-log on the guest's console log, 90 s (Xen limits dom0's
+# command line to 1023 bytes, so the test's steps stay short).
+exec punt-wait-log "/var/log/xen/console/guest-$1.log" "$2" 90
+WAITG
 	cat >"$stage/usr/sbin/punt-watch-bg" <<'WATCH'
 #!/bin/sh
 # punt-watch-bg PATH LOG: xenstore-watch PATH in the background, its events in LOG.
@@ -384,7 +390,7 @@ sleep 1
 WATCH
 	chmod 0755 "$stage"/usr/sbin/punt-kill-xenstored "$stage"/usr/sbin/punt-xs-burst \
 		"$stage"/usr/sbin/punt-xs-check-burst "$stage"/usr/sbin/punt-console-ask \
-		"$stage"/usr/sbin/punt-watch-bg
+		"$stage"/usr/sbin/punt-watch-bg "$stage"/usr/sbin/punt-wait-guest
 	# Two more copies of the example guest, to run three at once.
 	for g in b c; do
 		sed -e "s/^name = .*/name = \"debian-guest-$g\"/" \

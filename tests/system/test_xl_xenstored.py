@@ -19,19 +19,16 @@ import re
 import pytest
 
 import conftest
+import qemu
 
 XL_INITRD = conftest.REPO / "build" / "dom0-xl-initrd.cpio.gz"
 GUESTS = ("debian-guest", "debian-guest-b", "debian-guest-c")
 BURST = 50
-RELEASE_LOG = "/tmp/release-watch.log"
-
-
-def log_of(name):
-    return f"/var/log/xen/console/guest-{name}.log"
+RELEASE_LOG = "/tmp/rel"
 
 
 def wait_init(name):
-    return f"!punt-wait-log:{log_of(name)}:PUNT-INIT:.nproc=:90"
+    return f"!punt-wait-guest:{name}:PUNT-INIT:.nproc="
 
 
 # (name, punt.xl step): xl commands, and !PROG:ARG shell steps (scripts/mkinitramfs.sh).
@@ -41,12 +38,11 @@ STEPS = [
     ("wait-a", wait_init(GUESTS[0])),
     ("wait-b", wait_init(GUESTS[1])),
     ("list-2", "list"),
-    ("write", "!xenstore-write:/punt-test/dom0:written-by-dom0:"
-     "/local/domain/1/data/punt:for-guest-a"),
+    ("write", "!xenstore-write:/pt/dom0:by-dom0:/local/domain/1/data/pt:for-guest-a"),
     ("burst", f"!punt-xs-burst:{BURST}"),
     ("kill", "!punt-kill-xenstored"),
     ("start", "!punt-start-xenstored"),
-    ("read", "!xenstore-read:/punt-test/dom0:/local/domain/1/data/punt:"
+    ("read", "!xenstore-read:/pt/dom0:/local/domain/1/data/pt:"
      "/local/domain/1/control/feature-poweroff:/local/domain/2/control/feature-poweroff"),
     ("check-burst", f"!punt-xs-check-burst:{BURST}"),
     ("ask-a", f"!punt-console-ask:{GUESTS[0]}"),
@@ -56,18 +52,20 @@ STEPS = [
     ("wait-c", wait_init(GUESTS[2])),
     ("list-3", "list"),
     ("shutdown-b", f"shutdown:{GUESTS[1]}"),
-    ("wait-b-off", f"!punt-wait-log:{log_of(GUESTS[1])}:PUNT-INIT:.poweroff:60"),
+    ("wait-b-off", f"!punt-wait-guest:{GUESTS[1]}:PUNT-INIT:.poweroff"),
     ("shutdown-acked", "!xenstore-read:/local/domain/2/control/shutdown"),
     ("destroy-a", f"destroy:{GUESTS[0]}"),
     ("destroy-b", f"destroy:{GUESTS[1]}"),
     ("destroy-c", f"destroy:{GUESTS[2]}"),
     ("list-0", "list"),
     ("domains-left", "!xenstore-list:/local/domain"),
-    ("settle", "!sleep:2"),
     ("release-events", f"!cat:{RELEASE_LOG}"),
 ]
 SMP = 2
 TIMEOUT = 150
+# Xen 4.17 copies a boot module's command line into 1024 bytes and stops before its console
+# is up if it is longer: dom0's whole kernel command line must fit.
+MAX_CMDLINE = 1023
 
 
 def run_restart(hyp):
@@ -75,11 +73,13 @@ def run_restart(hyp):
     if not XL_INITRD.is_file():
         pytest.fail(f"expected dom0's Xen userland image at {XL_INITRD}: build it with "
                     "make initramfs-xl", pytrace=False)
+    steps = ",".join(step for _, step in STEPS)
+    append = f"punt.xl={steps} punt.test=poweroff"
+    cmdline = f"{qemu.DOM0_ARGS} {append}"
+    assert len(cmdline) <= MAX_CMDLINE, f"dom0's command line is {len(cmdline)} bytes"
     b = conftest.Boot(f"xl_xenstored_{hyp}")
     try:
-        steps = ",".join(step for _, step in STEPS)
-        run = b.start(hyp, smp=SMP, dom0_initrd=XL_INITRD,
-                      append_dom0=f"punt.xl={steps} punt.test=poweroff")
+        run = b.start(hyp, smp=SMP, dom0_initrd=XL_INITRD, append_dom0=append)
         which, _ = run.expect(r"^PUNT-XL: xenstored is (\w+)$", TIMEOUT,
                               "dom0's init to say which xenstored it starts")
         daemons = {"which": which.group(1)}
@@ -145,7 +145,7 @@ def test_every_committed_write_survives_kill_9(results, hyp):
     lines, run = step(results, hyp, "read")
     # dom0's two writes, and each guest kernel's own (Linux's shutdown watcher).
     conftest.check_equal(run, f"values read after the restart on {hyp}",
-                         ["written-by-dom0", "for-guest-a", "1", "1"], values(lines))
+                         ["by-dom0", "for-guest-a", "1", "1"], values(lines))
     lines, run = step(results, hyp, "check-burst")
     conftest.check_equal(run, f"burst check on {hyp}", [f"burst of {BURST}: lost=0"],
                          values(lines))
