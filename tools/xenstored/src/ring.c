@@ -199,11 +199,30 @@ int ring_host_open(struct ring_host **out, const char *name, const char *socket_
 	return h->be == &ring_xen_backend ? ring_xen_attach_dom0(h->ctx, s) : 0;
 }
 
+/* Xen's C xenstored makes /tool/xenstored (empty, dom0's) when it first starts in dom0; so does
+ * this daemon, logged like any dom0 write. */
+static void make_tool_node(struct server *s)
+{
+	const struct actor dom0 = {.domid = 0, .target = DOMID_NONE, .privileged = true};
+	struct view v = {.db = &s->db, .acct = &s->acct};
+	struct op_ctx oc = {.v = &v, .who = dom0};
+	const struct oprec r = {OP_MKDIR, dom0, "/tool/xenstored", NULL, 0};
+	struct buf rec = {0};
+
+	if (db_find(&s->db, r.path) || op_mkdir(&oc, r.path))
+		return;
+	if (!oprec_append(&rec, &r))
+		server_persist(s, &rec);
+	buf_free(&rec);
+}
+
 void ring_host_start(struct ring_host *h, struct server *s)
 {
+	if (!h || h->be != &ring_xen_backend)
+		return;
+	make_tool_node(s);
 	/* Domains that died while no daemon ran are released now. */
-	if (h && h->be == &ring_xen_backend)
-		ring_xen_check_domains(h->ctx, s, false);
+	ring_xen_check_domains(h->ctx, s, false);
 }
 
 size_t ring_host_nfds(const struct ring_host *h)
