@@ -10,7 +10,7 @@ BENCH_ARGS ?=
 MUTATE_ARGS ?=
 DEFCONFIG ?= defconfig
 
-.PHONY: all deps fetch initramfs initramfs-xl run-xl hyp hyp-minimal run test test-unit coverage test-xenstored \
+.PHONY: all deps fetch initramfs initramfs-xl run-xl run-plain hyp hyp-minimal run test test-unit coverage test-xenstored \
 	test-system test-guests test-fuzz test-soak bench fuzz soak mutate defconfig menuconfig check clean \
 	distclean
 
@@ -41,12 +41,17 @@ hyp-minimal: deps
 defconfig menuconfig: deps
 	@$(MAKE) -C hyp O=$(BUILD)/hyp DEFCONFIG=$(DEFCONFIG) $@
 
-run: hyp initramfs
-	$(PYTHON) scripts/qemu.py --hyp punt --smp $(SMP) $(QEMU_ARGS)
-
-# The same, with Xen's toolstack started in dom0: type `xl info`, `xl list`, `xl dmesg`.
-run-xl: hyp initramfs-xl
+# Punt with dom0 running Xen 4.17's toolstack (xenstored, xenconsoled started): `xl info`,
+# `xl list`, and `xl create -c /etc/xen/debian-guest.cfg` for the example guest.
+run: hyp initramfs-xl
 	$(PYTHON) scripts/qemu.py --hyp punt --smp $(SMP) --dom0-initrd $(XL_INITRD) $(QEMU_ARGS)
+
+# The name earlier sessions used for the same thing.
+run-xl: run
+
+# dom0 with the plain busybox image only: no toolstack, a shell a few seconds sooner.
+run-plain: hyp initramfs
+	$(PYTHON) scripts/qemu.py --hyp punt --smp $(SMP) $(QEMU_ARGS)
 
 test: hyp hyp-minimal initramfs initramfs-xl fetch
 	@$(MAKE) --no-print-directory check test-unit test-xenstored test-guests test-fuzz test-soak \

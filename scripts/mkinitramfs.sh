@@ -51,7 +51,7 @@ ln -s busybox "$stage/bin/sh"
 
 cat >"$stage/init" <<'INIT'
 #!/bin/sh
-export PATH=/bin
+export PATH=/bin:/sbin:/usr/bin:/usr/sbin
 /bin/busybox --install -s /bin
 mount -t proc proc /proc
 mount -t sysfs sysfs /sys
@@ -269,8 +269,8 @@ echo "PUNT-XL: xen-init-dom0 rc=$?"
 # watches outlive a restart of Punt's xenstored, where a socket connection would not.
 XENSTORED_PATH=/dev/xen/xenbus xenconsoled --pid-file=/var/run/xenconsoled.pid --log=guest --log-dir=/var/log/xen/console
 echo "PUNT-XL: xenconsoled rc=$?"
-echo "PUNT-XL: xl create -c /etc/xen/debian-guest.cfg starts the example guest" \
-	"(docs/control.md says how far it gets on Punt)"
+echo "Xen 4.17 toolstack ready: 'xl create -c /etc/xen/debian-guest.cfg' starts the example" \
+	"guest (Ctrl-] leaves its console; 'xl list', 'xl destroy debian-guest'; docs/control.md)"
 cmds=
 for word in $(cat /proc/cmdline); do
 	case "$word" in

@@ -336,6 +336,13 @@ def guest_facts(text):
     return SKIPPED.findall(text), FAILED_CHECK.findall(text)
 
 
+def how_it_ended(ended, secs):
+    """For a note: whether QEMU was stopped by the runner or ended by itself, and its status."""
+    if ended.killed:
+        return f"was stopped by the runner after {secs:.1f}s"
+    return f"exited by itself after {secs:.1f}s with status {ended.status}"
+
+
 def dom0_finished(text):
     """How much longer to watch a dom0 boot: a crash report ends it soon, a verdict after
     the power-off grace (the guest powers off after its verdict), else keep going."""
@@ -355,7 +362,7 @@ def boot(hyp, hyp_image, image, smp, initrd, timeout, log_path):
     verdict = found[-1] if found else "CRASH"
     note = ended.note
     if not found and not note:
-        note = "QEMU exited with no verdict"
+        note = f"QEMU {how_it_ended(ended, time.monotonic() - start)} with no verdict"
     return Result(verdict, time.monotonic() - start, note, dom0_end_problems(hyp, ended),
                   *guest_facts(text))
 
@@ -420,6 +427,8 @@ def boot_scenario(hyp, hyp_image, image, n, base_dtb, timeout, log_path):
         verdict = "ERROR"
     notes = [note] if note else []
     notes += [f"no verdict from {', '.join(missing)}"] if missing else []
+    if missing and not note:
+        notes.append(f"QEMU {how_it_ended(ended, time.monotonic() - start)}")
     notes += wrong
     if BOOT_FAILED.search(text):
         notes.append("boot failed: " + BOOT_FAILED.search(text).group(0).strip())

@@ -70,6 +70,9 @@ def run_toolstack(hyp):
             match, _ = run.expect(rf"^PUNT-XL: {name} rc=(\d+)$", TIMEOUT,
                                   f"dom0's init to start {name}")
             daemons[name] = int(match.group(1))
+        # What `make run` (this image) tells a user at the shell prompt.
+        run.expect(r"^Xen 4\.17 toolstack ready: 'xl create -c /etc/xen/debian-guest\.cfg' "
+                   r"starts the example guest", TIMEOUT, "the line saying how to start the guest")
         outputs = {}
         for name, step in STEPS:
             run.expect(rf"^PUNT-XL: begin {re.escape(step)}$", TIMEOUT, f"{name} to start")
@@ -247,3 +250,25 @@ def test_a_guest_that_powers_itself_off_is_destroyed_by_xl_on_both(results):
         rows, run = domain_rows(results, hyp, "list-powered-off")
         conftest.check_equal(run, f"xl list after the guest powered off on {hyp}",
                              [["Domain-0", "0"]], [r[:2] for r in rows])
+
+
+def test_make_run_gives_a_dom0_shell_where_xl_answers(boot):
+    """`make run`'s image and command line (SMP 2, no test action): the line saying how to
+    start the example guest, then `xl list` typed at the shell, then `poweroff` ends QEMU."""
+    run = boot.start("punt", smp=SMP, dom0_initrd=XL_INITRD)
+    run.expect(r"^Xen 4\.17 toolstack ready: 'xl create -c /etc/xen/debian-guest\.cfg' ",
+               TIMEOUT, "the line saying how to start the example guest")
+    # The prompt has no newline to wait for: type until the answer comes back.
+    for _ in range(10):
+        run.send("xl list\n")
+        try:
+            run.expect(r"^Domain-0\s+0\s+512\s+2\s", 5, "xl list typed at dom0's shell")
+            break
+        except conftest.console.ConsoleError:
+            continue
+    else:
+        run.fail("xl list at dom0's shell to show Domain-0 within 50 s", "no answer")
+    run.send("poweroff\n")
+    run.expect(r"^PUNT-INIT: poweroff$", 30, "init to act on poweroff typed at the shell")
+    conftest.check_equal(run, "QEMU exit status after poweroff", 0,
+                         run.wait_exit(conftest.BOOT_TIMEOUT))

@@ -47,6 +47,7 @@ struct sched_unit {
 	bool loaded;	     /* registers on a CPU: cannot move to another */
 	uint64_t vtime;	     /* ns run, scaled by SCHED_DEFAULT_WEIGHT / weight */
 	uint64_t run_start;  /* when it last started running or was charged */
+	uint64_t on_cpu_since; /* when it was last made its queue's running unit */
 	uint64_t runtime_ns; /* total, for the debug key */
 };
 
