@@ -368,13 +368,16 @@ CHECK
 	cat >"$stage/usr/sbin/punt-console-ask" <<'ASK'
 #!/bin/sh
 # punt-console-ask NAME: types a command on the guest's console pty (xenconsole only forwards
-# a terminal's input) while `xl console` shows the guest's output; the answer, ANSWER-42,
-# which the typed line does not contain, shows that the guest and its console live.
+# a terminal's input) while `xl console` is attached; the guest's answer, ANSWER-42, which
+# the typed line does not contain, must reach xenconsoled's log of the guest within 30 s.
+# Prints how many lines xl console showed, then the answer.
 tty=$(xenstore-read "/local/domain/$(xl domid "$1")/console/tty") || exit 1
 (sleep 3; printf 'echo ANSWER-$((6*7))\r' >"$tty") &
-sleep 10 | timeout 10 xl console "$1"
+sleep 10 | timeout 10 xl console "$1" >/tmp/xl-console.out 2>&1
 wait
-exit 0
+echo "xl-console-lines: $(wc -l </tmp/xl-console.out)"
+punt-wait-log "/var/log/xen/console/guest-$1.log" "^ANSWER-42" 30 || exit 1
+echo "console-answer: ANSWER-42"
 ASK
 	cat >"$stage/usr/sbin/punt-wait-guest" <<'WAITG'
 #!/bin/sh
