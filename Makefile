@@ -101,6 +101,7 @@ bench: hyp initramfs initramfs-xl
 	$(PYTHON) scripts/bench_guests.py $(BENCH_ARGS)
 	@$(MAKE) -s -C tests/guests PYTHON=$(PYTHON) bench
 	@$(MAKE) -s -C tools/xenstored O=$(BUILD)/xenstored bench
+	$(PYTHON) scripts/bench_xenstored.py
 
 # Long runs: xenstored's fuzzer, then the hostile guests (FUZZ_RUN-second runs for FUZZ_TIME
 # seconds in all; docs/fuzzing.md).

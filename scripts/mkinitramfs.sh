@@ -290,8 +290,8 @@ add_xen_utils() {
 	xen_copy_with_libs "${bins[@]}" bin/bash usr/bin/flock usr/bin/xenstore sbin/e2fsck
 	# glibc opens libgcc_s at run time for pthread_cancel (xl's console wait uses it).
 	xen_copy "$(xen_find_lib libgcc_s.so.1)"
-	for f in exists list ls read rm write; do
-		ln -s xenstore "$stage/usr/bin/xenstore-$f"
+	for f in "$xen_utils"/usr/bin/xenstore-*; do
+		ln -sf xenstore "$stage/usr/bin/$(basename "$f")"
 	done
 	mkdir -p "$stage/usr/sbin"
 	for f in "${bins[@]}"; do
@@ -426,12 +426,14 @@ ln -sf /proc/self/fd /dev/fd
 ln -sf /proc/self/fd/0 /dev/stdin
 ln -sf /proc/self/fd/1 /dev/stdout
 ln -sf /proc/self/fd/2 /dev/stderr
-xenstored --pid-file /var/run/xenstored.pid
+punt-start-xenstored
 echo "PUNT-XL: xenstored rc=$?"
 xen-init-dom0
 echo "PUNT-XL: xen-init-dom0 rc=$?"
 # Guests' console output is also logged, to /var/log/xen/console/guest-NAME.log.
-xenconsoled --pid-file=/var/run/xenconsoled.pid --log=guest --log-dir=/var/log/xen/console
+# xenconsoled reaches xenstore through dom0's kernel (/dev/xen/xenbus): that ring and its
+# watches outlive a restart of Punt's xenstored, where a socket connection would not.
+XENSTORED_PATH=/dev/xen/xenbus xenconsoled --pid-file=/var/run/xenconsoled.pid --log=guest --log-dir=/var/log/xen/console
 echo "PUNT-XL: xenconsoled rc=$?"
 echo "Xen 4.17 toolstack ready: 'xl create -c /etc/xen/debian-guest.cfg' starts the example" \
 	"guest (Ctrl-] leaves its console; 'xl list', 'xl destroy debian-guest'; docs/control.md)"
@@ -461,10 +463,109 @@ done
 XEN
 	chmod 0755 "$stage/etc/punt.d/50-xen"
 }
+# Punt's own xenstored (tools/xenstored, static aarch64) as dom0's default xenstore daemon;
+# punt.xenstored=c on the kernel command line starts Debian's C xenstored instead. Both listen
+# on libxenstore's default socket, /var/run/xenstored/socket, and write /var/run/xenstored.pid.
+# punt-start-xenstored starts the one chosen; after a kill -9 it starts Punt's again, which
+# reloads its state from /var/lib/xenstored-punt (dom0's tmpfs) and reconnects every ring.
+add_punt_xenstored() {
+	make -s -C "$root/tools/xenstored" cross O="$root/build/xenstored" >&2
+	install -m 0755 "$root/build/xenstored/aarch64/xenstored" "$stage/usr/sbin/punt-xenstored"
+	# The benchmark's client (scripts/bench_xenstored.py), on the socket either daemon serves.
+	install -m 0755 "$root/build/xenstored/aarch64/xsbench" "$stage/usr/sbin/xsbench"
+	cat >"$stage/usr/sbin/punt-xsbench" <<'XSB'
+#!/bin/sh
+export XENSTORED_PATH=/var/run/xenstored/socket
+exec xsbench "$@"
+XSB
+	chmod 0755 "$stage/usr/sbin/punt-xsbench"
+	cat >"$stage/usr/sbin/punt-start-xenstored" <<'XSD'
+#!/bin/sh
+which=punt
+for word in $(cat /proc/cmdline); do
+	case "$word" in
+	punt.xenstored=*) which=${word#punt.xenstored=} ;;
+	esac
+done
+echo "PUNT-XL: xenstored is $which"
+case "$which" in
+c) exec xenstored --pid-file /var/run/xenstored.pid ;;
+*) exec punt-xenstored --ring xen --socket /var/run/xenstored/socket \
+	--state-dir /var/lib/xenstored-punt --pid-file /var/run/xenstored.pid ;;
+esac
+XSD
+	chmod 0755 "$stage/usr/sbin/punt-start-xenstored"
+	# The restart test's helpers (tests/system/test_xl_xenstored.py).
+	cat >"$stage/usr/sbin/punt-kill-xenstored" <<'KILL'
+#!/bin/sh
+# kill -9 the running xenstored and wait until it is gone.
+pid=$(cat /var/run/xenstored.pid)
+kill -9 "$pid" || exit 1
+while kill -0 "$pid" 2>/dev/null; do sleep 1; done
+echo "killed xenstored $pid"
+KILL
+	cat >"$stage/usr/sbin/punt-xs-burst" <<'BURST'
+#!/bin/sh
+# punt-xs-burst N: N writes /punt-test/burst/I = I, each acknowledged before the next.
+i=1
+while [ "$i" -le "$1" ]; do
+	xenstore-write "/punt-test/burst/$i" "$i" || exit 1
+	i=$((i + 1))
+done
+BURST
+	cat >"$stage/usr/sbin/punt-xs-check-burst" <<'CHECK'
+#!/bin/sh
+# punt-xs-check-burst N: every write of punt-xs-burst N reads back.
+i=1
+bad=0
+while [ "$i" -le "$1" ]; do
+	[ "$(xenstore-read "/punt-test/burst/$i")" = "$i" ] || { echo "lost /punt-test/burst/$i"; bad=1; }
+	i=$((i + 1))
+done
+echo "burst of $1: lost=$bad"
+exit $bad
+CHECK
+	cat >"$stage/usr/sbin/punt-console-ask" <<'ASK'
+#!/bin/sh
+# punt-console-ask NAME: types a command on the guest's console pty (xenconsole only forwards
+# a terminal's input) while `xl console` is attached; the guest's answer, ANSWER-42, which
+# the typed line does not contain, must reach xenconsoled's log of the guest within 30 s.
+# Prints how many lines xl console showed, then the answer.
+tty=$(xenstore-read "/local/domain/$(xl domid "$1")/console/tty") || exit 1
+(sleep 3; printf 'echo ANSWER-$((6*7))\r' >"$tty") &
+sleep 10 | timeout 10 xl console "$1" >/tmp/xl-console.out 2>&1
+wait
+echo "xl-console-lines: $(wc -l </tmp/xl-console.out)"
+punt-wait-log "/var/log/xen/console/guest-$1.log" "^ANSWER-42" 30 || exit 1
+echo "console-answer: ANSWER-42"
+ASK
+	cat >"$stage/usr/sbin/punt-wait-guest" <<'WAITG'
+#!/bin/sh
+# punt-wait-guest NAME TEXT: punt-wait-log on the guest's console log, 90 s (Xen limits dom0's
+# command line to 1023 bytes, so the test's steps stay short).
+exec punt-wait-log "/var/log/xen/console/guest-$1.log" "$2" 90
+WAITG
+	cat >"$stage/usr/sbin/punt-watch-bg" <<'WATCH'
+#!/bin/sh
+# punt-watch-bg PATH LOG: xenstore-watch PATH in the background, its events in LOG.
+xenstore-watch "$1" >"$2" 2>&1 &
+sleep 1
+WATCH
+	chmod 0755 "$stage"/usr/sbin/punt-kill-xenstored "$stage"/usr/sbin/punt-xs-burst \
+		"$stage"/usr/sbin/punt-xs-check-burst "$stage"/usr/sbin/punt-console-ask \
+		"$stage"/usr/sbin/punt-watch-bg "$stage"/usr/sbin/punt-wait-guest
+	# Two more copies of the example guest, to run three at once.
+	for g in b c; do
+		sed -e "s/^name = .*/name = \"debian-guest-$g\"/" \
+			-e "s/^# A PVH guest.*/# debian-guest.cfg under another name./" -e '/^# Ctrl-]/d' \
+			"$stage/etc/xen/debian-guest.cfg" >"$stage/etc/xen/debian-guest-$g.cfg"
+	done
+}
 if [ -n "$guest_disk" ]; then
 	add_guest_disk
 elif [ -n "$xen_utils" ]; then
 	add_xen_utils
+	add_punt_xenstored
 fi
 
 # Fixed owners and times keep the archive byte-identical from run to run.

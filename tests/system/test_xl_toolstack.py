@@ -1,7 +1,8 @@
 # SPDX-License-Identifier: Apache-2.0
 """Debian's unmodified Xen 4.17 toolstack in dom0, on Punt and on Xen 4.17, compared.
 
-dom0 boots with build/dom0-xl-initrd.cpio.gz (`make initramfs-xl`): its init starts xenstored,
+dom0 boots with build/dom0-xl-initrd.cpio.gz (`make initramfs-xl`): its init starts xenstored
+(Punt's own, tools/xenstored, under both hypervisors: the comparison is of the hypervisors),
 xen-init-dom0 and xenconsoled, then runs the same script on both hypervisors: `xl info`,
 `xl list`, `xl dmesg`, then `xl create` of the image's example guest (/etc/xen/debian-guest.cfg:
 dom0's Debian kernel and a busybox initramfs), `xl list`, a wait for the guest's init in its
