@@ -281,6 +281,19 @@ bool arch_vcpu_has_pending_irq(struct vcpu *v)
 	struct vgic_dist *g = &d->arch.vgic;
 	bool found = false;
 
+	/*
+	 * The common answers without the lock: a private interrupt pending and enabled, or no
+	 * SPI word that may hold one for v. A blocking vCPU marks itself blocked before it asks
+	 * (vcpu_block_current()) and an injector marks the interrupt pending, under this lock,
+	 * before it takes the vCPU's queue lock to wake it; the full barrier orders the
+	 * blocker's store before these loads, so one of the two always sees the other.
+	 */
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	if (__atomic_load_n(&v->arch.vgic.pending, __ATOMIC_RELAXED) &
+	    __atomic_load_n(&v->arch.vgic.enabled, __ATOMIC_RELAXED))
+		return true;
+	if (!__atomic_load_n(&v->arch.vgic.spi_words, __ATOMIC_RELAXED))
+		return false;
 	spin_lock(&g->lock);
 	if (v->arch.vgic.pending & v->arch.vgic.enabled)
 		found = true;
