@@ -334,10 +334,14 @@ static struct runq_locked place(struct runq_locked q, struct vcpu *v)
 {
 	struct cpu_sched *c = locked_queue(q);
 	unsigned nr = cpus_scheduling();
+
+	/* Nowhere else to go: one CPU, or v's registers are still on this one. */
+	if (nr == 1 || v->sched.loaded || c->rq.curr == &v->sched)
+		return q;
 	unsigned target = sched_place(&v->sched, runqs, nr);
 	struct runq_locked t;
 
-	if (target == c->rq.cpu || target >= nr || v->sched.loaded || c->rq.curr == &v->sched)
+	if (target == c->rq.cpu || target >= nr)
 		return q;
 	if (target > c->rq.cpu)
 		t = lock_runq(&cpu_sched[target]);

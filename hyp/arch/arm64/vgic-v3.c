@@ -415,6 +415,31 @@ void arch_vcpu_flush_interrupts(struct vcpu *v)
 	write_sysreg(S3_4_C12_C11_0 /* ICH_HCR_EL2 */, ICH_HCR_EN | (total > n ? ICH_HCR_UIE : 0));
 }
 
+/*
+ * Whether every list register in use is empty again (the guest took and completed each
+ * interrupt, as it does an event upcall) and folding them back would change nothing: each
+ * held a private interrupt not marked active in the software state (the flush wrote it
+ * pending only), and no underflow interrupt is armed. ICH_ELRSR_EL2 has a bit set for each
+ * list register with neither pending nor active state (GICv3 architecture specification,
+ * ICH_ELRSR_EL2). p->active is read without the lock: a bit another CPU sets meanwhile
+ * (an ISACTIVER0 write) is left for the guest's redistributor state as it is.
+ */
+static bool lrs_done(const struct vcpu *v)
+{
+	uint32_t used = v->arch.lr_used;
+	uint64_t all = (1UL << used) - 1;
+
+	if (v->arch.uie || (read_sysreg(S3_4_C12_C11_5 /* ICH_ELRSR_EL2 */) & all) != all)
+		return false;
+	uint32_t active = __atomic_load_n(&v->arch.vgic.active, __ATOMIC_RELAXED);
+	for (unsigned i = 0; i < used; i++) {
+		uint32_t intid = v->arch.lr_intid[i];
+		if (intid >= 32 || (active & (1u << intid)))
+			return false;
+	}
+	return true;
+}
+
 void vgic_sync(struct vcpu *v)
 {
 	struct domain *d = v->domain;
@@ -422,7 +447,12 @@ void vgic_sync(struct vcpu *v)
 	struct vgic_private *p = &v->arch.vgic;
 
 	if (!v->arch.lr_used)
-		return;	  /* only this CPU fills v's list registers */
+		return; /* only this CPU fills v's list registers */
+	if (lrs_done(v)) {
+		/* Empty list registers are ignored by the CPU interface: nothing to write back. */
+		v->arch.lr_used = 0;
+		return;
+	}
 	vcpu_irq_work(v); /* what was in them goes back in on entry */
 	spin_lock(&g->lock);
 	for (unsigned i = 0; i < v->arch.lr_used; i++) {
