@@ -440,14 +440,13 @@ static bool lrs_done(const struct vcpu *v)
 	return true;
 }
 
-void vgic_sync(struct vcpu *v)
+/* Out of line, frame and all: an exit with no list register in use pays none of it. */
+static void __attribute__((noinline)) fold_lrs(struct vcpu *v)
 {
 	struct domain *d = v->domain;
 	struct vgic_dist *g = &d->arch.vgic;
 	struct vgic_private *p = &v->arch.vgic;
 
-	if (!v->arch.lr_used)
-		return; /* only this CPU fills v's list registers */
 	if (lrs_done(v)) {
 		/* Empty list registers are ignored by the CPU interface: nothing to write back. */
 		v->arch.lr_used = 0;
@@ -476,6 +475,12 @@ void vgic_sync(struct vcpu *v)
 	}
 	v->arch.lr_used = 0;
 	spin_unlock(&g->lock);
+}
+
+void vgic_sync(struct vcpu *v)
+{
+	if (v->arch.lr_used) /* only this CPU fills v's list registers */
+		fold_lrs(v);
 }
 
 void vgic_load(struct vcpu *v)
