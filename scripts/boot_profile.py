@@ -26,6 +26,9 @@ import console  # noqa: E402
 import qemu  # noqa: E402
 
 KERNEL_ARGS = "initcall_debug log_buf_len=4M loglevel=4 punt.test=dmesg"
+# --console: the boot as `make bench` measures it, every message on the console (no figures
+# per initcall then: printing them would be most of the boot).
+CONSOLE_ARGS = "log_buf_len=4M punt.test=dmesg"
 NATIVE_MB = 512
 BOOT_TIMEOUT = 900
 RUN_INIT = re.compile(r"^\[\s*(\d+\.\d+)\] Run /init as init process", re.MULTILINE)
@@ -34,16 +37,16 @@ RETURNED = re.compile(r"^\[\s*(\d+\.\d+)\] initcall (\S+?)\+0x[0-9a-f]+/0x[0-9a-
 WAYS = ("native", "punt", "xen")
 
 
-def native_command():
+def native_command(args):
     return ["qemu-system-aarch64", "-machine", "virt,gic-version=3", "-cpu", qemu.CPU,
             "-smp", "1", "-m", str(NATIVE_MB), "-nographic", "-no-reboot",
             "-kernel", str(qemu.DOM0_KERNEL), "-initrd", str(qemu.DOM0_INITRD),
-            "-append", f"console=ttyAMA0 rdinit=/init {KERNEL_ARGS}"] + qemu.ICOUNT
+            "-append", f"console=ttyAMA0 rdinit=/init {args}"] + qemu.ICOUNT
 
 
-def boot(way):
-    argv = native_command() if way == "native" else qemu.command(
-        way, smp=1, icount=True, append_dom0=KERNEL_ARGS)
+def boot(way, args):
+    argv = native_command(args) if way == "native" else qemu.command(
+        way, smp=1, icount=True, append_dom0=args)
     with console.Qemu(argv) as vm:
         vm.expect(r"^PUNT-INIT: dmesg begin", BOOT_TIMEOUT, f"{way}: init")
         vm.expect(r"^PUNT-INIT: dmesg end", BOOT_TIMEOUT, f"{way}: the kernel log")
@@ -60,11 +63,13 @@ def main():
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--only", action="append", choices=WAYS)
     p.add_argument("--top", type=int, default=25)
+    p.add_argument("--console", action="store_true",
+                   help="the ordinary boot, every message on the console: /init only")
     args = p.parse_args()
     ways = args.only or list(WAYS)
     results = {}
     for way in ways:
-        results[way] = boot(way)
+        results[way] = boot(way, CONSOLE_ARGS if args.console else KERNEL_ARGS)
         init, calls = results[way]
         print(f"{way}: Run /init at {init} s; {len(calls)} initcalls, "
               f"{sum(calls.values()) / 1e6:.6f} s in them", file=sys.stderr)
