@@ -342,6 +342,31 @@ static void add_candidate(struct lr_candidate *c, unsigned *n, unsigned max, uin
 	(*n)++;
 }
 
+/*
+ * The common flush, under the vGIC lock: exactly one private interrupt to show (the event
+ * upcall, the virtual timer) and no SPI word that may hold one for v. It goes straight into
+ * list register 0, as the general path below would put it there.
+ */
+static bool flush_one_private(struct vcpu *v, uint32_t priv)
+{
+	struct vgic_private *p = &v->arch.vgic;
+
+	if (p->spi_words || !priv || (priv & (priv - 1)))
+		return false;
+	unsigned i = __builtin_ctz(priv);
+	uint32_t bit = 1u << i;
+	uint64_t lr = i | ((uint64_t)p->priority[i] << 48) | LR_GROUP1 |
+		      ((p->pending & bit) ? LR_STATE_PENDING : 0) |
+		      ((p->active & bit) ? LR_STATE_ACTIVE : 0);
+
+	p->pending &= ~bit;
+	v->arch.lr_intid[0] = i;
+	write_sysreg(S3_4_C12_C12_0 /* ICH_LR0_EL2 */, lr);
+	v->arch.lr_used = 1;
+	v->arch.uie = false;
+	return true;
+}
+
 void arch_vcpu_flush_interrupts(struct vcpu *v)
 {
 	struct domain *d = v->domain;
@@ -361,6 +386,11 @@ void arch_vcpu_flush_interrupts(struct vcpu *v)
 		return;
 	spin_lock(&g->lock);
 	uint32_t priv = (p->pending & p->enabled) | p->active;
+	if (flush_one_private(v, priv)) {
+		spin_unlock(&g->lock);
+		write_sysreg(S3_4_C12_C11_0 /* ICH_HCR_EL2 */, ICH_HCR_EN);
+		return;
+	}
 	while (priv) {
 		unsigned i = __builtin_ctz(priv);
 		priv &= priv - 1;
