@@ -92,6 +92,14 @@ poweroff)
 	echo "PUNT-INIT: poweroff"
 	poweroff -f
 	;;
+dmesg)
+	# The kernel's log, then off: scripts/boot_profile.py boots with initcall_debug and a
+	# quiet console, and reads the per-initcall times here.
+	echo "PUNT-INIT: dmesg begin"
+	dmesg
+	echo "PUNT-INIT: dmesg end"
+	poweroff -f
+	;;
 reboot)
 	echo "PUNT-INIT: reboot"
 	reboot -f

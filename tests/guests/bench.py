@@ -52,6 +52,7 @@ LABELS = {
     "evtchn_send_upcall": "event channel send to self + upcall IRQ taken and acked",
     "vtimer_irq_latency": "virtual timer: deadline to guest IRQ vector, WFI, 1 ms ahead",
     "vtimer_irq_latency_20us": "virtual timer: deadline to guest IRQ vector, WFI, 20 us ahead",
+    "irq_inject_latency": "device interrupt to dom0 (PL031 alarm, SPI 34): MMIO write to IRQ vector",
     "evtchn_ping_pong": "event channel round trip between two domains",
     "sched_yield_switch": "vCPU switch between two domains (SCHEDOP_yield)",
     "gnttab_copy_page": "grant copy of a 4 KiB page (own gref to local frame)",
