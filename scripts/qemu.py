@@ -35,8 +35,10 @@ HYP_ARGS = "dom0_mem=512M console=dtuart dtuart=/pl011@9000000"
 DOM0_ARGS = "console=hvc0 earlycon=xenboot rdinit=/init"
 # One guest instruction per virtual nanosecond, never skipping idle time: guest-visible
 # time then depends only on the instructions executed. A fixed seed for QEMU's guest
-# randomness (the DTB's rng-seed and kaslr-seed) makes those instructions repeat too.
-ICOUNT = ["-icount", "shift=0,sleep=off", "-seed", "1"]
+# randomness (the DTB's rng-seed and kaslr-seed) makes those instructions repeat too, and
+# the RTC counting virtual time (its alarm is the device interrupt of irq_inject_latency)
+# keeps the host's clock out of the guests' view.
+ICOUNT = ["-icount", "shift=0,sleep=off", "-seed", "1", "-rtc", "clock=vm"]
 GDB_PORT = 1234
 
 
