@@ -570,9 +570,80 @@ static void __attribute__((noinline)) reap(void)
 		finish(done_id, rebuild);
 }
 
+/*
+ * Pages a domain gave back (decrease_reservation) while its vCPUs may still be inside the
+ * hypervisor with their machine address in hand (a guest copy translated before the stage-2
+ * unmap): they go back to the allocator only once every other CPU has passed the scheduler,
+ * the grace period a domain's teardown waits for. Each page carries its own list link.
+ */
+struct later_page {
+	uint64_t next;
+	unsigned order;
+};
+
+static struct {
+	spinlock_t lock;  /* a leaf: only the allocator's is taken inside */
+	uint64_t fresh;	  /* given back since the last snapshot */
+	uint64_t waiting; /* waiting for the passes below */
+	uint64_t passes_at[CONFIG_NR_CPUS];
+} later = {.lock = SPINLOCK_INIT};
+
+void domain_free_page_later(uint64_t pa, unsigned order)
+{
+	struct later_page *p = (struct later_page *)(uintptr_t)pa;
+
+	spin_lock(&later.lock);
+	p->order = order;
+	p->next = later.fresh;
+	later.fresh = pa;
+	spin_unlock(&later.lock);
+	cpu_work_set(this_cpu_id(), CPU_WORK_REAP);
+}
+
+static bool later_grace_over(void)
+{
+	for (unsigned c = 0; c < nr_pcpus; c++) {
+		if (c != this_cpu_id() && scheduler_passes[c] <= later.passes_at[c])
+			return false;
+	}
+	return true;
+}
+
+/* With later.lock held: free the waiting pages when their time has come, start the next batch. */
+static void later_poll(unsigned cpu)
+{
+	if (later.waiting && later_grace_over()) {
+		while (later.waiting) {
+			struct later_page *p = (struct later_page *)(uintptr_t)later.waiting;
+			later.waiting = p->next;
+			page_free((uint64_t)(uintptr_t)p, p->order);
+		}
+	}
+	if (!later.waiting && later.fresh) {
+		later.waiting = later.fresh;
+		later.fresh = 0;
+		for (unsigned c = 0; c < nr_pcpus; c++)
+			later.passes_at[c] = scheduler_passes[c];
+		for (unsigned c = 0; c < nr_pcpus; c++) {
+			if (c == cpu)
+				continue;
+			cpu_work_set(c, CPU_WORK_REAP);
+			arch_cpu_kick(c);
+		}
+	}
+	if (later.waiting || later.fresh)
+		cpu_work_set(cpu, CPU_WORK_REAP);
+}
+
 void domain_reaper_poll(unsigned cpu)
 {
 	scheduler_passes[cpu]++;
+	if (__atomic_load_n(&later.fresh, __ATOMIC_RELAXED) ||
+	    __atomic_load_n(&later.waiting, __ATOMIC_RELAXED)) {
+		spin_lock(&later.lock);
+		later_poll(cpu);
+		spin_unlock(&later.lock);
+	}
 	if (!reap_pending)
 		return;
 	reap();

@@ -5,10 +5,10 @@
  * decrease_reservation is only unmapped, and populate_physmap maps the
  * same frame again, because IPA must stay equal to PA. Other domains get
  * fresh zeroed pages from populate_physmap, up to max_pages: that is how the
- * toolstack builds a domain's memory. The control domain maps other domains'
- * pages into its own p2m (add_to_physmap_batch with gmfn_foreign, the grant
- * table through acquire_resource: punt/foreign_map.h) and gives them back
- * with remove_from_physmap.
+ * toolstack builds a domain's memory, and how a balloon driver takes back
+ * what it gave with decrease_reservation (the page freed, tot_pages lower). The control domain maps
+ * other domains' pages into its own p2m (add_to_physmap_batch with gmfn_foreign, the grant table
+ * through acquire_resource: punt/foreign_map.h) and gives them back with remove_from_physmap.
  *
  * Arguments and errors follow Xen 4.17 (xen/common/memory.c, do_memory_op):
  * the command is an unsigned long whose bits 6 and up carry a continuation's
@@ -168,10 +168,16 @@ static bool holds_foreign(struct domain *d, uint64_t gfn, uint64_t pages)
 	return false;
 }
 
-/* Grow d's RAM regions (domain_is_ram()) by [ipa, ipa + size), merged with a neighbour. */
+/*
+ * Grow d's RAM regions (domain_is_ram()) by [ipa, ipa + size), merged with a neighbour; a
+ * range that is RAM already (given back, now populated again) adds nothing.
+ */
 static int add_ram_region(struct domain_locked l, uint64_t ipa, uint64_t size)
 {
 	struct domain *d = locked_domain(l);
+
+	if (domain_is_ram(d, ipa >> PAGE_SHIFT) && domain_is_ram(d, (ipa + size - 1) >> PAGE_SHIFT))
+		return 0;
 
 	for (unsigned i = 0; i < d->nr_ram; i++) {
 		if (d->ram[i].base + d->ram[i].size == ipa) {
@@ -244,6 +250,120 @@ static uint64_t populate_extents(struct domain *d, const struct xen_memory_reser
 	return done;
 }
 
+/* The extent of d's that holds machine page pa, or -1 when d does not own it. */
+static int extent_holding(const struct domain *d, uint64_t pa)
+{
+	for (unsigned i = 0; i < d->nr_extents; i++) {
+		if (pa >= d->extents[i].base && pa - d->extents[i].base < d->extents[i].size)
+			return (int)i;
+	}
+	return -1;
+}
+
+/*
+ * Take page pa out of extent i: what is left of an extent of 2^k pages is k aligned blocks
+ * (halving around pa), each still a block the allocator can take back whole at teardown.
+ * false when d's extent table has no room for them.
+ */
+static bool extent_take_page(struct domain *d, unsigned i, uint64_t pa)
+{
+	uint64_t base = d->extents[i].base, size = d->extents[i].size;
+	unsigned order = page_order_for(size), slot = i;
+
+	if (order && d->nr_extents + order - 1 > DOMAIN_MAX_EXTENTS)
+		return false;
+	if (!order) {
+		d->extents[i] = d->extents[--d->nr_extents];
+		return true;
+	}
+	while (size > (1UL << PAGE_SHIFT)) {
+		size >>= 1;
+		struct boot_region other = {pa < base + size ? base + size : base, size};
+		if (pa >= base + size)
+			base += size;
+		d->extents[slot] = other;
+		slot = d->nr_extents++;
+	}
+	d->nr_extents--; /* the last slot taken was for pa's own page */
+	return true;
+}
+
+/* A page Punt itself writes into: the registered vcpu_info of one of d's vCPUs. */
+static bool holds_vcpu_info(const struct domain *d, uint64_t mfn)
+{
+	for (unsigned i = 0; i < d->max_vcpus; i++) {
+		const struct vcpu *v = d->vcpus[i];
+		if (v && v->vcpu_info_registered && (uintptr_t)v->vcpu_info >> PAGE_SHIFT == mfn)
+			return true;
+	}
+	return false;
+}
+
+/*
+ * Give back the page at gfn of a domain that is not 1:1 (Xen's guest_remove_page): its
+ * stage-2 entry goes, and a page of its own RAM goes back to the allocator after the grace
+ * period, tot_pages one lower. A frame Punt shares with it (shared_info, a grant frame) is
+ * only unmapped, as Xen keeps such pages. Refused, leaving everything as it was: a frame that
+ * is not the domain's RAM mapping (a hole, a grant or foreign mapping, a device), and a page
+ * something else still holds (another domain's grant mapping or copy pins it, the control
+ * domain maps the domain's pages, Punt writes its vcpu_info there): Xen would keep such a
+ * page alive by its reference count, Punt keeps it mapped.
+ */
+static bool give_back_page(struct domain_locked l, uint64_t gfn)
+{
+	struct domain *d = locked_domain(l);
+	uint64_t mfn;
+	enum p2m_type t = p2m_lookup(d, gfn, &mfn);
+
+	if (t != P2M_RAM_RW && t != P2M_RAM_RO)
+		return false;
+	int i = extent_holding(d, mfn << PAGE_SHIFT);
+	if (i < 0) {
+		p2m_unmap(d, gfn, 1);
+		if (d->shared_info_gfn == gfn)
+			d->shared_info_gfn = ~0UL;
+		grant_table_forget_gfn(l, gfn);
+		return true;
+	}
+	if (__atomic_load_n(&d->foreign_refs, __ATOMIC_SEQ_CST) || holds_vcpu_info(d, mfn) ||
+	    grant_frame_pinned(l, mfn) || !extent_take_page(d, (unsigned)i, mfn << PAGE_SHIFT))
+		return false;
+	p2m_unmap(d, gfn, 1);
+	d->tot_pages--;
+	domain_free_page_later(mfn << PAGE_SHIFT, 0);
+	return true;
+}
+
+/*
+ * decrease_reservation of a domain that is not 1:1, from extent `done` on: each extent's
+ * pages one by one; the count stops at the first extent not wholly given back (the pages of
+ * it given back before stay so, as on Xen).
+ */
+static uint64_t decrease_extents(struct domain *d, const struct xen_memory_reservation *r,
+				 uint64_t done, bool *preempted)
+{
+	uint64_t pages = 1UL << r->extent_order, start = done;
+	uint64_t limit = 1UL << (p2m_ipa_bits() - PAGE_SHIFT);
+
+	for (; done < r->nr_extents; done++) {
+		uint64_t gfn, j = 0;
+		if (done != start && hypercall_preempt_check()) {
+			*preempted = true;
+			break;
+		}
+		if (copy_from_guest(&gfn, r->extent_start_gva + 8 * done, sizeof(gfn)) ||
+		    gfn >= limit || pages > limit - gfn)
+			break;
+		struct domain_locked l = domain_lock(d);
+		while (j < pages && !d->dying && give_back_page(l, gfn + j))
+			j++;
+		domain_unlock(&l);
+		if (j < pages)
+			break;
+	}
+	return done;
+}
+
 /*
  * From extent `done` on: returns the number of extents done, stopping at the first that
  * fails, as Xen's decrease_reservation and populate_physmap do for a 1:1 domain. An extent
@@ -301,14 +421,16 @@ static long reservation(struct vcpu *v, uint64_t arg, unsigned op, uint64_t star
 	/* Arm has no populate-on-demand (Xen: not on oneself, and not on Arm at all). */
 	if (op == XENMEM_populate_physmap && (r.mem_flags & XENMEMF_populate_on_demand))
 		return (long)start;
-	if (!d->direct_mapped && op != XENMEM_populate_physmap)
-		return -XEN_ENOSYS;
 	if (r.nr_extents > MAX_EXTENTS_PER_CALL)
 		return -XEN_EINVAL;
 	bool preempted = false;
-	uint64_t done = d->direct_mapped ? change_extents(d, &r, start,
-							  op == XENMEM_populate_physmap, &preempted)
-					 : populate_extents(d, &r, start, &preempted);
+	uint64_t done;
+	if (d->direct_mapped)
+		done = change_extents(d, &r, start, op == XENMEM_populate_physmap, &preempted);
+	else if (op == XENMEM_populate_physmap)
+		done = populate_extents(d, &r, start, &preempted);
+	else
+		done = decrease_extents(d, &r, start, &preempted);
 	/* Xen's continuation "lh": the command with the next extent in its upper bits. */
 	if (preempted)
 		return hypercall_continue(

@@ -25,7 +25,9 @@
  *   5. run queue locks (punt/sched.h): a wake-up may come from under d->lock
  *      or the reaper's lock, never from under a p2m or vGIC lock;
  *   6. the emulated UART's lock (vpl011), then the console's output lock and
- *      the page allocator's lock, leaves under which nothing is taken.
+ *      the page allocator's lock, leaves under which nothing is taken; the
+ *      queue of given-back pages (domain_free_page_later()), under which only
+ *      the allocator's lock is taken.
  */
 #ifndef PUNT_DOMAIN_H
 #define PUNT_DOMAIN_H
@@ -210,6 +212,12 @@ int domain_visit_from(domid_t from, void (*fn)(struct domain *d, bool dead, void
 void domain_destroy_unstarted(struct domain *d);
 /* Called by every CPU at each pass through the scheduler: finishes shut-down domains. */
 void domain_reaper_poll(unsigned cpu);
+/*
+ * Give a page a domain no longer maps back to the allocator once every CPU has passed the
+ * scheduler (no hypercall still holds its address); from any CPU, under any lock but the
+ * allocator's.
+ */
+void domain_free_page_later(uint64_t pa, unsigned order);
 /* A shut-down domain is still on its way out: CPUs must keep passing, not sleep. */
 bool domain_reap_pending(void);
 /* A vCPU of a dying domain was taken off this CPU. */
