@@ -29,6 +29,7 @@ STEPS = [
     ("vcpu-set-2", f"vcpu-set:{GUEST}:2"),
     ("wait-cpus-2", f"!punt-wait-watch:{LOG}:cpus<0-1>:60"),
     ("list-vcpus-2", "list"),
+    ("guest-console-vcpus", f"!cat:{LOG}"),
     ("vcpu-set-1", f"vcpu-set:{GUEST}:1"),
     ("wait-cpus-1", f"!punt-wait-watch:{LOG}:cpus<0>:60"),
     ("list-vcpus-1", "list"),
@@ -54,7 +55,8 @@ STEPS = [
     ("guest-console", f"!cat:{LOG}"),
 ]
 SMP = 2
-TIMEOUT = 180
+# punt-wait-mem runs xl list once a second for up to 120 tries, each a second or two under TCG.
+TIMEOUT = 420
 
 
 def run_manage(hyp):
