@@ -106,10 +106,20 @@ spin)
 	;;
 watch)
 	# For the toolstack tests: the online CPUs and MemTotal (MiB), again at every change
-	# (xl vcpu-set, xl mem-set), while the shell runs.
+	# (xl vcpu-set, xl mem-set), while the shell runs. Linux's Xen CPU hot-plug only
+	# marks a vCPU present when xl sets cpu/N/availability to online (user space, udev
+	# on a full system, brings it up): this loop writes cpuN/online for every present
+	# CPU that is offline, which starts it with PSCI CPU_ON.
 	(
 		last=
+		cpus=/sys/devices/system/cpu
 		while :; do
+			for range in $(tr ',' ' ' <$cpus/present); do
+				for n in $(seq "${range%-*}" "${range#*-}"); do
+					[ "$(cat $cpus/cpu$n/online 2>/dev/null)" = 0 ] &&
+						echo 1 2>/dev/null >$cpus/cpu$n/online
+				done
+			done
 			mem=$(sed -n 's/^MemTotal: *\([0-9]*\) kB/\1/p' /proc/meminfo)
 			now="cpus<$(cat /sys/devices/system/cpu/online)> nproc<$(nproc)> memtotal<$((mem / 1024))>"
 			[ "$now" != "$last" ] && echo "PUNT-WATCH: $now"
