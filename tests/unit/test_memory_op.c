@@ -20,6 +20,7 @@
 #include <public/memory.h>
 #include <public/xen.h>
 #include <punt/arch/irq.h>
+#include <punt/foreign_map.h>
 #include <punt/grant_table.h>
 #include <punt/hypercall.h>
 #include <punt/page_alloc.h>
@@ -467,16 +468,48 @@ static void the_page_of_a_registered_vcpu_info_is_not_given_back(void **state)
 	v->vcpu_info_registered = false;
 }
 
-static void no_page_is_given_back_while_the_control_domain_maps_the_guest(void **state)
+/* dom0 maps page gfn of d1 at its own frame dom0_gfn (privcmd's mmap, add_to_physmap_batch). */
+static void dom0_maps(uint64_t gfn, uint64_t dom0_gfn)
+{
+	xen_ulong_t idx = gfn;
+	xen_pfn_t at = dom0_gfn;
+	int err = -1;
+	struct xen_add_to_physmap_batch b = {.domid = DOMID_SELF,
+					     .space = XENMAPSPACE_gmfn_foreign,
+					     .size = 1,
+					     .foreign_domid = d1->id,
+					     .idxs_gva = (uint64_t)(uintptr_t)&idx,
+					     .gpfns_gva = (uint64_t)(uintptr_t)&at,
+					     .errs_gva = (uint64_t)(uintptr_t)&err};
+
+	assert_int_equal(memory_op(dom0, XENMEM_add_to_physmap_batch, &b), 0);
+	assert_int_equal(err, 0);
+}
+
+static void a_page_the_control_domain_maps_is_kept_and_the_others_go(void **state)
 {
 	(void)state;
-	/* A foreign mapping holds a reference on the domain, not on one page: all are held. */
-	d1->foreign_refs++;
-	extents[0] = RAM_GFN(9);
+	uint64_t mapped = RAM_GFN(9), other = RAM_GFN(10), mfn = ram_mfn(d1, mapped);
+
+	/* As xenconsoled keeps the console ring mapped: that page stays, the rest may go. */
+	dom0_maps(mapped, 0x90000);
+	dom0_maps(mapped, 0x90001);
+	extents[0] = mapped;
 	assert_int_equal(reserve(d1, XENMEM_decrease_reservation, 0, 1, 0, 0, DOMID_SELF), 0);
-	assert_int_not_equal(ram_mfn(d1, RAM_GFN(9)), 0);
-	d1->foreign_refs--;
+	assert_int_equal(ram_mfn(d1, mapped), mfn);
+	extents[0] = other;
 	assert_int_equal(reserve(d1, XENMEM_decrease_reservation, 0, 1, 0, 0, DOMID_SELF), 1);
+	assert_int_equal(ram_mfn(d1, other), 0);
+	/* Still held while one of the two mappings is left. */
+	assert_int_equal(remove_gfn(dom0, DOMID_SELF, 0x90000), 0);
+	extents[0] = mapped;
+	assert_int_equal(reserve(d1, XENMEM_decrease_reservation, 0, 1, 0, 0, DOMID_SELF), 0);
+	assert_true(foreign_frame_mapped(mfn));
+	assert_int_equal(remove_gfn(dom0, DOMID_SELF, 0x90001), 0);
+	assert_false(foreign_frame_mapped(mfn));
+	assert_int_equal(d1->foreign_refs, 0);
+	assert_int_equal(reserve(d1, XENMEM_decrease_reservation, 0, 1, 0, 0, DOMID_SELF), 1);
+	assert_int_equal(ram_mfn(d1, mapped), 0);
 }
 
 static void given_back_pages_are_freed_with_the_rest_at_teardown(void **state)
@@ -756,7 +789,7 @@ int main(void)
 	    T(the_shared_info_frame_given_back_is_only_unmapped),
 	    T(a_page_another_domain_has_pinned_is_not_given_back),
 	    T(the_page_of_a_registered_vcpu_info_is_not_given_back),
-	    T(no_page_is_given_back_while_the_control_domain_maps_the_guest),
+	    T(a_page_the_control_domain_maps_is_kept_and_the_others_go),
 	    T(given_back_pages_are_freed_with_the_rest_at_teardown),
 	    T(increase_reservation_gives_nothing),
 	    T(bad_reservation_arguments_answer_the_start_extent),

@@ -27,7 +27,8 @@
  *   6. the emulated UART's lock (vpl011), then the console's output lock and
  *      the page allocator's lock, leaves under which nothing is taken; the
  *      queue of given-back pages (domain_free_page_later()), under which only
- *      the allocator's lock is taken.
+ *      the allocator's lock is taken; the count of foreign-mapped machine
+ *      frames (foreign_map.c), a leaf.
  */
 #ifndef PUNT_DOMAIN_H
 #define PUNT_DOMAIN_H
