@@ -672,9 +672,10 @@ static void dump_domains(void)
 		struct domain *d = domains[i];
 		if (!d)
 			continue;
-		printk("Domain %u (%s)%s: %u vCPUs, %lu pages, shared_info at gfn %#lx\n", d->id,
-		       d->name, d->privileged ? " [control, hardware]" : "", d->max_vcpus,
-		       d->tot_pages, d->shared_info_gfn);
+		printk(
+		    "Domain %u (%s)%s: %u vCPUs, %lu pages in %u blocks, shared_info at gfn %#lx\n",
+		    d->id, d->name, d->privileged ? " [control, hardware]" : "", d->max_vcpus,
+		    d->tot_pages, d->nr_extents, d->shared_info_gfn);
 		for (unsigned r = 0; r < d->nr_ram; r++)
 			printk("  RAM %#lx-%#lx\n", d->ram[r].base,
 			       d->ram[r].base + d->ram[r].size);
