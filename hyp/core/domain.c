@@ -246,8 +246,7 @@ static void domain_free(struct domain *d)
 	foreign_map_destroy(d);
 	arch_domain_destroy(d);
 	pvcons_domain_destroy(d);
-	for (unsigned i = 0; i < d->nr_extents; i++)
-		page_free(d->extents[i].base, page_order_for(d->extents[i].size));
+	domain_extents_free(d);
 	free_vcpus(d);
 	if (d->shared_info)
 		page_free((uint64_t)d->shared_info, 0);

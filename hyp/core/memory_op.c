@@ -212,16 +212,18 @@ static bool populate_one(struct domain *d, uint64_t gfn, unsigned order)
 	struct domain_locked l = domain_lock(d);
 	uint64_t limit = 1UL << (p2m_ipa_bits() - PAGE_SHIFT);
 	if (d->dying || d->tot_pages + pages > d->max_pages || (gfn & (pages - 1)) ||
-	    gfn >= limit || pages > limit - gfn || d->nr_extents == DOMAIN_MAX_EXTENTS)
+	    gfn >= limit || pages > limit - gfn)
 		goto out;
 	for (uint64_t i = 0; i < pages; i++)
 		if (p2m_lookup(d, gfn + i, NULL) != P2M_INVALID)
 			goto out;
 	if (add_ram_region(l, gfn << PAGE_SHIFT, pages << PAGE_SHIFT))
 		goto out;
+	if (!domain_extent_room(d, pa, pages << PAGE_SHIFT))
+		goto out;
 	if (p2m_map(d, gfn, pa >> PAGE_SHIFT, pages, P2M_RAM_RW))
 		goto out; /* the region stays: RAM with a hole is still RAM */
-	d->extents[d->nr_extents++] = (struct boot_region){pa, pages << PAGE_SHIFT};
+	domain_extent_add(d, pa, pages << PAGE_SHIFT); /* room checked above */
 	d->tot_pages += pages;
 	ok = true;
 out:
@@ -248,44 +250,6 @@ static uint64_t populate_extents(struct domain *d, const struct xen_memory_reser
 			break;
 	}
 	return done;
-}
-
-/* The extent of d's that holds machine page pa, or -1 when d does not own it. */
-static int extent_holding(const struct domain *d, uint64_t pa)
-{
-	for (unsigned i = 0; i < d->nr_extents; i++) {
-		if (pa >= d->extents[i].base && pa - d->extents[i].base < d->extents[i].size)
-			return (int)i;
-	}
-	return -1;
-}
-
-/*
- * Take page pa out of extent i: what is left of an extent of 2^k pages is k aligned blocks
- * (halving around pa), each still a block the allocator can take back whole at teardown.
- * false when d's extent table has no room for them.
- */
-static bool extent_take_page(struct domain *d, unsigned i, uint64_t pa)
-{
-	uint64_t base = d->extents[i].base, size = d->extents[i].size;
-	unsigned order = page_order_for(size), slot = i;
-
-	if (order && d->nr_extents + order - 1 > DOMAIN_MAX_EXTENTS)
-		return false;
-	if (!order) {
-		d->extents[i] = d->extents[--d->nr_extents];
-		return true;
-	}
-	while (size > (1UL << PAGE_SHIFT)) {
-		size >>= 1;
-		struct boot_region other = {pa < base + size ? base + size : base, size};
-		if (pa >= base + size)
-			base += size;
-		d->extents[slot] = other;
-		slot = d->nr_extents++;
-	}
-	d->nr_extents--; /* the last slot taken was for pa's own page */
-	return true;
 }
 
 /* A page Punt itself writes into: the registered vcpu_info of one of d's vCPUs. */
@@ -319,7 +283,7 @@ static bool give_back_page(struct domain_locked l, uint64_t gfn)
 
 	if (t != P2M_RAM_RW && t != P2M_RAM_RO)
 		return false;
-	int i = extent_holding(d, mfn << PAGE_SHIFT);
+	int i = domain_extent_find(d, mfn << PAGE_SHIFT);
 	if (i < 0) {
 		p2m_unmap(d, gfn, 1);
 		if (d->shared_info_gfn == gfn)
@@ -328,7 +292,7 @@ static bool give_back_page(struct domain_locked l, uint64_t gfn)
 		return true;
 	}
 	if (foreign_frame_mapped(mfn) || holds_vcpu_info(d, mfn) || grant_frame_pinned(l, mfn) ||
-	    !extent_take_page(d, (unsigned)i, mfn << PAGE_SHIFT))
+	    !domain_extent_take_page(d, (unsigned)i, mfn << PAGE_SHIFT))
 		return false;
 	p2m_unmap(d, gfn, 1);
 	d->tot_pages--;

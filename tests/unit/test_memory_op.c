@@ -526,6 +526,36 @@ static void given_back_pages_are_freed_with_the_rest_at_teardown(void **state)
 	assert_int_equal(page_alloc_free_pages(), free_before);
 }
 
+static void a_balloon_half_given_back_and_taken_again_keeps_few_runs(void **state)
+{
+	(void)state;
+	uint64_t free_before = page_alloc_free_pages();
+	struct domain *d3 = machine_domain(3, 1, false);
+	unsigned runs = d3->nr_extents, half = MACHINE_DOMAIN_PAGES / 2;
+	uint64_t free_built = page_alloc_free_pages();
+
+	/* Every other page: as many holes as the table has slots were a split a new run each. */
+	for (unsigned i = 0; i < half; i++) {
+		extents[0] = MACHINE_DOMAIN_GFN + 2 * i + 1;
+		assert_int_equal(reserve(d3, XENMEM_decrease_reservation, 0, 1, 0, 0, DOMID_SELF),
+				 1);
+	}
+	assert_int_equal(d3->tot_pages, MACHINE_DOMAIN_PAGES - half);
+	assert_in_range(d3->nr_extents, half, half + runs);
+	pass_every_cpu();
+	assert_int_equal(page_alloc_free_pages(), free_built + half);
+	/* The allocator hands the same pages out again: each fills its hole and joins two runs. */
+	for (unsigned i = 0; i < half; i++) {
+		extents[0] = MACHINE_DOMAIN_GFN + 2 * i + 1;
+		assert_int_equal(reserve(d3, XENMEM_populate_physmap, 0, 1, 0, 0, DOMID_SELF), 1);
+	}
+	assert_int_equal(d3->tot_pages, MACHINE_DOMAIN_PAGES);
+	assert_in_range(d3->nr_extents, 1, runs);
+	machine_destroy(d3);
+	pass_every_cpu();
+	assert_int_equal(page_alloc_free_pages(), free_before);
+}
+
 static void increase_reservation_gives_nothing(void **state)
 {
 	(void)state;
@@ -791,6 +821,7 @@ int main(void)
 	    T(the_page_of_a_registered_vcpu_info_is_not_given_back),
 	    T(a_page_the_control_domain_maps_is_kept_and_the_others_go),
 	    T(given_back_pages_are_freed_with_the_rest_at_teardown),
+	    T(a_balloon_half_given_back_and_taken_again_keeps_few_runs),
 	    T(increase_reservation_gives_nothing),
 	    T(bad_reservation_arguments_answer_the_start_extent),
 	    T(node_requests_the_checks_let_through),

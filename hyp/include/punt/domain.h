@@ -219,6 +219,19 @@ void domain_reaper_poll(unsigned cpu);
  * allocator's.
  */
 void domain_free_page_later(uint64_t pa, unsigned order);
+/*
+ * The machine memory a domain that is not 1:1 owns, d->extents (domain_extents.c), all under
+ * d->lock. The run holding machine address pa, or -1.
+ */
+int domain_extent_find(const struct domain *d, uint64_t pa);
+/* Whether domain_extent_add(d, pa, size) would succeed. */
+bool domain_extent_room(const struct domain *d, uint64_t pa, uint64_t size);
+/* d now owns [pa, pa + size): joins a neighbouring run; false when a new run has no room. */
+bool domain_extent_add(struct domain *d, uint64_t pa, uint64_t size);
+/* Page pa of run i leaves d's ownership; false (nothing changed) when a split has no room. */
+bool domain_extent_take_page(struct domain *d, unsigned i, uint64_t pa);
+/* Every run back to the allocator (teardown). */
+void domain_extents_free(struct domain *d);
 /* A shut-down domain is still on its way out: CPUs must keep passing, not sleep. */
 bool domain_reap_pending(void);
 /* A vCPU of a dying domain was taken off this CPU. */
