@@ -441,15 +441,9 @@ static long swap_grant_ref_batch(struct vcpu *v, uint64_t uop, uint32_t count)
 /* The machine frame is memory d owns (its RAM), whichever GFN maps it. */
 static bool domain_owns_frame(struct domain *d, uint64_t mfn)
 {
-	uint64_t pa = mfn << 12;
-
 	if (d->direct_mapped)
 		return domain_is_ram(d, mfn);
-	for (unsigned i = 0; i < d->nr_extents; i++) {
-		if (pa >= d->extents[i].base && pa - d->extents[i].base < d->extents[i].size)
-			return true;
-	}
-	return false;
+	return domain_extent_find(d, mfn << 12) >= 0;
 }
 
 /*
