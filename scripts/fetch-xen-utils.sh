@@ -2,8 +2,10 @@
 # SPDX-License-Identifier: Apache-2.0
 #
 # Fetch Debian 12's unmodified Xen 4.17 userland for arm64 (xl, xen-init-dom0, the C
-# xenstored, xenconsoled, xl.conf), the shared libraries it needs, and the dom0 kernel's Xen
-# device modules (privcmd, evtchn, gntdev, xenfs: modules in Debian's cloud kernel).
+# xenstored, xenconsoled, xl.conf, the hotplug scripts and what they run: bash, flock,
+# xenstore-read and friends), e2fsprogs (ext4 for the example guests' disks), the shared
+# libraries they need, and the kernel's Xen device and block modules (privcmd, evtchn, gntdev,
+# xenfs, blkback, blkfront, loop, brd: modules in Debian's cloud kernel).
 # Packages are unpacked with dpkg-deb -x, no maintainer script runs. Everything lands in
 # .cache/debian/xen-utils/root, a tree scripts/mkinitramfs.sh --xen-utils picks from.
 # Versions are what apt resolves today; a stamp records them, and nothing is redone while
@@ -23,7 +25,8 @@ die() {
 packages=(xen-utils-4.17 xen-utils-common libxenmisc4.17 libxencall1 libxenevtchn1 libxenforeignmemory1
 	libxengnttab1 libxenstore4 libxentoollog1 libxentoolcore1 libxendevicemodel1 libxenhypfs1
 	libyajl2 libc6 libncurses6 libtinfo6 libuuid1 libext2fs2 libcom-err2 libfdt1 zlib1g
-	libgcc-s1)
+	libgcc-s1
+	bash util-linux xenstore-utils e2fsprogs libblkid1)
 
 # The kernel fetch-debian.sh boots, for its modules: the metapackage's current dependency.
 kernel_pkg=$(apt-cache depends linux-image-cloud-arm64:arm64 2>/dev/null |
@@ -61,12 +64,14 @@ for deb in "$cache"/debs/*.deb; do
 	esac
 done
 
-# Only the Xen device modules dom0's tools open: /dev/xen/{privcmd,evtchn,gntdev}, /proc/xen.
+# Only the modules used: the Xen devices dom0's tools open (/dev/xen/{privcmd,evtchn,gntdev},
+# /proc/xen), the block backend and the loop and RAM disks it serves from, and the block
+# frontend for the guests (the same kernel). None of them depends on another module.
 moddir=$(find "$cache/kernel/lib/modules" -mindepth 1 -maxdepth 1 -type d | head -n1)
 [ -n "$moddir" ] || die "no modules in $kernel_pkg"
 mkdir -p "$cache/root/lib/modules/$(basename "$moddir")"
-for m in xen-privcmd xen-evtchn xen-gntdev xenfs; do
-	ko=$(find "$moddir/kernel/drivers/xen" -name "$m.ko*" | head -n1)
+for m in xen-privcmd xen-evtchn xen-gntdev xenfs xen-blkback xen-blkfront loop brd; do
+	ko=$(find "$moddir/kernel/drivers/xen" "$moddir/kernel/drivers/block" -name "$m.ko*" | head -n1)
 	[ -n "$ko" ] || die "no $m module in $kernel_pkg"
 	cp "$ko" "$cache/root/lib/modules/$(basename "$moddir")/"
 done

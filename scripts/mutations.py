@@ -278,6 +278,11 @@ MUTATIONS = [
              "\t(void)u;\n\treturn ns;",
              [unit("test_sched")],
              "virtual time ignores the domain's weight: every domain gets an equal share"),
+    Mutation("sched-wake-ratelimit-ignored", "hyp/core/sched_vtime.c",
+             "\tif (now < c->on_cpu_since + WAKE_RATELIMIT_NS)\n\t\treturn false;\n",
+             "",
+             [unit("test_sched")],
+             "a waking vCPU preempts one that has just been given the CPU (no 1 ms rate limit)"),
     # ---- boot configuration ----
     Mutation("bootargs-megabytes-are-kilobytes", "hyp/lib/bootargs.c",
              "\tcase 'm':\n\t\treturn 20;",

@@ -99,6 +99,17 @@ int domain_visit_from(domid_t from, void (*fn)(struct domain *d, bool dead, void
 	return found;
 }
 
+void domain_for_each_existing(void (*fn)(struct domain *d, bool published, void *ctx), void *ctx)
+{
+	spin_lock(&reap_lock);
+	for (unsigned i = 0; i < MAX_DOMAINS; i++) {
+		struct domain *d = existing[i];
+		if (d)
+			fn(d, domain_lookup((domid_t)i) == d, ctx);
+	}
+	spin_unlock(&reap_lock);
+}
+
 /*
  * VIRQ_DOM_EXC to the control domain, whenever a domain's state changes as the toolstack
  * sees it (Xen common/domain.c sends it when a domain has shut down, when it is dead and
@@ -665,29 +676,31 @@ static const char *state_name(enum vcpu_run_state s)
 	}
 }
 
+/* Under the reaper's lock: dom0 may ask (sysctl debug_keys) while a domain is torn down. */
+static void dump_domain(struct domain *d, bool published, void *ctx)
+{
+	(void)ctx;
+	if (!published)
+		return;
+	printk("Domain %u (%s)%s: %u vCPUs, %lu pages in %u runs, shared_info at gfn %#lx\n", d->id,
+	       d->name, d->privileged ? " [control, hardware]" : "", d->max_vcpus, d->tot_pages,
+	       d->nr_extents, d->shared_info_gfn);
+	for (unsigned r = 0; r < d->nr_ram; r++)
+		printk("  RAM %#lx-%#lx\n", d->ram[r].base, d->ram[r].base + d->ram[r].size);
+	for (unsigned v = 0; v < d->max_vcpus; v++) {
+		struct vcpu *vc = d->vcpus[v];
+		printk("  vCPU %u on CPU %u: %s%s, PC %#lx, upcall pending %u\n", v, vc->pcpu,
+		       state_name(vc->state), vcpu_on_cpu(vc) ? " (loaded)" : "",
+		       vcpu_on_cpu(vc) ? 0UL : arch_vcpu_pc(vc),
+		       vc->vcpu_info ? vc->vcpu_info->evtchn_upcall_pending : 0);
+	}
+	evtchn_dump(d);
+	grant_table_dump(d);
+	pvcons_dump(d);
+}
+
 static void dump_domains(void)
 {
-	for (unsigned i = 0; i < MAX_DOMAINS; i++) {
-		struct domain *d = domains[i];
-		if (!d)
-			continue;
-		printk(
-		    "Domain %u (%s)%s: %u vCPUs, %lu pages in %u blocks, shared_info at gfn %#lx\n",
-		    d->id, d->name, d->privileged ? " [control, hardware]" : "", d->max_vcpus,
-		    d->tot_pages, d->nr_extents, d->shared_info_gfn);
-		for (unsigned r = 0; r < d->nr_ram; r++)
-			printk("  RAM %#lx-%#lx\n", d->ram[r].base,
-			       d->ram[r].base + d->ram[r].size);
-		for (unsigned v = 0; v < d->max_vcpus; v++) {
-			struct vcpu *vc = d->vcpus[v];
-			printk("  vCPU %u on CPU %u: %s%s, PC %#lx, upcall pending %u\n", v,
-			       vc->pcpu, state_name(vc->state), vcpu_on_cpu(vc) ? " (loaded)" : "",
-			       vcpu_on_cpu(vc) ? 0UL : arch_vcpu_pc(vc),
-			       vc->vcpu_info ? vc->vcpu_info->evtchn_upcall_pending : 0);
-		}
-		evtchn_dump(d);
-		grant_table_dump(d);
-		pvcons_dump(d);
-	}
+	domain_for_each_existing(dump_domain, NULL);
 }
 DEBUG_KEY(domains, 'd', "dump domains and vCPUs", dump_domains);

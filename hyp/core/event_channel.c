@@ -806,6 +806,16 @@ long do_event_channel_op(struct vcpu *v, uint64_t cmd_reg, uint64_t arg)
 	return other_op(v, (uint32_t)cmd_reg, arg);
 }
 
+unsigned evtchn_ports_in_use(struct domain_locked l)
+{
+	struct domain *d = locked_domain(l);
+	unsigned n = 0;
+
+	for (evtchn_port_t p = 1; d->evtchn && p < d->max_evtchns; p++)
+		n += d->evtchn[p].state != ECS_FREE;
+	return n;
+}
+
 void evtchn_dump(struct domain *d)
 {
 	static const char *const names[] = {"free", "unbound",	  "interdomain",

@@ -355,6 +355,19 @@ void grant_mappings_release(struct domain *d)
 	}
 }
 
+unsigned grant_mappings_revoked(struct domain_locked l)
+{
+	struct grant_table *gt = locked_domain(l)->grant;
+	unsigned n = 0;
+
+	for (uint32_t h = 0; h < gt->maptrack_pages * MAPPINGS_PER_PAGE; h++) {
+		const struct grant_mapping *m = mapping_of(gt, h);
+		n += (m->flags & (MAPPING_IN_USE | MAPPING_REVOKED)) ==
+		     (MAPPING_IN_USE | MAPPING_REVOKED);
+	}
+	return n;
+}
+
 void grant_mappings_dump(struct domain *d)
 {
 	struct grant_table *gt = d->grant;

@@ -288,6 +288,22 @@ void grant_table_dump(struct domain *d)
 	grant_mappings_dump(d);
 }
 
+void grant_table_usage(struct domain_locked l, struct grant_usage *u)
+{
+	struct domain *d = locked_domain(l);
+	const struct grant_table *gt = d->grant;
+
+	*u = (struct grant_usage){0};
+	if (!gt)
+		return;
+	u->frames = gt->nr_frames;
+	u->maptrack_pages = gt->maptrack_pages;
+	u->mappings = gt->mappings;
+	u->revoked = grant_mappings_revoked(l);
+	for (grant_ref_t ref = 0; ref < gt->nr_frames * GRANT_ENTRIES_V1_PER_FRAME; ref++)
+		u->pinned += active_of(d, ref)->pins != 0;
+}
+
 /* ---- the small operations -------------------------------------------------- */
 
 static long query_size(struct vcpu *v, uint64_t uop)

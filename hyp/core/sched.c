@@ -42,6 +42,8 @@ struct cpu_sched {
 	uint64_t until; /* when the policy wants to decide again (ns), 0 never */
 	/* The current vCPU's emulated-timer deadline the CPU timer was last armed with. */
 	uint64_t armed_ptimer;
+	/* The count the CPU timer was last armed for by this CPU's pass (0: none). */
+	uint64_t armed;
 };
 
 static struct cpu_sched cpu_sched[CONFIG_NR_CPUS];
@@ -332,10 +334,14 @@ static struct runq_locked place(struct runq_locked q, struct vcpu *v)
 {
 	struct cpu_sched *c = locked_queue(q);
 	unsigned nr = cpus_scheduling();
+
+	/* Nowhere else to go: one CPU, or v's registers are still on this one. */
+	if (nr == 1 || v->sched.loaded || c->rq.curr == &v->sched)
+		return q;
 	unsigned target = sched_place(&v->sched, runqs, nr);
 	struct runq_locked t;
 
-	if (target == c->rq.cpu || target >= nr || v->sched.loaded || c->rq.curr == &v->sched)
+	if (target == c->rq.cpu || target >= nr)
 		return q;
 	if (target > c->rq.cpu)
 		t = lock_runq(&cpu_sched[target]);
@@ -346,6 +352,32 @@ static struct runq_locked place(struct runq_locked q, struct vcpu *v)
 	return t;
 }
 
+/*
+ * A vCPU woke on this CPU's queue without preempting the running one, which had the CPU to
+ * itself (no turn end): the running vCPU's turn starts now. Its end is decided here, as
+ * choose() would decide it, and the CPU timer armed for it if that is sooner than what it is
+ * armed for, so the pass before entry finds nothing to decide (nothing_to_decide()) and goes
+ * straight back into the guest. The waker of an event channel pair saves a scheduler pass
+ * this way (docs/design/hypervisor.md, "Scheduler").
+ */
+static void start_turn(struct runq_locked q, uint64_t now)
+{
+	struct cpu_sched *c = locked_queue(q);
+	const struct sched_unit *cur = c->rq.curr;
+
+	if (c->rq.cpu != this_cpu_id() || !cur || !cur->runnable || c->need_resched || c->until ||
+	    c->rq.nr_runnable <= 1)
+		return;
+	c->until = sched_turn_end(&c->rq, cur, now, slice_ns);
+	if (!c->until)
+		return;
+	uint64_t count = arch_ns_to_count(c->until);
+	if (!c->armed || count < c->armed) {
+		c->armed = count;
+		arch_timer_set_deadline(count);
+	}
+}
+
 /* v became runnable on q's queue: find it a CPU, and make that CPU look. Takes q and unlocks. */
 static void made_runnable(struct runq_locked q, struct vcpu *v, uint64_t now)
 {
@@ -353,6 +385,8 @@ static void made_runnable(struct runq_locked q, struct vcpu *v, uint64_t now)
 	struct cpu_sched *c = locked_queue(q);
 	if (sched_wake_preempts(&c->rq, &v->sched, now))
 		request_resched(q);
+	else
+		start_turn(q, now);
 	unsigned cpu = c->rq.cpu;
 	unlock_runq(&q);
 	/*
@@ -707,12 +741,13 @@ static uint64_t earliest_deadline(uint64_t a, uint64_t b)
 	return !a || (b && b < a) ? b : a;
 }
 
-static void arm_timer(uint64_t until_ns, uint64_t timer_wake)
+static void arm_timer(struct cpu_sched *c, uint64_t until_ns, uint64_t timer_wake)
 {
 	uint64_t deadline = until_ns ? arch_ns_to_count(until_ns) : 0;
 
 	if (timer_wake && (!deadline || timer_wake < deadline))
 		deadline = timer_wake;
+	c->armed = deadline;
 	arch_timer_set_deadline(deadline);
 }
 
@@ -800,12 +835,12 @@ static void __attribute__((noinline)) prepare_entry_work(struct pcpu *cpu)
 				if (others_wait)
 					offer_work(c, now);
 			}
-			arm_timer(until, timer_wake);
+			arm_timer(c, until, timer_wake);
 			runstate_publish(next);
 			arch_vcpu_flush_interrupts(next);
 			return;
 		}
-		arm_timer(until, timer_wake);
+		arm_timer(c, until, timer_wake);
 		if (pull_work(c, now))
 			continue;
 		/* Nothing else would wake this CPU to finish a domain's teardown (one CPU). */

@@ -63,6 +63,8 @@ void runq_remove(struct runq *rq, struct sched_unit *u)
 void sched_set_curr(struct runq *rq, struct sched_unit *u, uint64_t now)
 {
 	rq->curr = u;
-	if (u)
+	if (u) {
 		u->run_start = now;
+		u->on_cpu_since = now;
+	}
 }

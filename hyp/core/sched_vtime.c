@@ -19,6 +19,16 @@
 /* A waking unit preempts only when it is this much behind the running one. */
 #define WAKE_GRANULARITY_NS 1000000UL
 /*
+ * ...and only once the running one has had the CPU this long (Xen's credit2 has the same
+ * rule, sched_ratelimit_us, default 1 ms). Without it a guest that notifies dom0 line by
+ * line (its PV console) is switched out at every notification: dom0's xenconsoled then
+ * counts one event per line, reaches its 30-events-per-200-ms allowance and stops reading
+ * that guest until the period ends, while the guest spins on its full ring. With it the
+ * guest's notifications within a turn coalesce into one pending event.
+ * docs/design/hypervisor.md, "Scheduler".
+ */
+#define WAKE_RATELIMIT_NS 1000000UL
+/*
  * With others waiting, a unit's turn lasts until it is this much virtual time
  * ahead of the next in line, so equals take turns of about twice this; one
  * that is behind catches up in one turn of at most the slice. Short turns are
@@ -206,6 +216,8 @@ bool sched_wake_preempts(const struct runq *rq, const struct sched_unit *u, uint
 	if (!c)
 		return true;
 	if (c == u)
+		return false;
+	if (now < c->on_cpu_since + WAKE_RATELIMIT_NS)
 		return false;
 	uint64_t c_vtime = c->vtime + (now > c->run_start ? scaled(c, now - c->run_start) : 0);
 	return u->vtime + WAKE_GRANULARITY_NS < c_vtime;

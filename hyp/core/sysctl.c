@@ -14,6 +14,7 @@
 #include <punt/console.h>
 #include <punt/control.h>
 #include <punt/cpu.h>
+#include <punt/debug_keys.h>
 #include <punt/domain.h>
 #include <punt/hypercall.h>
 #include <punt/memory.h>
@@ -117,6 +118,34 @@ static long getdomaininfolist(struct xen_sysctl_getdomaininfolist *l)
 		n++;
 	}
 	l->num_domains = n;
+	return 0;
+}
+
+/*
+ * debug_keys (Xen common/sysctl.c): each key as if typed on Punt's console; what the handlers
+ * print goes to the log that readconsole (xl dmesg) reads. Between keys the call may stop and
+ * continue with the keys left, written back into the caller's envelope (Xen handles them all
+ * in one go: a long string would hold the CPU). -ENOSYS when Punt is built without debug keys.
+ */
+static long debug_keys(uint64_t arg, struct xen_sysctl *op)
+{
+	struct xen_sysctl_debug_keys *k = &op->u.debug_keys;
+
+	if (!debug_keys_available())
+		return -XEN_ENOSYS;
+	for (bool first = true; k->nr_keys; first = false) {
+		char c;
+		if (!first && hypercall_preempt_check()) {
+			if (copy_to_guest(arg, op, sizeof(*op)))
+				return -XEN_EFAULT;
+			return hypercall_continue(1, (const uint64_t[]){arg});
+		}
+		if (copy_from_guest(&c, k->keys_gva, 1))
+			return -XEN_EFAULT;
+		debug_key_pressed(c);
+		k->keys_gva++;
+		k->nr_keys--;
+	}
 	return 0;
 }
 
@@ -266,6 +295,9 @@ long do_sysctl(struct vcpu *v, uint64_t arg, uint64_t a1, uint64_t a2, uint64_t 
 	case XEN_SYSCTL_getdomaininfolist:
 		rc = getdomaininfolist(&op.u.getdomaininfolist);
 		break;
+	case XEN_SYSCTL_debug_keys:
+		/* Nothing to give back (Xen does not copy the envelope back either). */
+		return debug_keys(arg, &op);
 	case XEN_SYSCTL_cputopoinfo:
 		rc = cputopoinfo(&op.u.cputopoinfo);
 		break;

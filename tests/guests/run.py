@@ -336,6 +336,13 @@ def guest_facts(text):
     return SKIPPED.findall(text), FAILED_CHECK.findall(text)
 
 
+def how_it_ended(ended, secs):
+    """For a note: whether QEMU was stopped by the runner or ended by itself, and its status."""
+    if ended.killed:
+        return f"was stopped by the runner after {secs:.1f}s"
+    return f"exited by itself after {secs:.1f}s with status {ended.status}"
+
+
 def dom0_finished(text):
     """How much longer to watch a dom0 boot: a crash report ends it soon, a verdict after
     the power-off grace (the guest powers off after its verdict), else keep going."""
@@ -355,7 +362,7 @@ def boot(hyp, hyp_image, image, smp, initrd, timeout, log_path):
     verdict = found[-1] if found else "CRASH"
     note = ended.note
     if not found and not note:
-        note = "QEMU exited with no verdict"
+        note = f"QEMU {how_it_ended(ended, time.monotonic() - start)} with no verdict"
     return Result(verdict, time.monotonic() - start, note, dom0_end_problems(hyp, ended),
                   *guest_facts(text))
 
@@ -420,6 +427,8 @@ def boot_scenario(hyp, hyp_image, image, n, base_dtb, timeout, log_path):
         verdict = "ERROR"
     notes = [note] if note else []
     notes += [f"no verdict from {', '.join(missing)}"] if missing else []
+    if missing and not note:
+        notes.append(f"QEMU {how_it_ended(ended, time.monotonic() - start)}")
     notes += wrong
     if BOOT_FAILED.search(text):
         notes.append("boot failed: " + BOOT_FAILED.search(text).group(0).strip())
@@ -427,6 +436,33 @@ def boot_scenario(hyp, hyp_image, image, n, base_dtb, timeout, log_path):
     guest_text = "\n".join(line for lines in domain_lines(hyp, text).values() for line in lines)
     return Result(verdict, time.monotonic() - start, "; ".join([per_domain] + notes),
                   scenario_end_problems(hyp, ended, n), *guest_facts(guest_text))
+
+
+# Xen 4.17 now and then stops running both dom0less guests of a scenario: no verdict, no
+# crash report, the guests silent until the runner's bound (under -icount, QEMU even warns
+# that every CPU is idle with no timer armed: Xen has no runnable vCPU left although the
+# guests only ever yield). Seen about once in 15 to 20 boots of a two-domain scenario on a
+# loaded host; never on Punt. The reference side of a scenario that ends so is booted again,
+# up to this many more times, and the note says so (docs/conformance.md, "Scenarios").
+XEN_HANG_RETRIES = 2
+
+
+def xen_stopped_its_guests(result):
+    return (result.verdict == "CRASH" and "timeout" in result.note and
+            "no verdict from" in result.note and not result.problems)
+
+
+def boot_scenario_checked(hyp, hyp_image, image, n, base_dtb, timeout, log_path):
+    """boot_scenario(), with the reference's intermittent stop retried (XEN_HANG_RETRIES)."""
+    result = boot_scenario(hyp, hyp_image, image, n, base_dtb, timeout, log_path)
+    for attempt in range(1, XEN_HANG_RETRIES + 1):
+        if hyp != "xen" or not xen_stopped_its_guests(result):
+            break
+        log_path.rename(log_path.with_suffix(f".stopped{attempt}.log"))
+        result = boot_scenario(hyp, hyp_image, image, n, base_dtb, timeout, log_path)
+        result = result._replace(note=f"{result.note}; Xen stopped running the guests "
+                                 f"{attempt} time(s) before (XEN_HANG_RETRIES), booted again")
+    return result
 
 
 def load_known(doc):
@@ -666,8 +702,8 @@ def main(argv=None):
                 image = args.images / f"{name}.Image"
                 n = domains_for(name)
                 if n:
-                    jobs[(name, h)] = pool.submit(boot_scenario, h, hyps[h], image, n,
-                                                  base_dtb, args.timeout * 2, log)
+                    jobs[(name, h)] = pool.submit(boot_scenario_checked, h, hyps[h], image,
+                                                  n, base_dtb, args.timeout * 2, log)
                 else:
                     jobs[(name, h)] = pool.submit(boot, h, hyps[h], image, smp_for(name),
                                                   initrd, args.timeout, log)

@@ -1,7 +1,8 @@
 # SPDX-License-Identifier: Apache-2.0
 """Debian's unmodified Xen 4.17 toolstack in dom0, on Punt and on Xen 4.17, compared.
 
-dom0 boots with build/dom0-xl-initrd.cpio.gz (`make initramfs-xl`): its init starts xenstored,
+dom0 boots with build/dom0-xl-initrd.cpio.gz (`make initramfs-xl`): its init starts xenstored
+(Punt's own, tools/xenstored, under both hypervisors: the comparison is of the hypervisors),
 xen-init-dom0 and xenconsoled, then runs the same script on both hypervisors: `xl info`,
 `xl list`, `xl dmesg`, then `xl create` of the image's example guest (/etc/xen/debian-guest.cfg:
 dom0's Debian kernel and a busybox initramfs), `xl list`, a wait for the guest's init in its
@@ -18,8 +19,8 @@ import pytest
 
 import conftest
 import qemu
+import xl_dom0
 
-XL_INITRD = conftest.REPO / "build" / "dom0-xl-initrd.cpio.gz"
 GUEST = "debian-guest"
 GUEST_LOG = f"/var/log/xen/console/guest-{GUEST}.log"
 # (name, punt.xl step): xl commands, and !PROG:ARG shell steps (scripts/mkinitramfs.sh).
@@ -54,40 +55,11 @@ GUEST_MB = 128  # debian-guest.cfg's memory
 TIMEOUT = 120
 
 
-def run_toolstack(hyp):
-    """Boot `hyp` with the Xen userland in dom0; return (xl outputs by command, daemon rcs)."""
-    if not XL_INITRD.is_file():
-        pytest.fail(f"expected dom0's Xen userland image at {XL_INITRD}: build it with "
-                    "make initramfs-xl", pytrace=False)
-    b = conftest.Boot(f"xl_toolstack_{hyp}")
-    try:
-        steps = ",".join(step for _, step in STEPS)
-        run = b.start(hyp, smp=SMP, dom0_initrd=XL_INITRD,
-                      append_dom0=f"punt.xl={steps} punt.test=poweroff")
-        daemons = {}
-        for name in ("xenstored", "xen-init-dom0", "xenconsoled"):
-            match, _ = run.expect(rf"^PUNT-XL: {name} rc=(\d+)$", TIMEOUT,
-                                  f"dom0's init to start {name}")
-            daemons[name] = int(match.group(1))
-        outputs = {}
-        for name, step in STEPS:
-            run.expect(rf"^PUNT-XL: begin {re.escape(step)}$", TIMEOUT, f"{name} to start")
-            first = run.last_match_line + 1
-            match, _ = run.expect(rf"^PUNT-XL: end {re.escape(step)} rc=(\d+)$", TIMEOUT,
-                                  f"{name} to end")
-            text = run.text_since(first).split("\n")[:run.last_match_line - first]
-            outputs[name] = (int(match.group(1)), text, run)
-        run.expect(r"^PUNT-INIT: poweroff$", TIMEOUT, "dom0 to power off")
-        run.wait_exit(60)
-        return outputs, daemons
-    finally:
-        b.kill_all()
-
-
 @pytest.fixture(scope="module")
 def results():
     """Both runs, one after the other (one QEMU at a time)."""
-    return {hyp: run_toolstack(hyp) for hyp in ("punt", "xen")}
+    return {hyp: xl_dom0.run_steps("xl_toolstack", hyp, STEPS, SMP, TIMEOUT)
+            for hyp in ("punt", "xen")}
 
 
 def xl_info(results, hyp, step="info"):
@@ -143,12 +115,8 @@ def test_xl_info_caps_are_aarch64_hvm_hap_and_grant_tables_v1(results):
                          " ".join(w for w in xen["virt_caps"].split() if w != "vpmu"))
 
 
-def domain_rows(results, hyp, step="list"):
-    rc, lines, run = results[hyp][0][step]
-    if rc != 0:
-        run.fail("xl list to succeed", f"exit status {rc}")
-    rows = [line.split() for line in lines if re.match(r"^\S+\s+\d+\s+\d+\s+\d+\s", line)]
-    return rows, run
+def domain_rows(results, hyp, name="list"):
+    return xl_dom0.domain_rows(results[hyp][0], hyp, name)
 
 
 def test_xl_list_shows_domain_0_as_on_xen(results):
@@ -179,10 +147,7 @@ def test_xl_dmesg_shows_each_hypervisors_own_log(results):
 
 
 def step(results, hyp, name):
-    rc, lines, run = results[hyp][0][name]
-    if rc != 0:
-        run.fail(f"{name} on {hyp} to succeed", f"exit status {rc}\n" + "\n".join(lines[-20:]))
-    return lines, run
+    return xl_dom0.step(results[hyp][0], hyp, name)
 
 
 def test_xl_create_starts_the_example_guest_on_both(results):
@@ -246,3 +211,25 @@ def test_a_guest_that_powers_itself_off_is_destroyed_by_xl_on_both(results):
         rows, run = domain_rows(results, hyp, "list-powered-off")
         conftest.check_equal(run, f"xl list after the guest powered off on {hyp}",
                              [["Domain-0", "0"]], [r[:2] for r in rows])
+
+
+def test_make_run_gives_a_dom0_shell_where_xl_answers(boot):
+    """`make run`'s image and command line (SMP 2, no test action): the line saying how to
+    start the example guest, then `xl list` typed at the shell, then `poweroff` ends QEMU."""
+    run = boot.start("punt", smp=SMP, dom0_initrd=xl_dom0.XL_INITRD)
+    run.expect(r"^Xen 4\.17 toolstack ready: 'xl create -c /etc/xen/debian-guest\.cfg' ",
+               TIMEOUT, "the line saying how to start the example guest")
+    # The prompt has no newline to wait for: type until the answer comes back.
+    for _ in range(10):
+        run.send("xl list\n")
+        try:
+            run.expect(r"^Domain-0\s+0\s+512\s+2\s", 5, "xl list typed at dom0's shell")
+            break
+        except conftest.console.ConsoleError:
+            continue
+    else:
+        run.fail("xl list at dom0's shell to show Domain-0 within 50 s", "no answer")
+    run.send("poweroff\n")
+    run.expect(r"^PUNT-INIT: poweroff$", 30, "init to act on poweroff typed at the shell")
+    conftest.check_equal(run, "QEMU exit status after poweroff", 0,
+                         run.wait_exit(conftest.BOOT_TIMEOUT))

@@ -10,6 +10,8 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -167,6 +169,10 @@ static struct xen_sysctl sysctl_for(uint32_t cmd)
 	case XEN_SYSCTL_cpupool_op:
 		op.u.cpupool_op.op = XEN_SYSCTL_CPUPOOL_OP_INFO;
 		break;
+	case XEN_SYSCTL_debug_keys:
+		op.u.debug_keys.keys_gva = ptr("q");
+		op.u.debug_keys.nr_keys = 1;
+		break;
 	default:
 		break;
 	}
@@ -206,6 +212,7 @@ SYSCTL_REFUSED(getdomaininfolist)
 SYSCTL_REFUSED(cputopoinfo)
 SYSCTL_REFUSED(numainfo)
 SYSCTL_REFUSED(cpupool_op)
+SYSCTL_REFUSED(debug_keys)
 
 static void a_domu_is_refused_an_unknown_sysctl_with_eperm(void **state)
 {
@@ -803,6 +810,107 @@ static void readconsole_into_a_bad_buffer_is_efault(void **state)
 	assert_int_equal(sysctl(dom0, &op), -XEN_EFAULT);
 }
 
+/* ---- debug_keys (xl debug-keys) and the 'q' key ------------------------------------------ */
+
+static long press(const char *keys)
+{
+	struct xen_sysctl op = sysctl_op(XEN_SYSCTL_debug_keys);
+
+	op.u.debug_keys.keys_gva = ptr(keys);
+	op.u.debug_keys.nr_keys = (uint32_t)strlen(keys);
+	return sysctl(dom0, &op);
+}
+
+/* The value of `key=` on the log's last line that starts with `line`, or -1. */
+static long usage_field(const char *log, const char *line, const char *key)
+{
+	const char *at = NULL, *p = log;
+	char want[64];
+
+	while ((p = strstr(p, line))) {
+		at = p;
+		p++;
+	}
+	if (!at)
+		return -1;
+	snprintf(want, sizeof(want), " %s=", key);
+	const char *f = strstr(at, want), *eol = strchr(at, '\n');
+	if (!f || (eol && f > eol))
+		return -1;
+	return strtol(f + strlen(want), NULL, 10);
+}
+
+static void debug_keys_print_into_the_log_that_xl_dmesg_reads(void **state)
+{
+	(void)state;
+	static char buf[8192];
+	size_t len;
+
+	assert_int_equal(press("q"), 0);
+	read_all(buf, sizeof(buf), &len);
+	assert_non_null(strstr(buf, "(punt) usage d0 "));
+	assert_non_null(strstr(buf, "(punt) usage d1 "));
+	assert_non_null(strstr(buf, "(punt) usage d3 "));
+	assert_int_equal(usage_field(buf, "(punt) usage total:", "domains"), 3);
+	assert_int_equal(usage_field(buf, "(punt) usage total:", "gone"), 0);
+	assert_int_equal(usage_field(buf, "(punt) usage total:", "free_pages"),
+			 (long)page_alloc_free_pages());
+}
+
+static void the_q_key_counts_a_domains_event_channels(void **state)
+{
+	(void)state;
+	static char buf[8192];
+	size_t len;
+	evtchn_port_t port;
+
+	assert_int_equal(press("q"), 0);
+	read_all(buf, sizeof(buf), &len);
+	long before = usage_field(buf, "(punt) usage d0 ", "evtchns");
+	assert_true(before >= 0);
+	assert_int_equal(evtchn_alloc_unbound(dom0, 1, &port), 0);
+	assert_int_equal(press("q"), 0);
+	read_all(buf, sizeof(buf), &len);
+	assert_int_equal(usage_field(buf, "(punt) usage d0 ", "evtchns"), before + 1);
+	assert_int_equal(usage_field(buf, "(punt) usage total:", "evtchns"),
+			 usage_field(buf, "(punt) usage d0 ", "evtchns") +
+			     usage_field(buf, "(punt) usage d1 ", "evtchns") +
+			     usage_field(buf, "(punt) usage d3 ", "evtchns"));
+}
+
+static void a_preempted_debug_keys_call_continues_with_the_keys_left(void **state)
+{
+	(void)state;
+	static const char keys[] = "qqq";
+	struct xen_sysctl op = sysctl_op(XEN_SYSCTL_debug_keys);
+	struct vcpu *v = dom0->vcpus[0];
+
+	op.u.debug_keys.keys_gva = ptr(keys);
+	op.u.debug_keys.nr_keys = 3;
+	machine_run(v);
+	irq_handle_pending();
+	fake_preempt_at(1);
+	do_hypercall(v, HYPERVISOR_sysctl, (const uint64_t[5]){ptr(&op), 0, 0, 0, 0});
+	/* One key pressed; the envelope now names the two left, and the call is issued again. */
+	assert_int_equal(v->arch.restarts, 1);
+	assert_int_equal(v->arch.regs.x[0], ptr(&op));
+	assert_int_equal(op.u.debug_keys.keys_gva, ptr(keys + 1));
+	assert_int_equal(op.u.debug_keys.nr_keys, 2);
+}
+
+static void debug_keys_from_a_bad_buffer_are_efault(void **state)
+{
+	(void)state;
+	struct xen_sysctl op = sysctl_op(XEN_SYSCTL_debug_keys);
+
+	op.u.debug_keys.keys_gva = 64;
+	op.u.debug_keys.nr_keys = 1;
+	assert_int_equal(sysctl(dom0, &op), -XEN_EFAULT);
+	/* No key is no work. */
+	op.u.debug_keys.nr_keys = 0;
+	assert_int_equal(sysctl(dom0, &op), 0);
+}
+
 #define TEST(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 
 int main(void)
@@ -820,6 +928,7 @@ int main(void)
 	    TEST(a_domu_is_refused_sysctl_cputopoinfo),
 	    TEST(a_domu_is_refused_sysctl_numainfo),
 	    TEST(a_domu_is_refused_sysctl_cpupool_op),
+	    TEST(a_domu_is_refused_sysctl_debug_keys),
 	    TEST(a_domu_is_refused_an_unknown_sysctl_with_eperm),
 	    TEST(a_domu_is_refused_domctl_getdomaininfo),
 	    TEST(a_domu_is_refused_domctl_setdomainhandle),
@@ -852,6 +961,10 @@ int main(void)
 	    TEST(readconsole_clear_forgets_what_was_read),
 	    TEST(readconsole_keeps_only_the_last_ring_full),
 	    TEST(readconsole_into_a_bad_buffer_is_efault),
+	    TEST(debug_keys_print_into_the_log_that_xl_dmesg_reads),
+	    TEST(the_q_key_counts_a_domains_event_channels),
+	    TEST(a_preempted_debug_keys_call_continues_with_the_keys_left),
+	    TEST(debug_keys_from_a_bad_buffer_are_efault),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -250,6 +250,19 @@ static void woken_unit_far_behind_preempts_the_running_one(void **state)
 	assert_false(sched_wake_preempts(&s.rq[0], a, s.now));
 }
 
+static void woken_unit_waits_until_the_running_one_had_1ms(void **state)
+{
+	(void)state;
+	struct sched_unit *a = add(0, 0, 256, 0, 1), *b = add(1, 0, 256, 0, 1);
+	sched_set_runnable(&s.rq[0], a, true, s.now);
+	run_cpu(0, 100 * MS);
+	sched_set_curr(&s.rq[0], a, s.now); /* a turn that starts now */
+	sched_set_runnable(&s.rq[0], b, true, s.now);
+	assert_false(sched_wake_preempts(&s.rq[0], b, s.now));
+	assert_false(sched_wake_preempts(&s.rq[0], b, s.now + MS - 1));
+	assert_true(sched_wake_preempts(&s.rq[0], b, s.now + MS));
+}
+
 static void wake_on_idle_cpu_always_preempts(void **state)
 {
 	(void)state;
@@ -441,6 +454,7 @@ int main(void)
 	    cmocka_unit_test_setup(out_of_budget_unit_waits_for_next_period, setup),
 	    cmocka_unit_test_setup(sleeper_does_not_hoard_cpu_when_it_wakes, setup),
 	    cmocka_unit_test_setup(woken_unit_far_behind_preempts_the_running_one, setup),
+	    cmocka_unit_test_setup(woken_unit_waits_until_the_running_one_had_1ms, setup),
 	    cmocka_unit_test_setup(wake_on_idle_cpu_always_preempts, setup),
 	    cmocka_unit_test_setup(yielding_unit_lets_the_other_run_once, setup),
 	    cmocka_unit_test_setup(waking_unit_goes_to_an_idle_cpu_in_its_affinity, setup),

@@ -104,6 +104,34 @@ static void the_end_of_a_turn_is_seen_by_the_next_entry(void **state)
 	assert_ptr_equal(enter(a->pcpu), b);
 }
 
+/*
+ * Scheduler: a vCPU woken, without preempting it, on the CPU of a vCPU that ran alone starts
+ * the running vCPU's turn there and then (start_turn()), so the entry after the wake-up takes
+ * no decision: the CPU's timer must already be armed for the turn's end, when the woken vCPU
+ * gets the CPU.
+ */
+static void a_wake_up_beside_a_vcpu_running_alone_arms_the_end_of_its_turn(void **state)
+{
+	(void)state;
+	struct domain *d = machine_domain(1, 2, false);
+	struct vcpu *a = d->vcpus[0], *b = d->vcpus[1];
+
+	vcpu_set_online(b, true);
+	settle(a);
+	fake_time_set(pcpus[0].arch.deadline);
+	assert_ptr_equal(enter(0), b);
+	/* b runs nearly to its turn's end, ahead of a, then blocks: a runs alone, untimed. */
+	fake_time_set(pcpus[0].arch.deadline - 1000);
+	vcpu_block_current();
+	assert_ptr_equal(enter(0), a);
+	assert_int_equal(pcpus[0].arch.deadline, 0);
+	vcpu_wake(b);
+	assert_int_not_equal(pcpus[0].arch.deadline, 0);
+	assert_ptr_equal(enter(0), a);
+	fake_time_set(pcpus[0].arch.deadline);
+	assert_ptr_equal(enter(0), b);
+}
+
 /* Scheduler: a run-state change made on another CPU (set_state(), CPU_WORK_SCHED). */
 static void a_vcpu_taken_offline_from_another_cpu_leaves_its_cpu(void **state)
 {
@@ -249,6 +277,7 @@ int main(void)
 	    M(an_entry_with_no_work_leaves_everything_as_it_was),
 	    M1(a_yield_is_seen_by_the_next_entry),
 	    M1(the_end_of_a_turn_is_seen_by_the_next_entry),
+	    M1(a_wake_up_beside_a_vcpu_running_alone_arms_the_end_of_its_turn),
 	    M(a_vcpu_taken_offline_from_another_cpu_leaves_its_cpu),
 	    M(a_vcpu_that_blocks_leaves_its_cpu),
 	    M(a_wake_up_from_another_cpu_is_seen_by_the_next_entry),

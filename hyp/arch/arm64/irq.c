@@ -78,6 +78,20 @@ void irq_handle_pending(void)
 	}
 }
 
+/* Under the reaper's lock: dom0 may ask (xl debug-keys i) while a domain is torn down. */
+static void dump_domain_interrupts(struct domain *d, bool published, void *ctx)
+{
+	unsigned owned = 0;
+
+	(void)ctx;
+	if (!published)
+		return;
+	for (uint32_t i = 0; i < MAX_INTID; i++)
+		owned += owners[i] == d;
+	printk("Domain %u owns %u physical SPIs\n", d->id, owned);
+	vgic_dump(d);
+}
+
 static void dump_interrupts(void)
 {
 	for (unsigned c = 0; c < nr_pcpus; c++)
@@ -86,14 +100,6 @@ static void dump_interrupts(void)
 		if (handlers[i])
 			printk("  IRQ %4u: Punt\n", i);
 	}
-	for (unsigned d = 0; d < MAX_DOMAINS; d++) {
-		if (!domains[d])
-			continue;
-		unsigned owned = 0;
-		for (uint32_t i = 0; i < MAX_INTID; i++)
-			owned += owners[i] == domains[d];
-		printk("Domain %u owns %u physical SPIs\n", d, owned);
-		vgic_dump(domains[d]);
-	}
+	domain_for_each_existing(dump_domain_interrupts, NULL);
 }
 DEBUG_KEY(interrupts, 'i', "dump interrupts and virtual GIC state", dump_interrupts);

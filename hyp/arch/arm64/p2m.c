@@ -167,21 +167,23 @@ int p2m_init(struct domain *d)
 		return -1;
 	}
 	d->arch.p2m_lock = (spinlock_t)SPINLOCK_INIT;
+	d->arch.p2m_tables = 1;
 	/* The VMID may have been a destroyed domain's: no entry tagged with it may survive. */
 	flush_domain_tlb(d);
 	return 0;
 }
 
-static void free_tables(uint64_t *table, int level)
+static void free_tables(struct domain *d, uint64_t *table, int level)
 {
 	if (level < 3) {
 		for (unsigned i = 0; i < 512; i++) {
 			uint64_t desc = table[i];
 			if ((desc & (S2_VALID | S2_TABLE)) == (S2_VALID | S2_TABLE))
-				free_tables((uint64_t *)(desc & S2_ADDR_MASK), level + 1);
+				free_tables(d, (uint64_t *)(desc & S2_ADDR_MASK), level + 1);
 		}
 	}
 	page_free((uint64_t)table, 0);
+	d->arch.p2m_tables--;
 }
 
 void p2m_destroy(struct domain *d)
@@ -190,7 +192,7 @@ void p2m_destroy(struct domain *d)
 		return;
 	/* A broadcast TLBI, then DSB ISH: no CPU keeps an entry of d's, so its VMID may go. */
 	flush_domain_tlb(d);
-	free_tables(d->arch.p2m_root, 0);
+	free_tables(d, d->arch.p2m_root, 0);
 	d->arch.p2m_root = NULL;
 	vmid_release(d);
 }
@@ -204,13 +206,14 @@ void p2m_load(struct domain *d)
 }
 
 /* Replace a block by a table whose entries map the same range the same way. */
-static uint64_t *split_block(uint64_t *slot, int level)
+static uint64_t *split_block(struct domain *d, uint64_t *slot, int level)
 {
 	uint64_t desc = *slot;
 	uint64_t *sub = (uint64_t *)page_alloc_zeroed(0);
 
 	if (!sub)
 		return NULL;
+	d->arch.p2m_tables++;
 	uint64_t step = 1UL << (39 - 9 * (level + 1));
 	uint64_t base = desc & S2_ADDR_MASK;
 	uint64_t attrs = desc & S2_ATTR_MASK;
@@ -225,8 +228,8 @@ static uint64_t *split_block(uint64_t *slot, int level)
  * Set entries for [gfn, gfn+nr) at `table`; mfn advances with gfn. attrs 0
  * removes. Returns -1 on allocation failure (what was done stays done).
  */
-static int update(uint64_t *table, int level, uint64_t ipa, uint64_t end, uint64_t pa,
-		  uint64_t attrs, bool *changed)
+static int update(struct domain *d, uint64_t *table, int level, uint64_t ipa, uint64_t end,
+		  uint64_t pa, uint64_t attrs, bool *changed)
 {
 	unsigned shift = 39 - 9 * level;
 	uint64_t block = 1UL << shift;
@@ -245,7 +248,7 @@ static int update(uint64_t *table, int level, uint64_t ipa, uint64_t end, uint64
 			if (*slot & S2_VALID)
 				*changed = true;
 			if (is_table && level < 3)
-				free_tables((uint64_t *)(*slot & S2_ADDR_MASK), level + 1);
+				free_tables(d, (uint64_t *)(*slot & S2_ADDR_MASK), level + 1);
 			if (!attrs)
 				*slot = 0;
 			else
@@ -256,20 +259,21 @@ static int update(uint64_t *table, int level, uint64_t ipa, uint64_t end, uint64
 				sub = (uint64_t *)(*slot & S2_ADDR_MASK);
 			} else if (*slot & S2_VALID) {
 				/* Break-before-make: the split covers the same addresses. */
-				sub = split_block(slot, level);
+				sub = split_block(d, slot, level);
 				*changed = true;
 			} else if (!attrs) {
 				sub = NULL;
 			} else {
 				sub = (uint64_t *)page_alloc_zeroed(0);
 				if (sub) {
+					d->arch.p2m_tables++;
 					dsb_ishst();
 					*slot = (uint64_t)sub | S2_VALID | S2_TABLE;
 				}
 			}
 			if (!sub && attrs)
 				return -1;
-			if (sub && update(sub, level + 1, ipa, next, pa, attrs, changed))
+			if (sub && update(d, sub, level + 1, ipa, next, pa, attrs, changed))
 				return -1;
 		}
 		pa += next - ipa;
@@ -289,7 +293,7 @@ static int change(struct domain *d, uint64_t gfn, uint64_t mfn, uint64_t nr, uin
 	if (nr == 0 || end <= ipa || end > (1UL << ipa_bits))
 		return -1;
 	spin_lock(&d->arch.p2m_lock);
-	int rc = update(d->arch.p2m_root, 0, ipa, end, mfn << 12, attrs, &changed);
+	int rc = update(d, d->arch.p2m_root, 0, ipa, end, mfn << 12, attrs, &changed);
 	dsb_ishst();
 	if (changed)
 		flush_domain_tlb(d);
@@ -307,6 +311,14 @@ int p2m_map(struct domain *d, uint64_t gfn, uint64_t mfn, uint64_t nr, enum p2m_
 int p2m_unmap(struct domain *d, uint64_t gfn, uint64_t nr)
 {
 	return change(d, gfn, 0, nr, 0);
+}
+
+uint64_t p2m_table_pages(struct domain *d)
+{
+	spin_lock(&d->arch.p2m_lock);
+	uint64_t n = d->arch.p2m_tables;
+	spin_unlock(&d->arch.p2m_lock);
+	return n;
 }
 
 enum p2m_type p2m_lookup(struct domain *d, uint64_t gfn, uint64_t *mfn)

@@ -98,60 +98,116 @@ _Noreturn void arch_run_guests(void)
 	arch_enter_guest(arch_guest_frame());
 }
 
+/*
+ * Registers are moved two at a time, in the structure's order, so that each pair of fields
+ * is one STP or LDP (struct arch_vcpu_sysregs).
+ */
 static void sysregs_save(struct arch_vcpu_sysregs *s)
 {
-	s->sctlr = read_sysreg(sctlr_el1);
-	s->ttbr0 = read_sysreg(ttbr0_el1);
-	s->ttbr1 = read_sysreg(ttbr1_el1);
-	s->tcr = read_sysreg(tcr_el1);
-	s->mair = read_sysreg(mair_el1);
-	s->amair = read_sysreg(amair_el1);
-	s->vbar = read_sysreg(vbar_el1);
-	s->contextidr = read_sysreg(contextidr_el1);
-	s->tpidr_el0 = read_sysreg(tpidr_el0);
-	s->tpidrro_el0 = read_sysreg(tpidrro_el0);
-	s->tpidr_el1 = read_sysreg(tpidr_el1);
-	s->sp_el0 = read_sysreg(sp_el0);
-	s->sp_el1 = read_sysreg(sp_el1);
-	s->elr_el1 = read_sysreg(elr_el1);
-	s->spsr_el1 = read_sysreg(spsr_el1);
-	s->esr = read_sysreg(esr_el1);
-	s->far = read_sysreg(far_el1);
-	s->afsr0 = read_sysreg(afsr0_el1);
-	s->afsr1 = read_sysreg(afsr1_el1);
-	s->par = read_sysreg(par_el1);
-	s->cpacr = read_sysreg(cpacr_el1);
-	s->cntkctl = read_sysreg(cntkctl_el1);
-	s->csselr = read_sysreg(csselr_el1);
-	s->mdscr = read_sysreg(mdscr_el1);
+	uint64_t a, b;
+
+	a = read_sysreg(sctlr_el1);
+	b = read_sysreg(ttbr0_el1);
+	s->sctlr = a;
+	s->ttbr0 = b;
+	a = read_sysreg(ttbr1_el1);
+	b = read_sysreg(tcr_el1);
+	s->ttbr1 = a;
+	s->tcr = b;
+	a = read_sysreg(mair_el1);
+	b = read_sysreg(amair_el1);
+	s->mair = a;
+	s->amair = b;
+	a = read_sysreg(vbar_el1);
+	b = read_sysreg(contextidr_el1);
+	s->vbar = a;
+	s->contextidr = b;
+	a = read_sysreg(tpidr_el0);
+	b = read_sysreg(tpidrro_el0);
+	s->tpidr_el0 = a;
+	s->tpidrro_el0 = b;
+	a = read_sysreg(tpidr_el1);
+	b = read_sysreg(sp_el0);
+	s->tpidr_el1 = a;
+	s->sp_el0 = b;
+	a = read_sysreg(sp_el1);
+	b = read_sysreg(elr_el1);
+	s->sp_el1 = a;
+	s->elr_el1 = b;
+	a = read_sysreg(spsr_el1);
+	b = read_sysreg(esr_el1);
+	s->spsr_el1 = a;
+	s->esr = b;
+	a = read_sysreg(far_el1);
+	b = read_sysreg(afsr0_el1);
+	s->far = a;
+	s->afsr0 = b;
+	a = read_sysreg(afsr1_el1);
+	b = read_sysreg(par_el1);
+	s->afsr1 = a;
+	s->par = b;
+	a = read_sysreg(cpacr_el1);
+	b = read_sysreg(cntkctl_el1);
+	s->cpacr = a;
+	s->cntkctl = b;
+	a = read_sysreg(csselr_el1);
+	b = read_sysreg(mdscr_el1);
+	s->csselr = a;
+	s->mdscr = b;
 }
 
 static void sysregs_restore(const struct arch_vcpu_sysregs *s)
 {
-	write_sysreg(sctlr_el1, s->sctlr);
-	write_sysreg(ttbr0_el1, s->ttbr0);
-	write_sysreg(ttbr1_el1, s->ttbr1);
-	write_sysreg(tcr_el1, s->tcr);
-	write_sysreg(mair_el1, s->mair);
-	write_sysreg(amair_el1, s->amair);
-	write_sysreg(vbar_el1, s->vbar);
-	write_sysreg(contextidr_el1, s->contextidr);
-	write_sysreg(tpidr_el0, s->tpidr_el0);
-	write_sysreg(tpidrro_el0, s->tpidrro_el0);
-	write_sysreg(tpidr_el1, s->tpidr_el1);
-	write_sysreg(sp_el0, s->sp_el0);
-	write_sysreg(sp_el1, s->sp_el1);
-	write_sysreg(elr_el1, s->elr_el1);
-	write_sysreg(spsr_el1, s->spsr_el1);
-	write_sysreg(esr_el1, s->esr);
-	write_sysreg(far_el1, s->far);
-	write_sysreg(afsr0_el1, s->afsr0);
-	write_sysreg(afsr1_el1, s->afsr1);
-	write_sysreg(par_el1, s->par);
-	write_sysreg(cpacr_el1, s->cpacr);
-	write_sysreg(cntkctl_el1, s->cntkctl);
-	write_sysreg(csselr_el1, s->csselr);
-	write_sysreg(mdscr_el1, s->mdscr);
+	uint64_t a, b;
+
+	a = s->sctlr;
+	b = s->ttbr0;
+	write_sysreg(sctlr_el1, a);
+	write_sysreg(ttbr0_el1, b);
+	a = s->ttbr1;
+	b = s->tcr;
+	write_sysreg(ttbr1_el1, a);
+	write_sysreg(tcr_el1, b);
+	a = s->mair;
+	b = s->amair;
+	write_sysreg(mair_el1, a);
+	write_sysreg(amair_el1, b);
+	a = s->vbar;
+	b = s->contextidr;
+	write_sysreg(vbar_el1, a);
+	write_sysreg(contextidr_el1, b);
+	a = s->tpidr_el0;
+	b = s->tpidrro_el0;
+	write_sysreg(tpidr_el0, a);
+	write_sysreg(tpidrro_el0, b);
+	a = s->tpidr_el1;
+	b = s->sp_el0;
+	write_sysreg(tpidr_el1, a);
+	write_sysreg(sp_el0, b);
+	a = s->sp_el1;
+	b = s->elr_el1;
+	write_sysreg(sp_el1, a);
+	write_sysreg(elr_el1, b);
+	a = s->spsr_el1;
+	b = s->esr;
+	write_sysreg(spsr_el1, a);
+	write_sysreg(esr_el1, b);
+	a = s->far;
+	b = s->afsr0;
+	write_sysreg(far_el1, a);
+	write_sysreg(afsr0_el1, b);
+	a = s->afsr1;
+	b = s->par;
+	write_sysreg(afsr1_el1, a);
+	write_sysreg(par_el1, b);
+	a = s->cpacr;
+	b = s->cntkctl;
+	write_sysreg(cpacr_el1, a);
+	write_sysreg(cntkctl_el1, b);
+	a = s->csselr;
+	b = s->mdscr;
+	write_sysreg(csselr_el1, a);
+	write_sysreg(mdscr_el1, b);
 	write_sysreg(vmpidr_el2, s->vmpidr);
 }
 

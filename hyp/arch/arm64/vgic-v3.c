@@ -281,6 +281,19 @@ bool arch_vcpu_has_pending_irq(struct vcpu *v)
 	struct vgic_dist *g = &d->arch.vgic;
 	bool found = false;
 
+	/*
+	 * The common answers without the lock: a private interrupt pending and enabled, or no
+	 * SPI word that may hold one for v. A blocking vCPU marks itself blocked before it asks
+	 * (vcpu_block_current()) and an injector marks the interrupt pending, under this lock,
+	 * before it takes the vCPU's queue lock to wake it; the full barrier orders the
+	 * blocker's store before these loads, so one of the two always sees the other.
+	 */
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	if (__atomic_load_n(&v->arch.vgic.pending, __ATOMIC_RELAXED) &
+	    __atomic_load_n(&v->arch.vgic.enabled, __ATOMIC_RELAXED))
+		return true;
+	if (!__atomic_load_n(&v->arch.vgic.spi_words, __ATOMIC_RELAXED))
+		return false;
 	spin_lock(&g->lock);
 	if (v->arch.vgic.pending & v->arch.vgic.enabled)
 		found = true;
@@ -329,6 +342,31 @@ static void add_candidate(struct lr_candidate *c, unsigned *n, unsigned max, uin
 	(*n)++;
 }
 
+/*
+ * The common flush, under the vGIC lock: exactly one private interrupt to show (the event
+ * upcall, the virtual timer) and no SPI word that may hold one for v. It goes straight into
+ * list register 0, as the general path below would put it there.
+ */
+static bool flush_one_private(struct vcpu *v, uint32_t priv)
+{
+	struct vgic_private *p = &v->arch.vgic;
+
+	if (p->spi_words || !priv || (priv & (priv - 1)))
+		return false;
+	unsigned i = __builtin_ctz(priv);
+	uint32_t bit = 1u << i;
+	uint64_t lr = i | ((uint64_t)p->priority[i] << 48) | LR_GROUP1 |
+		      ((p->pending & bit) ? LR_STATE_PENDING : 0) |
+		      ((p->active & bit) ? LR_STATE_ACTIVE : 0);
+
+	p->pending &= ~bit;
+	v->arch.lr_intid[0] = i;
+	write_sysreg(S3_4_C12_C12_0 /* ICH_LR0_EL2 */, lr);
+	v->arch.lr_used = 1;
+	v->arch.uie = false;
+	return true;
+}
+
 void arch_vcpu_flush_interrupts(struct vcpu *v)
 {
 	struct domain *d = v->domain;
@@ -348,6 +386,11 @@ void arch_vcpu_flush_interrupts(struct vcpu *v)
 		return;
 	spin_lock(&g->lock);
 	uint32_t priv = (p->pending & p->enabled) | p->active;
+	if (flush_one_private(v, priv)) {
+		spin_unlock(&g->lock);
+		write_sysreg(S3_4_C12_C11_0 /* ICH_HCR_EL2 */, ICH_HCR_EN);
+		return;
+	}
 	while (priv) {
 		unsigned i = __builtin_ctz(priv);
 		priv &= priv - 1;
@@ -402,14 +445,43 @@ void arch_vcpu_flush_interrupts(struct vcpu *v)
 	write_sysreg(S3_4_C12_C11_0 /* ICH_HCR_EL2 */, ICH_HCR_EN | (total > n ? ICH_HCR_UIE : 0));
 }
 
-void vgic_sync(struct vcpu *v)
+/*
+ * Whether every list register in use is empty again (the guest took and completed each
+ * interrupt, as it does an event upcall) and folding them back would change nothing: each
+ * held a private interrupt not marked active in the software state (the flush wrote it
+ * pending only), and no underflow interrupt is armed. ICH_ELRSR_EL2 has a bit set for each
+ * list register with neither pending nor active state (GICv3 architecture specification,
+ * ICH_ELRSR_EL2). p->active is read without the lock: a bit another CPU sets meanwhile
+ * (an ISACTIVER0 write) is left for the guest's redistributor state as it is.
+ */
+static bool lrs_done(const struct vcpu *v)
+{
+	uint32_t used = v->arch.lr_used;
+	uint64_t all = (1UL << used) - 1;
+
+	if (v->arch.uie || (read_sysreg(S3_4_C12_C11_5 /* ICH_ELRSR_EL2 */) & all) != all)
+		return false;
+	uint32_t active = __atomic_load_n(&v->arch.vgic.active, __ATOMIC_RELAXED);
+	for (unsigned i = 0; i < used; i++) {
+		uint32_t intid = v->arch.lr_intid[i];
+		if (intid >= 32 || (active & (1u << intid)))
+			return false;
+	}
+	return true;
+}
+
+/* Out of line, frame and all: an exit with no list register in use pays none of it. */
+static void __attribute__((noinline)) fold_lrs(struct vcpu *v)
 {
 	struct domain *d = v->domain;
 	struct vgic_dist *g = &d->arch.vgic;
 	struct vgic_private *p = &v->arch.vgic;
 
-	if (!v->arch.lr_used)
-		return;	  /* only this CPU fills v's list registers */
+	if (lrs_done(v)) {
+		/* Empty list registers are ignored by the CPU interface: nothing to write back. */
+		v->arch.lr_used = 0;
+		return;
+	}
 	vcpu_irq_work(v); /* what was in them goes back in on entry */
 	spin_lock(&g->lock);
 	for (unsigned i = 0; i < v->arch.lr_used; i++) {
@@ -433,6 +505,12 @@ void vgic_sync(struct vcpu *v)
 	}
 	v->arch.lr_used = 0;
 	spin_unlock(&g->lock);
+}
+
+void vgic_sync(struct vcpu *v)
+{
+	if (v->arch.lr_used) /* only this CPU fills v's list registers */
+		fold_lrs(v);
 }
 
 void vgic_load(struct vcpu *v)

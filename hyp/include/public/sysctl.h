@@ -18,6 +18,7 @@
 #define XEN_SYSCTL_physinfo	     3	/* CPUs, memory, capabilities (xl info) */
 #define XEN_SYSCTL_sched_id	     4	/* which scheduler runs the CPUs */
 #define XEN_SYSCTL_getdomaininfolist 6	/* getdomaininfo records from first_domain on */
+#define XEN_SYSCTL_debug_keys	     7	/* press debug keys, as on the console (xl debug-keys) */
 #define XEN_SYSCTL_cputopoinfo	     16 /* core, socket and node of each CPU */
 #define XEN_SYSCTL_numainfo	     17 /* memory and distances of each NUMA node */
 #define XEN_SYSCTL_cpupool_op	     18 /* CPU pools: INFO and FREEINFO */
@@ -109,6 +110,15 @@ XEN_CHECK_OFFSET(struct xen_sysctl_getdomaininfolist, max_domains, 4);
 XEN_CHECK_OFFSET(struct xen_sysctl_getdomaininfolist, buffer_gva, 8);
 XEN_CHECK_OFFSET(struct xen_sysctl_getdomaininfolist, num_domains, 16);
 
+/* debug_keys (IN): nr_keys characters, each handled as if typed on the hypervisor's console. */
+struct xen_sysctl_debug_keys {
+	uint64_t keys_gva; /* const char[nr_keys] */
+	uint32_t nr_keys;
+	uint32_t pad;
+};
+XEN_CHECK_SIZE(struct xen_sysctl_debug_keys, 16);
+XEN_CHECK_OFFSET(struct xen_sysctl_debug_keys, nr_keys, 8);
+
 #define XEN_INVALID_CORE_ID   0xffffffffu
 #define XEN_INVALID_SOCKET_ID 0xffffffffu
 #define XEN_INVALID_NODE_ID   0xffffffffu
@@ -181,6 +191,7 @@ struct xen_sysctl {
 		struct xen_sysctl_physinfo physinfo;
 		struct xen_sysctl_sched_id sched_id;
 		struct xen_sysctl_getdomaininfolist getdomaininfolist;
+		struct xen_sysctl_debug_keys debug_keys;
 		struct xen_sysctl_cputopoinfo cputopoinfo;
 		struct xen_sysctl_numainfo numainfo;
 		struct xen_sysctl_cpupool_op cpupool_op;

@@ -9,6 +9,8 @@
 #ifndef PUNT_DEBUG_KEYS_H
 #define PUNT_DEBUG_KEYS_H
 
+#include <stdbool.h>
+
 struct debug_key {
 	char key;
 	const char *what;
@@ -25,12 +27,20 @@ struct debug_key {
 	static const struct debug_key debug_key_##name __attribute__((                             \
 	    used, section("debug_keys"), aligned(__alignof__(struct debug_key)))) = {k, desc, fn}
 void debug_key_pressed(char c);
+static inline bool debug_keys_available(void)
+{
+	return true;
+}
 #else
 #define DEBUG_KEY(name, k, desc, fn)                                                               \
 	static void (*const debug_key_unused_##name)(void) __attribute__((unused)) = fn
 static inline void debug_key_pressed(char c)
 {
 	(void)c;
+}
+static inline bool debug_keys_available(void)
+{
+	return false;
 }
 #endif
 

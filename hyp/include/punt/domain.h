@@ -209,6 +209,12 @@ static inline bool domain_paused(const struct domain *d)
  * run queue locks (the lock order allows them), nothing above. Returns d's id, -1 if none.
  */
 int domain_visit_from(domid_t from, void (*fn)(struct domain *d, bool dead, void *ctx), void *ctx);
+/*
+ * fn(d, published, ctx) on every domain not yet freed, in id order: being built, running,
+ * shut down, dying or dead. With the reaper's lock held, as domain_visit_from(): for the debug
+ * keys, which may come from dom0 (sysctl debug_keys) while teardown runs on another CPU.
+ */
+void domain_for_each_existing(void (*fn)(struct domain *d, bool published, void *ctx), void *ctx);
 /* Free a domain whose build failed: never published, none of its vCPUs ever ran. */
 void domain_destroy_unstarted(struct domain *d);
 /* Called by every CPU at each pass through the scheduler: finishes shut-down domains. */

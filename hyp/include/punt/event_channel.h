@@ -95,6 +95,9 @@ void evtchn_vcpu_restarted(struct vcpu *v);
 
 long do_event_channel_op(struct vcpu *v, uint64_t cmd, uint64_t arg);
 void evtchn_dump(struct domain *d);
+struct domain_locked;
+/* Ports of l's domain that are not free (the usage debug key's count). */
+unsigned evtchn_ports_in_use(struct domain_locked l);
 
 /*
  * Bind port ap of a to port bp of b as the two ends of one channel, as a

@@ -92,6 +92,15 @@ void grant_table_set_max_frames(struct domain *d, unsigned max);
 int grant_table_map_frame(struct domain *d, uint64_t idx, uint64_t gfn);
 /* For the debug keys: frames, version, pinned entries and mappings held. */
 void grant_table_dump(struct domain *d);
+/* What a domain's grant table holds, for the usage debug key. */
+struct grant_usage {
+	unsigned frames; /* grant frames (each with a page of active entries) */
+	unsigned maptrack_pages;
+	unsigned mappings; /* handles in use: its mappings of others' grants */
+	unsigned revoked;  /* of which the granter has gone */
+	unsigned pinned;   /* its own entries that other domains' mappings pin */
+};
+void grant_table_usage(struct domain_locked l, struct grant_usage *u);
 /* A gfn of l's domain was unmapped: forget it if it held a grant frame. */
 void grant_table_forget_gfn(struct domain_locked l, uint64_t gfn);
 /*
@@ -140,5 +149,7 @@ bool grant_mapping_of_frame(struct domain_locked l, uint64_t mfn, grant_ref_t fr
  */
 void grant_mappings_release(struct domain *d);
 void grant_mappings_dump(struct domain *d);
+/* How many of l's mappings lost their granter (MAPPING_REVOKED), waiting for the unmap. */
+unsigned grant_mappings_revoked(struct domain_locked l);
 
 #endif

@@ -41,13 +41,14 @@ struct sched_dom {
 struct sched_unit {
 	struct sched_unit *next; /* in its runq */
 	struct sched_dom *dom;
-	unsigned cpu;	     /* the runq it is on */
-	bool runnable;	     /* wants a CPU (running or waiting) */
-	bool yielded;	     /* step aside once for the others */
-	bool loaded;	     /* registers on a CPU: cannot move to another */
-	uint64_t vtime;	     /* ns run, scaled by SCHED_DEFAULT_WEIGHT / weight */
-	uint64_t run_start;  /* when it last started running or was charged */
-	uint64_t runtime_ns; /* total, for the debug key */
+	unsigned cpu;	       /* the runq it is on */
+	bool runnable;	       /* wants a CPU (running or waiting) */
+	bool yielded;	       /* step aside once for the others */
+	bool loaded;	       /* registers on a CPU: cannot move to another */
+	uint64_t vtime;	       /* ns run, scaled by SCHED_DEFAULT_WEIGHT / weight */
+	uint64_t run_start;    /* when it last started running or was charged */
+	uint64_t on_cpu_since; /* when it was last made its queue's running unit */
+	uint64_t runtime_ns;   /* total, for the debug key */
 };
 
 struct runq {

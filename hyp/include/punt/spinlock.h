@@ -4,8 +4,10 @@
 
 /*
  * Spinlocks for data shared between physical CPUs. The architecture implements the three
- * functions (with acquire/release ordering); host unit tests link a single-threaded stand-in
- * that checks the lock is never taken twice or released while free.
+ * functions (with acquire/release ordering) in its punt/arch/spinlock.h, found through the
+ * include path as punt/arch/types.h is: arm64's are inline (they are on every hot path), the
+ * host unit tests' a single-threaded stand-in that checks the lock is never taken twice or
+ * released while free.
  */
 
 #include <stdbool.h>
@@ -20,10 +22,11 @@ typedef struct {
 		0                                                                                  \
 	}
 
-void spin_lock(spinlock_t *l);
-void spin_unlock(spinlock_t *l);
-/* Takes the lock if it is free; returns whether it did. */
-bool spin_trylock(spinlock_t *l);
+/*
+ * spin_lock(l), spin_unlock(l), and spin_trylock(l), which takes the lock if it is free and
+ * returns whether it did.
+ */
+#include <punt/arch/spinlock.h>
 
 /*
  * Whether some CPU holds l: for assertions only (it cannot say which CPU, and the answer

@@ -81,6 +81,22 @@ unsigned bench_configure_all_spis(void)
 	return lines - 32;
 }
 
+void bench_configure_spi(unsigned intid)
+{
+	uint64_t gicd = rt_plat.gicd;
+	uint64_t mpidr = rt_mpidr();
+	uint64_t route = (mpidr & 0xffffff) | (mpidr >> 32 & 0xff) << 32;
+	uint32_t bit = 1u << (intid % 32);
+	uint64_t word = 4 * (intid / 32);
+
+	mmio_w8(gicd + GICD_IPRIORITYR + intid, 0xa0);
+	mmio_w64(gicd + GICD_IROUTER + 8 * intid, route);
+	mmio_w32(gicd + GICD_IGROUPR + word,
+		 *(volatile uint32_t *)(gicd + GICD_IGROUPR + word) | bit);
+	mmio_w32(gicd + GICD_ISENABLER + word, bit);
+	__asm__ volatile("dsb sy; isb" ::: "memory");
+}
+
 /* The canary: the longest gap between two reads of the counter until the hostile side is done. */
 static uint64_t longest_gap(void)
 {

@@ -18,6 +18,7 @@
 #define SPURIOUS	     1020
 
 volatile unsigned rt_irq_count[32];
+void (*volatile rt_spi_handler)(unsigned intid);
 void rt_irq(void);
 void rt_evtchn_upcall(void);
 
@@ -127,6 +128,8 @@ void rt_irq(void)
 		__asm__ volatile("msr cntv_ctl_el0, %0; isb" ::"r"(2ul));
 	if (rt_plat.evtchn_intid && intid == rt_plat.evtchn_intid)
 		rt_evtchn_upcall();
+	if (intid >= 32 && rt_spi_handler)
+		rt_spi_handler((unsigned)intid);
 	__asm__ volatile("msr icc_eoir1_el1, %0; isb" ::"r"(intid));
 }
 

@@ -177,6 +177,11 @@ void rt_irq_enable_ppi(unsigned intid);
 void rt_irq_on(void);
 void rt_irq_off(void);
 extern volatile unsigned rt_irq_count[32]; /* per PPI/SGI INTID */
+/*
+ * Called from the IRQ vector for each SPI taken, before its EOI (a level-triggered device's
+ * handler silences the device there): NULL ignores SPIs.
+ */
+extern void (*volatile rt_spi_handler)(unsigned intid);
 /* Wait (WFI) until cond() or about `ms` milliseconds of counter time pass. */
 bool rt_wait_until(bool (*cond)(void), unsigned ms);
 

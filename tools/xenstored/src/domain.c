@@ -3,6 +3,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
+#include <time.h>
 
 #include "server.h"
 
@@ -115,7 +117,7 @@ int domain_replay(struct server *s, const struct oprec *r)
 	}
 }
 
-static void log_domain_op(struct server *s, const struct conn *c, uint8_t type, uint32_t domid,
+static void log_domain_op(struct server *s, const struct actor *who, uint8_t type, uint32_t domid,
 			  uint64_t gfn, uint32_t port)
 {
 	struct buf data = {0}, rec = {0};
@@ -128,11 +130,37 @@ static void log_domain_op(struct server *s, const struct conn *c, uint8_t type, 
 	} else if (type == OP_TARGET) {
 		buf_put_u32(&data, port);
 	}
-	r = (struct oprec){type, c->who, "/", data.data, (uint32_t)data.len};
+	r = (struct oprec){type, *who, "/", data.data, (uint32_t)data.len};
 	if (!oprec_append(&rec, &r))
 		server_persist(s, &rec);
 	buf_free(&rec);
 	buf_free(&data);
+}
+
+void domain_gone(struct server *s, uint32_t domid)
+{
+	/* The daemon itself (dom0's rights) records what the hypervisor said. */
+	const struct actor self = {.domid = 0, .target = DOMID_NONE, .privileged = true};
+
+	if (domain_release(s, domid))
+		return;
+	log_domain_op(s, &self, OP_RELEASE, domid, 0, 0);
+	watch_fire_special(s, "@releaseDomain");
+}
+
+void domain_mark_restored(struct server *s)
+{
+	for (struct conn *c = s->conns; c; c = c->next) {
+		uint32_t start = 0;
+
+		if (!c->dom)
+			continue;
+		c->restored = true;
+		if (getrandom(&start, sizeof(start), 0) != (ssize_t)sizeof(start))
+			start = (uint32_t)time(NULL);
+		c->next_txid = start | 0x40000000u;
+	}
+	watch_fire_restored(s);
 }
 
 static int parse_domid(const char *arg, uint32_t *domid)
@@ -161,7 +189,7 @@ static int do_introduce(struct server *s, struct conn *c, const char **argv, int
 	rc = domain_introduce(s, domid, gfn, (uint32_t)port);
 	if (rc)
 		return rc;
-	log_domain_op(s, c, OP_INTRODUCE, domid, gfn, (uint32_t)port);
+	log_domain_op(s, &c->who, OP_INTRODUCE, domid, gfn, (uint32_t)port);
 	watch_fire_special(s, "@introduceDomain");
 	return 0;
 }
@@ -176,7 +204,7 @@ static int do_release(struct server *s, struct conn *c, const char **argv, int a
 	rc = domain_release(s, domid);
 	if (rc)
 		return rc;
-	log_domain_op(s, c, OP_RELEASE, domid, 0, 0);
+	log_domain_op(s, &c->who, OP_RELEASE, domid, 0, 0);
 	watch_fire_special(s, "@releaseDomain");
 	return 0;
 }
@@ -190,7 +218,7 @@ static int do_set_target(struct server *s, struct conn *c, const char **argv, in
 		return -EINVAL;
 	rc = domain_set_target(s, domid, target);
 	if (!rc)
-		log_domain_op(s, c, OP_TARGET, domid, 0, target);
+		log_domain_op(s, &c->who, OP_TARGET, domid, 0, target);
 	return rc;
 }
 

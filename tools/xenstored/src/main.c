@@ -73,7 +73,8 @@ static void usage(FILE *out, const char *prog)
 	    out,
 	    "  -R, --ring BACKEND       how domains' rings are reached: none (host default),\n"
 	    "                           shm (host tests: shared memory + eventfd, registered on\n"
-	    "                           <socket>.rings), xen (gntdev + /dev/xen/evtchn)\n"
+	    "                           <socket>.rings), xen (dom0: /proc/xen/xsd_kva, gntdev,\n"
+	    "                           /dev/xen/evtchn and privcmd)\n"
 	    "  -C, --compact-bytes N    compact the log when it reaches N bytes (default 16 MiB)\n"
 	    "  -v, --verbose            log every request to stderr\n"
 	    "      --live-update-state FILE   (internal) resume from a live update\n"
@@ -396,6 +397,7 @@ int main(int argc, char **argv)
 	}
 	d->s.persist = &wal_persist_ops;
 	d->s.persist_ctx = &d->wal;
+	ring_host_start(d->rings, &d->s);
 	if (d->opt.lu_state) {
 		rc = lu_restore(&d->s, d->opt.lu_state, &d->listen_fd);
 		if (rc) {
@@ -404,6 +406,7 @@ int main(int argc, char **argv)
 			return 1;
 		}
 	} else {
+		domain_mark_restored(&d->s);
 		make_parent_dir(d->opt.socket_path);
 		d->listen_fd = sock_listen(d->opt.socket_path);
 		if (d->listen_fd < 0) {

@@ -25,6 +25,11 @@ enum op_type {
 	OP_INTRODUCE = 'I',
 	OP_RELEASE = 'L',
 	OP_TARGET = 'T',
+	/* A domain's ring connection registered (A) or removed (U) a watch, or reset them all
+	 * (Z): a guest's kernel registers its watches once, so they outlive a daemon restart. */
+	OP_WATCH = 'A',
+	OP_UNWATCH = 'U',
+	OP_RESET_WATCHES = 'Z',
 };
 
 /* One recorded mutation: how transactions and the write-ahead log remember what happened. */

@@ -6,6 +6,7 @@
 
 #include "ring.h"
 #include "ring_shm.h"
+#include "ring_xen.h"
 
 static uint32_t load_acquire(const uint32_t *p)
 {
@@ -131,44 +132,6 @@ struct conn *ring_connect(struct server *s, struct ring_port *port, uint32_t dom
 	return c;
 }
 
-/* The dom0 backend: needs the hypervisor to map grants, which it cannot do yet. */
-static int xen_map(void *ctx, uint32_t domid, uint64_t gfn, uint32_t port, struct ring_port *out)
-{
-	(void)ctx;
-	(void)domid;
-	(void)gfn;
-	(void)port;
-	(void)out;
-	return -ENOSYS;
-}
-
-static void xen_unmap(void *ctx, struct ring_port *p)
-{
-	(void)ctx;
-	(void)p;
-}
-
-static int xen_notify(void *ctx, struct ring_port *p)
-{
-	(void)ctx;
-	(void)p;
-	return -ENOSYS;
-}
-
-static void xen_ack(void *ctx, struct ring_port *p)
-{
-	(void)ctx;
-	(void)p;
-}
-
-static const struct ring_backend xen_backend = {
-    .name = "xen",
-    .map = xen_map,
-    .unmap = xen_unmap,
-    .notify = xen_notify,
-    .ack = xen_ack,
-};
-
 struct ring_host {
 	const struct ring_backend *be;
 	void *ctx;
@@ -210,7 +173,13 @@ int ring_host_open(struct ring_host **out, const char *name, const char *socket_
 	if (!h)
 		return -ENOMEM;
 	if (!strcmp(name, "xen")) {
-		h->be = &xen_backend;
+		int rc = ring_xen_open(&h->ctx);
+
+		if (rc) {
+			free(h);
+			return rc;
+		}
+		h->be = &ring_xen_backend;
 	} else if (!strcmp(name, "shm")) {
 		int rc = ring_shm_open(&h->ctx, socket_path);
 
@@ -226,48 +195,86 @@ int ring_host_open(struct ring_host **out, const char *name, const char *socket_
 	s->rings = &host_attach_ops;
 	s->rings_ctx = h;
 	*out = h;
-	return 0;
+	/* dom0's own ring first, so that the log's watches of domain 0 find its connection. */
+	return h->be == &ring_xen_backend ? ring_xen_attach_dom0(h->ctx, s) : 0;
+}
+
+/* Xen's C xenstored makes /tool/xenstored (empty, dom0's) when it first starts in dom0; so does
+ * this daemon, logged like any dom0 write. */
+static void make_tool_node(struct server *s)
+{
+	const struct actor dom0 = {.domid = 0, .target = DOMID_NONE, .privileged = true};
+	struct view v = {.db = &s->db, .acct = &s->acct};
+	struct op_ctx oc = {.v = &v, .who = dom0};
+	const struct oprec r = {OP_MKDIR, dom0, "/tool/xenstored", NULL, 0};
+	struct buf rec = {0};
+
+	if (db_find(&s->db, r.path) || op_mkdir(&oc, r.path))
+		return;
+	if (!oprec_append(&rec, &r))
+		server_persist(s, &rec);
+	buf_free(&rec);
+}
+
+void ring_host_start(struct ring_host *h, struct server *s)
+{
+	if (!h || h->be != &ring_xen_backend)
+		return;
+	make_tool_node(s);
+	/* Domains that died while no daemon ran are released now. */
+	ring_xen_check_domains(h->ctx, s, false);
 }
 
 size_t ring_host_nfds(const struct ring_host *h)
 {
-	return h && h->be == &ring_shm_backend ? 1 : 0;
+	return h ? 1 : 0;
 }
 
 size_t ring_host_pollfds(const struct ring_host *h, struct pollfd *out)
 {
-	if (!ring_host_nfds(h))
+	if (!h)
 		return 0;
-	out[0] = (struct pollfd){ring_shm_listen_fd(h->ctx), POLLIN, 0};
+	if (h->be == &ring_xen_backend)
+		out[0] = (struct pollfd){ring_xen_virq_fd(h->ctx), POLLIN, 0};
+	else
+		out[0] = (struct pollfd){ring_shm_listen_fd(h->ctx), POLLIN, 0};
 	return 1;
 }
 
 void ring_host_handle(struct ring_host *h, struct server *s, const struct pollfd *pfd)
 {
-	(void)s;
-	if (ring_host_nfds(h) && pfd[0].revents)
+	if (!h || !pfd[0].revents)
+		return;
+	if (h->be == &ring_xen_backend)
+		ring_xen_check_domains(h->ctx, s, true);
+	else
 		ring_shm_accept(h->ctx);
+}
+
+static bool is_shm(const struct ring_host *h)
+{
+	return h && h->be == &ring_shm_backend;
 }
 
 void ring_host_inherit(struct ring_host *h, bool keep)
 {
-	if (ring_host_nfds(h))
+	if (is_shm(h))
 		ring_shm_inherit(h->ctx, keep);
 }
 
 int ring_host_save(struct ring_host *h, const char *state_path)
 {
-	return ring_host_nfds(h) ? ring_shm_save(h->ctx, state_path) : 0;
+	return is_shm(h) ? ring_shm_save(h->ctx, state_path) : 0;
 }
 
 int ring_host_restore(struct ring_host *h, const char *state_path)
 {
-	return ring_host_nfds(h) ? ring_shm_restore(h->ctx, state_path) : 0;
+	return is_shm(h) ? ring_shm_restore(h->ctx, state_path) : 0;
 }
 
 int ring_shm_register(struct ring_host *h, uint64_t gfn, int page_fd, int evt_in, int evt_out)
 {
-	if (!ring_host_nfds(h))
+	if (!is_shm(h))
 		return -EINVAL;
 	return ring_shm_add(h->ctx, gfn, page_fd, evt_in, evt_out);
 }

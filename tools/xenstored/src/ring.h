@@ -6,7 +6,7 @@
  *         handed over on the registration socket <socket>.rings as
  *         {u64 gfn} + SCM_RIGHTS {page, guest-to-daemon eventfd, daemon-to-guest eventfd};
  *         INTRODUCE(domid, gfn, port) then finds them by gfn.
- *   xen   dom0: gntdev + /dev/xen/evtchn (reports ENOSYS until the hypervisor maps grants).
+ *   xen   dom0: /proc/xen/xsd_kva, gntdev (or privcmd) and /dev/xen/evtchn (ring_xen.h).
  *   none  INTRODUCE only records the domain (host default).
  */
 #ifndef XENSTORED_RING_H
@@ -50,6 +50,8 @@ struct ring_host;
 /* Selects the backend by name and hooks it into s (s->rings). */
 int ring_host_open(struct ring_host **out, const char *name, const char *socket_path,
 		   struct server *s);
+/* After the state is loaded: releases the domains that died while no daemon ran. */
+void ring_host_start(struct ring_host *h, struct server *s);
 size_t ring_host_nfds(const struct ring_host *h);
 size_t ring_host_pollfds(const struct ring_host *h, struct pollfd *out);
 void ring_host_handle(struct ring_host *h, struct server *s, const struct pollfd *pfd);

@@ -404,7 +404,7 @@ static int begin_op(struct server *s, struct conn *c, const struct xsd_sockmsg *
 	if (h->tx_id) {
 		v->tx = conn_txn(c, h->tx_id);
 		if (!v->tx)
-			return -ENOENT;
+			return c->restored ? -EAGAIN : -ENOENT;
 		if (!c->who.privileged)
 			v->tx_limit = s->q.v[Q_TRANS_NODES];
 	}
@@ -636,10 +636,12 @@ static void do_watch(struct server *s, struct conn *c, const struct xsd_sockmsg 
 	    argv[0][0] != '/' && argv[0][0] != '@' ? (uint32_t)(strlen(path) - strlen(argv[0])) : 0;
 	if (h->type == XS_UNWATCH) {
 		rc = watch_del(s, c, path, argv[1]);
-		if (rc)
+		if (rc) {
 			conn_send_error(c, h, rc);
-		else
-			send_ok(c, h);
+			return;
+		}
+		watch_log(s, c, OP_UNWATCH, path, argv[1], 0);
+		send_ok(c, h);
 		return;
 	}
 	rc = watch_add(s, c, path, argv[1], rel);
@@ -647,6 +649,7 @@ static void do_watch(struct server *s, struct conn *c, const struct xsd_sockmsg 
 		conn_send_error(c, h, rc);
 		return;
 	}
+	watch_log(s, c, OP_WATCH, path, argv[1], rel);
 	send_ok(c, h);
 	/* The initial event lets a client read the current state without racing a change. */
 	{
@@ -745,7 +748,7 @@ static void do_transaction_end(struct server *s, struct conn *c, const struct xs
 	}
 	tx = conn_txn(c, h->tx_id);
 	if (!tx) {
-		conn_send_error(c, h, ENOENT);
+		conn_send_error(c, h, c->restored ? EAGAIN : ENOENT);
 		return;
 	}
 	unlink_txn(c, tx);
@@ -763,6 +766,7 @@ static void do_transaction_end(struct server *s, struct conn *c, const struct xs
 static void do_reset_watches(struct server *s, struct conn *c, const struct xsd_sockmsg *h)
 {
 	watch_drop_conn(s, c);
+	watch_log(s, c, OP_RESET_WATCHES, "/", "", 0);
 	while (c->txs) {
 		struct txn *tx = c->txs;
 

@@ -67,6 +67,9 @@ struct conn {
 	uint32_t ntxs;
 	uint32_t next_txid;
 	uint32_t nwatches;
+	/* A domain's ring reattached after a restart: transaction ids the client may still hold
+	 * belong to the old daemon and get EAGAIN, as a conflicting commit would. */
+	bool restored;
 	bool closing;
 };
 
@@ -157,6 +160,15 @@ int watch_del(struct server *s, struct conn *c, const char *path, const char *to
 void watch_drop_conn(struct server *s, struct conn *c);
 /* Sends the events for every change in s->chg and clears it. */
 void watch_fire_changes(struct server *s);
+/* Records a domain connection's watch change (OP_WATCH, OP_UNWATCH, OP_RESET_WATCHES) in the
+ * log; nothing for other connections, whose clients re-register after reconnecting. */
+void watch_log(struct server *s, const struct conn *c, uint8_t type, const char *path,
+	       const char *token, uint32_t relprefix);
+/* Re-applies one of those records to the domain's current connection. */
+int watch_replay(struct server *s, const struct oprec *r);
+/* After a restart: one event per domain connection's watch, as at registration, so nothing
+ * the old daemon had queued but not delivered is missed. */
+void watch_fire_restored(struct server *s);
 /* Fires a special watch (@introduceDomain/@releaseDomain). */
 void watch_fire_special(struct server *s, const char *name);
 
@@ -164,7 +176,13 @@ void watch_fire_special(struct server *s, const char *name);
 struct domain *domain_find(const struct server *s, uint32_t domid);
 int domain_introduce(struct server *s, uint32_t domid, uint64_t gfn, uint32_t port);
 int domain_release(struct server *s, uint32_t domid);
+/* The hypervisor says domid is gone or dying: release it, log that, fire @releaseDomain. */
+void domain_gone(struct server *s, uint32_t domid);
 int domain_set_target(struct server *s, uint32_t domid, uint32_t target);
+/* At start, after the state is loaded: the rings connected now may have served clients under
+ * an earlier daemon. Their transaction ids are unknown here (EAGAIN; new ids start at a random
+ * value so that none is taken for an old one) and each of their watches fires once. */
+void domain_mark_restored(struct server *s);
 /* Re-applies a domain record from the log (OP_INTRODUCE/OP_RELEASE/OP_TARGET). */
 int domain_replay(struct server *s, const struct oprec *r);
 void domain_handle(struct server *s, struct conn *c, const struct xsd_sockmsg *h,

@@ -126,6 +126,49 @@ static int put_counted(const struct node *n, void *arg)
 	return put_node(n, sw->b);
 }
 
+/* The watches of domains' ring connections (see OP_WATCH): domid, path, token, relprefix. */
+static int put_domain_watches(const struct server *s, struct buf *b)
+{
+	uint32_t n = 0;
+	int rc;
+
+	for (const struct watch *w = s->watches; w; w = w->next)
+		n += w->conn->dom && !w->conn->closing;
+	rc = buf_put_u32(b, n);
+	for (const struct watch *w = s->watches; w; w = w->next) {
+		if (!w->conn->dom || w->conn->closing)
+			continue;
+		rc |= buf_put_u32(b, w->conn->dom->domid);
+		rc |= buf_put_str(b, w->path);
+		rc |= buf_put_str(b, w->token);
+		rc |= buf_put_u32(b, w->relprefix);
+	}
+	return rc;
+}
+
+/* Snapshots written before watches were durable end after the domains. */
+static int load_domain_watches(struct server *s, struct reader *r)
+{
+	uint32_t n;
+
+	if (r->off >= r->len)
+		return 0;
+	n = rd_u32(r);
+	for (uint32_t i = 0; i < n && !r->bad; i++) {
+		uint32_t domid = rd_u32(r);
+		char *path = rd_str(r);
+		char *token = rd_str(r);
+		uint32_t rel = rd_u32(r);
+		struct domain *d = domain_find(s, domid);
+
+		if (!r->bad && path && token && d && d->conn)
+			watch_add(s, d->conn, path, token, rel);
+		free(path);
+		free(token);
+	}
+	return r->bad ? -EINVAL : 0;
+}
+
 static int encode_snapshot(struct server *s, uint64_t epoch, struct buf *b)
 {
 	struct snap_writer sw = {b, 0};
@@ -144,15 +187,19 @@ static int encode_snapshot(struct server *s, uint64_t epoch, struct buf *b)
 	rc |= db_walk(&s->db, "/", put_counted, &sw);
 	for (int i = 0; i < 4; i++)
 		b->data[count_at + (size_t)i] = (uint8_t)(sw.count >> (8 * i));
+	/* Domain 0's ring is found again from dom0's kernel at each start, never introduced. */
 	for (struct domain *d = s->domains; d; d = d->next)
-		ndom++;
+		ndom += d->domid != 0;
 	rc |= buf_put_u32(b, ndom);
 	for (struct domain *d = s->domains; d; d = d->next) {
+		if (d->domid == 0)
+			continue;
 		rc |= buf_put_u32(b, d->domid);
 		rc |= buf_put_u64(b, d->gfn);
 		rc |= buf_put_u32(b, d->port);
 		rc |= buf_put_u32(b, d->target);
 	}
+	rc |= put_domain_watches(s, b);
 	rc |= buf_put_u32(b, crc32_bytes(b->data, b->len));
 	return rc ? -ENOMEM : 0;
 }
@@ -271,7 +318,7 @@ static int load_snapshot(struct wal *w, struct server *s)
 		if (d->conn)
 			d->conn->who.target = d->target;
 	}
-	rc = r.bad ? -EINVAL : 0;
+	rc = r.bad ? -EINVAL : load_domain_watches(s, &r);
 out:
 	buf_free(&b);
 	if (!rc)
@@ -293,6 +340,9 @@ static void replay_record(struct server *s, const uint8_t *p, size_t len)
 			return;
 		if (op.type == OP_INTRODUCE || op.type == OP_RELEASE || op.type == OP_TARGET)
 			domain_replay(s, &op);
+		else if (op.type == OP_WATCH || op.type == OP_UNWATCH ||
+			 op.type == OP_RESET_WATCHES)
+			watch_replay(s, &op);
 		else
 			op_apply(&oc, &op);
 	}

@@ -146,3 +146,56 @@ void watch_fire_special(struct server *s, const char *name)
 	ch.nperms = n->nperms;
 	fire_one(s, &ch);
 }
+
+void watch_log(struct server *s, const struct conn *c, uint8_t type, const char *path,
+	       const char *token, uint32_t relprefix)
+{
+	struct buf data = {0}, rec = {0};
+	struct oprec r;
+
+	if (!c->dom)
+		return;
+	buf_put_u32(&data, c->dom->domid);
+	buf_put_u32(&data, relprefix);
+	buf_put_str(&data, token);
+	r = (struct oprec){type, c->who, path, data.data, (uint32_t)data.len};
+	if (!oprec_append(&rec, &r))
+		server_persist(s, &rec);
+	buf_free(&rec);
+	buf_free(&data);
+}
+
+int watch_replay(struct server *s, const struct oprec *r)
+{
+	struct reader rd;
+	uint32_t domid, rel;
+	struct domain *d;
+	char *token;
+	int rc = 0;
+
+	reader_init(&rd, r->data, r->dlen);
+	domid = rd_u32(&rd);
+	rel = rd_u32(&rd);
+	token = rd_str(&rd);
+	d = domain_find(s, domid);
+	if (rd.bad || !token) {
+		rc = -EINVAL;
+	} else if (d && d->conn && !d->conn->closing) {
+		if (r->type == OP_WATCH)
+			rc = watch_add(s, d->conn, r->path, token, rel);
+		else if (r->type == OP_UNWATCH)
+			rc = watch_del(s, d->conn, r->path, token);
+		else
+			watch_drop_conn(s, d->conn);
+	}
+	free(token);
+	return rc;
+}
+
+void watch_fire_restored(struct server *s)
+{
+	for (struct watch *w = s->watches; w; w = w->next) {
+		if (w->conn->dom)
+			send_event(s, w, w->path);
+	}
+}

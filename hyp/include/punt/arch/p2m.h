@@ -30,6 +30,8 @@ int p2m_map(struct domain *d, uint64_t gfn, uint64_t mfn, uint64_t nr, enum p2m_
 int p2m_unmap(struct domain *d, uint64_t gfn, uint64_t nr);
 /* What gfn maps to (*mfn set, when mfn is not NULL), or P2M_INVALID. */
 enum p2m_type p2m_lookup(struct domain *d, uint64_t gfn, uint64_t *mfn);
+/* Pages the map's own tables take (what it costs beyond the frames it maps). */
+uint64_t p2m_table_pages(struct domain *d);
 /* How many bits of guest-physical address every domain has. */
 unsigned p2m_ipa_bits(void);
 

@@ -55,7 +55,8 @@ struct vgic_dist {
  * devices' state, one field each (asm/vdev.h).
  */
 struct arch_domain {
-	uint64_t *p2m_root; /* stage-2 level-0 table */
+	uint64_t *p2m_root;  /* stage-2 level-0 table */
+	uint64_t p2m_tables; /* pages of stage-2 tables, the root included (p2m_lock) */
 	uint16_t vmid;
 	spinlock_t p2m_lock;
 	unsigned vdevs_started; /* devices whose init was called (domain.c) */
