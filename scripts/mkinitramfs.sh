@@ -118,6 +118,30 @@ spin)
 		echo "PUNT-STAT: $(cut -d' ' -f1 /proc/uptime) $(head -1 /proc/stat)"
 	done
 	;;
+watch)
+	# For the toolstack tests: the online CPUs and MemTotal (MiB), again at every change
+	# (xl vcpu-set, xl mem-set), while the shell runs. Linux's Xen CPU hot-plug only
+	# marks a vCPU present when xl sets cpu/N/availability to online (user space, udev
+	# on a full system, brings it up): this loop writes cpuN/online for every present
+	# CPU that is offline, which starts it with PSCI CPU_ON.
+	(
+		last=
+		cpus=/sys/devices/system/cpu
+		while :; do
+			for range in $(tr ',' ' ' <$cpus/present); do
+				for n in $(seq "${range%-*}" "${range#*-}"); do
+					[ "$(cat $cpus/cpu$n/online 2>/dev/null)" = 0 ] &&
+						echo 1 2>/dev/null >$cpus/cpu$n/online
+				done
+			done
+			mem=$(sed -n 's/^MemTotal: *\([0-9]*\) kB/\1/p' /proc/meminfo)
+			now="cpus<$(cat /sys/devices/system/cpu/online)> nproc<$(nproc)> memtotal<$((mem / 1024))>"
+			[ "$now" != "$last" ] && echo "PUNT-WATCH: $now"
+			last=$now
+			sleep 1
+		done
+	) &
+	;;
 "" | shell) ;;
 *) echo "PUNT-INIT: unknown punt.test=$action" ;;
 esac
@@ -380,6 +404,7 @@ CFG
 		-e 's/^# A PVH guest.*/# debian-guest.cfg, but its init powers it off at once./' \
 		-e '/^# Ctrl-]/d' \
 		"$stage/etc/xen/debian-guest.cfg" >"$stage/etc/xen/debian-guest-poweroff.cfg"
+	add_xl_manage
 	# tests/system/test_xl_lifecycle.py: 64 MiB copies, one rebooting itself at its init
 	# (xl restarts it: on_reboot), and the cycles' driver, scripts/xl-lifecycle.sh.
 	sed -e 's/^memory = .*/memory = 64/' -e '/^# Ctrl-]/d' -e 's/^name = .*/name = "debian-guest-small"/' \
@@ -470,6 +495,70 @@ for cmd in $(echo "$cmds" | tr ',' ' '); do
 done
 XEN
 	chmod 0755 "$stage/etc/punt.d/50-xen"
+}
+# For tests/system/test_xl_manage.py: a guest with a second vCPU to hot-plug whose init
+# reports CPUs and memory (punt.test=watch), helpers that wait for xl list to show a size,
+# and xl configurations that must fail the same way on Punt and on Xen.
+add_xl_manage() {
+	# acpi = 0 said outright: xl mem-set reads it back from the stored configuration, and
+	# libxl 4.17 on Arm asserts when it was left to its default there. cma=0: Debian's
+	# kernel sets 64 MiB aside for CMA, which the balloon driver cannot take, and a 128 MiB
+	# guest then runs out of other memory (the OOM killer) before it has given 32 MiB back.
+	sed -e 's/^vcpus = .*/vcpus = 1\nmaxvcpus = 2\nacpi = 0/' \
+		-e 's/^extra = .*/extra = "console=hvc0 cma=0 punt.test=watch"/' \
+		-e 's/^# A PVH guest.*/# debian-guest.cfg with a second vCPU to hot-plug (xl vcpu-set)./' \
+		-e '/^# Ctrl-]/d' \
+		"$stage/etc/xen/debian-guest.cfg" >"$stage/etc/xen/debian-guest-watch.cfg"
+	# punt-wait-mem NAME LOW HIGH SECONDS: until xl list shows NAME with LOW..HIGH MiB.
+	cat >"$stage/usr/sbin/punt-wait-mem" <<'MEM'
+#!/bin/sh
+n=0
+while :; do
+	mem=$(xl list "$1" 2>/dev/null | awk 'NR == 2 { print $3 }')
+	[ -n "$mem" ] && [ "$mem" -ge "$2" ] && [ "$mem" -le "$3" ] && exit 0
+	n=$((n + 1))
+	[ "$n" -gt "$4" ] && echo "xl list shows $1 with ${mem:-no} MiB" && exit 1
+	sleep 1
+done
+MEM
+	chmod 0755 "$stage/usr/sbin/punt-wait-mem"
+	# punt-wait-watch FILE TEXT SECONDS: until the last PUNT-WATCH line in FILE holds TEXT.
+	cat >"$stage/usr/sbin/punt-wait-watch" <<'WATCH'
+#!/bin/sh
+n=0
+until grep "PUNT-WATCH" "$1" 2>/dev/null | tail -1 | grep -qF "$2"; do
+	n=$((n + 1))
+	[ "$n" -gt "$3" ] && grep "PUNT-WATCH" "$1" | tail -1 && exit 1
+	sleep 1
+done
+WATCH
+	chmod 0755 "$stage/usr/sbin/punt-wait-watch"
+	local bad="$stage/etc/xen/bad" base="$stage/etc/xen/debian-guest.cfg"
+	mkdir -p "$bad"
+	sed -e 's/^name = .*/name = "bad-guest"/' "$base" >"$bad/base"
+	sed -e 's/^memory = .*/memory = 8192/' "$bad/base" >"$bad/memory-above-the-host.cfg"
+	sed -e 's/^type = .*/type = "bogus"/' "$bad/base" >"$bad/type-unknown.cfg"
+	sed -e 's|^kernel = .*|kernel = "/etc/xen/none/Image.gz"|' "$bad/base" >"$bad/kernel-missing.cfg"
+	sed -e 's/^vcpus = .*/vcpus = 2\nmaxvcpus = 1/' "$bad/base" >"$bad/vcpus-above-maxvcpus.cfg"
+	sed -e 's/^vcpus = .*/vcpus = 1\nvuart = "ns16550"/' "$bad/base" >"$bad/vuart-unknown.cfg"
+	sed -e 's/^vcpus = .*/vcpus = 1\ndisk = [ "target=\/nonexistent,vdev=xvda,bogus=1" ]/' \
+		"$bad/base" >"$bad/disk-spec-bad.cfg"
+	sed -e 's/^memory = .*/memory = 0/' "$bad/base" >"$bad/memory-zero.cfg"
+	cp "$base" "$bad/name-in-use.cfg"
+	rm "$bad/base"
+	# punt-xl-bad: xl create of each, then how many domains there are and free memory.
+	cat >"$stage/usr/sbin/punt-xl-bad" <<'BAD'
+#!/bin/sh
+for cfg in /etc/xen/bad/*.cfg; do
+	name=$(basename "$cfg" .cfg)
+	echo "PUNT-BAD: begin $name"
+	xl create "$cfg" 2>&1
+	echo "PUNT-BAD: end $name rc=$?"
+	echo "PUNT-BAD: after $name domains=$(xl list | awk 'NR > 1' | wc -l)" \
+		"free_memory=$(xl info | awk '$1 == "free_memory" { print $3 }')"
+done
+BAD
+	chmod 0755 "$stage/usr/sbin/punt-xl-bad"
 }
 # Punt's own xenstored (tools/xenstored, static aarch64) as dom0's default xenstore daemon;
 # punt.xenstored=c on the kernel command line starts Debian's C xenstored instead. Both listen

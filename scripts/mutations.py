@@ -87,8 +87,9 @@ MUTATIONS = [
              [guests("gnttab_interdomain_copy_and_errors"), unit("test_grant")],
              "a copy may read one byte past the end of the source page"),
     Mutation("gnttab-teardown-leaks-frames", "hyp/core/grant_table.c",
-             "\t\tpage_free(gt->frame_pa[i], 0);\n\t\tpage_free((uint64_t)gt->active[i], 0);",
-             "\t\tpage_free((uint64_t)gt->active[i], 0);",
+             "\t\tpage_free(gt->frame_pa[i], 0);\n"
+             "\t\tpage_free((uint64_t)gt->active[i], GRANT_ACTIVE_ORDER);",
+             "\t\tpage_free((uint64_t)gt->active[i], GRANT_ACTIVE_ORDER);",
              [guests("evtchn_interdomain_ping_pong"), LIFECYCLE],
              "a destroyed domain's grant frames are never freed (a leaked page on teardown)"),
     # ---- memory_op ----

@@ -257,8 +257,7 @@ static void domain_free(struct domain *d)
 	foreign_map_destroy(d);
 	arch_domain_destroy(d);
 	pvcons_domain_destroy(d);
-	for (unsigned i = 0; i < d->nr_extents; i++)
-		page_free(d->extents[i].base, page_order_for(d->extents[i].size));
+	domain_extents_free(d);
 	free_vcpus(d);
 	if (d->shared_info)
 		page_free((uint64_t)d->shared_info, 0);
@@ -581,9 +580,80 @@ static void __attribute__((noinline)) reap(void)
 		finish(done_id, rebuild);
 }
 
+/*
+ * Pages a domain gave back (decrease_reservation) while its vCPUs may still be inside the
+ * hypervisor with their machine address in hand (a guest copy translated before the stage-2
+ * unmap): they go back to the allocator only once every other CPU has passed the scheduler,
+ * the grace period a domain's teardown waits for. Each page carries its own list link.
+ */
+struct later_page {
+	uint64_t next;
+	unsigned order;
+};
+
+static struct {
+	spinlock_t lock;  /* a leaf: only the allocator's is taken inside */
+	uint64_t fresh;	  /* given back since the last snapshot */
+	uint64_t waiting; /* waiting for the passes below */
+	uint64_t passes_at[CONFIG_NR_CPUS];
+} later = {.lock = SPINLOCK_INIT};
+
+void domain_free_page_later(uint64_t pa, unsigned order)
+{
+	struct later_page *p = (struct later_page *)(uintptr_t)pa;
+
+	spin_lock(&later.lock);
+	p->order = order;
+	p->next = later.fresh;
+	later.fresh = pa;
+	spin_unlock(&later.lock);
+	cpu_work_set(this_cpu_id(), CPU_WORK_REAP);
+}
+
+static bool later_grace_over(void)
+{
+	for (unsigned c = 0; c < nr_pcpus; c++) {
+		if (c != this_cpu_id() && scheduler_passes[c] <= later.passes_at[c])
+			return false;
+	}
+	return true;
+}
+
+/* With later.lock held: free the waiting pages when their time has come, start the next batch. */
+static void later_poll(unsigned cpu)
+{
+	if (later.waiting && later_grace_over()) {
+		while (later.waiting) {
+			struct later_page *p = (struct later_page *)(uintptr_t)later.waiting;
+			later.waiting = p->next;
+			page_free((uint64_t)(uintptr_t)p, p->order);
+		}
+	}
+	if (!later.waiting && later.fresh) {
+		later.waiting = later.fresh;
+		later.fresh = 0;
+		for (unsigned c = 0; c < nr_pcpus; c++)
+			later.passes_at[c] = scheduler_passes[c];
+		for (unsigned c = 0; c < nr_pcpus; c++) {
+			if (c == cpu)
+				continue;
+			cpu_work_set(c, CPU_WORK_REAP);
+			arch_cpu_kick(c);
+		}
+	}
+	if (later.waiting || later.fresh)
+		cpu_work_set(cpu, CPU_WORK_REAP);
+}
+
 void domain_reaper_poll(unsigned cpu)
 {
 	scheduler_passes[cpu]++;
+	if (__atomic_load_n(&later.fresh, __ATOMIC_RELAXED) ||
+	    __atomic_load_n(&later.waiting, __ATOMIC_RELAXED)) {
+		spin_lock(&later.lock);
+		later_poll(cpu);
+		spin_unlock(&later.lock);
+	}
 	if (!reap_pending)
 		return;
 	reap();
@@ -612,9 +682,9 @@ static void dump_domain(struct domain *d, bool published, void *ctx)
 	(void)ctx;
 	if (!published)
 		return;
-	printk("Domain %u (%s)%s: %u vCPUs, %lu pages, shared_info at gfn %#lx\n", d->id, d->name,
-	       d->privileged ? " [control, hardware]" : "", d->max_vcpus, d->tot_pages,
-	       d->shared_info_gfn);
+	printk("Domain %u (%s)%s: %u vCPUs, %lu pages in %u runs, shared_info at gfn %#lx\n", d->id,
+	       d->name, d->privileged ? " [control, hardware]" : "", d->max_vcpus, d->tot_pages,
+	       d->nr_extents, d->shared_info_gfn);
 	for (unsigned r = 0; r < d->nr_ram; r++)
 		printk("  RAM %#lx-%#lx\n", d->ram[r].base, d->ram[r].base + d->ram[r].size);
 	for (unsigned v = 0; v < d->max_vcpus; v++) {

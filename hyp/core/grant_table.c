@@ -26,12 +26,12 @@ static int grow(struct domain_locked l, unsigned nr)
 	while (gt->nr_frames < nr) {
 		unsigned i = gt->nr_frames;
 		uint64_t pa = page_alloc_zeroed(0);
-		uint64_t active = page_alloc_zeroed(0);
+		uint64_t active = page_alloc_zeroed(GRANT_ACTIVE_ORDER);
 		if (!pa || !active) {
 			if (pa)
 				page_free(pa, 0);
 			if (active)
-				page_free(active, 0);
+				page_free(active, GRANT_ACTIVE_ORDER);
 			return -XEN_ENOMEM;
 		}
 		gt->frame_pa[i] = pa;
@@ -77,7 +77,7 @@ void grant_table_destroy(struct domain *d)
 		return;
 	for (unsigned i = 0; i < gt->nr_frames; i++) {
 		page_free(gt->frame_pa[i], 0);
-		page_free((uint64_t)gt->active[i], 0);
+		page_free((uint64_t)gt->active[i], GRANT_ACTIVE_ORDER);
 	}
 	for (unsigned i = 0; i < gt->maptrack_pages; i++)
 		page_free((uint64_t)gt->maptrack[i], 0);
@@ -202,19 +202,22 @@ int grant_pin(struct domain_locked rl, grant_ref_t ref, domid_t user, bool reado
 	rc = mark_in_use(e, user, readonly);
 	if (rc)
 		return rc;
-	gfn = __atomic_load_n(&e->frame, __ATOMIC_ACQUIRE);
-	/* Only the granter's own RAM may be granted: not its grant frames, not a foreign page. */
-	if (!domain_is_ram(rd, gfn) || p2m_lookup(rd, gfn, &frame) != P2M_RAM_RW) {
-		if (!act->pins)
+	/* The frame is read at the first pin only; later pins share it (the entry may move). */
+	if (!act->pins) {
+		gfn = __atomic_load_n(&e->frame, __ATOMIC_ACQUIRE);
+		/* Only the granter's own RAM may be granted: not its grant frames, not a foreign
+		 * page. */
+		if (!domain_is_ram(rd, gfn) || p2m_lookup(rd, gfn, &frame) != P2M_RAM_RW) {
 			clear_in_use(e, GTF_reading | GTF_writing);
-		else if (!act->writable_pins)
-			clear_in_use(e, GTF_writing);
-		return GNTST_general_error;
+			return GNTST_general_error;
+		}
+		act->mfn = frame;
+		rd->grant->pinned++;
 	}
 	act->pins++;
 	if (!readonly)
 		act->writable_pins++;
-	*mfn = frame;
+	*mfn = act->mfn;
 	return GNTST_okay;
 }
 
@@ -230,10 +233,31 @@ void grant_unpin(struct domain_locked rl, grant_ref_t ref, bool readonly)
 	if (!act->pins)
 		return;
 	act->pins--;
+	if (!act->pins)
+		rd->grant->pinned--;
 	if (!readonly && act->writable_pins)
 		act->writable_pins--;
 	if (!act->writable_pins)
 		clear_in_use(e, act->pins ? GTF_writing : GTF_reading | GTF_writing);
+}
+
+bool grant_frame_pinned(struct domain_locked l, uint64_t mfn)
+{
+	const struct grant_table *gt = locked_domain(l)->grant;
+	unsigned seen = 0;
+
+	/* Most domains pin a handful of entries (their xenstore and console rings) or none. */
+	for (unsigned f = 0; f < gt->nr_frames && seen < gt->pinned; f++) {
+		for (unsigned i = 0; i < GRANT_ENTRIES_V1_PER_FRAME; i++) {
+			const struct grant_active *act = &gt->active[f][i];
+			if (!act->pins)
+				continue;
+			if (act->mfn == mfn)
+				return true;
+			seen++;
+		}
+	}
+	return false;
 }
 
 /* ---- debug key ------------------------------------------------------------- */
@@ -433,15 +457,9 @@ static long swap_grant_ref_batch(struct vcpu *v, uint64_t uop, uint32_t count)
 /* The machine frame is memory d owns (its RAM), whichever GFN maps it. */
 static bool domain_owns_frame(struct domain *d, uint64_t mfn)
 {
-	uint64_t pa = mfn << 12;
-
 	if (d->direct_mapped)
 		return domain_is_ram(d, mfn);
-	for (unsigned i = 0; i < d->nr_extents; i++) {
-		if (pa >= d->extents[i].base && pa - d->extents[i].base < d->extents[i].size)
-			return true;
-	}
-	return false;
+	return domain_extent_find(d, mfn << 12) >= 0;
 }
 
 /*

@@ -5,10 +5,10 @@
  * decrease_reservation is only unmapped, and populate_physmap maps the
  * same frame again, because IPA must stay equal to PA. Other domains get
  * fresh zeroed pages from populate_physmap, up to max_pages: that is how the
- * toolstack builds a domain's memory. The control domain maps other domains'
- * pages into its own p2m (add_to_physmap_batch with gmfn_foreign, the grant
- * table through acquire_resource: punt/foreign_map.h) and gives them back
- * with remove_from_physmap.
+ * toolstack builds a domain's memory, and how a balloon driver takes back
+ * what it gave with decrease_reservation (the page freed, tot_pages lower). The control domain maps
+ * other domains' pages into its own p2m (add_to_physmap_batch with gmfn_foreign, the grant table
+ * through acquire_resource: punt/foreign_map.h) and gives them back with remove_from_physmap.
  *
  * Arguments and errors follow Xen 4.17 (xen/common/memory.c, do_memory_op):
  * the command is an unsigned long whose bits 6 and up carry a continuation's
@@ -168,10 +168,16 @@ static bool holds_foreign(struct domain *d, uint64_t gfn, uint64_t pages)
 	return false;
 }
 
-/* Grow d's RAM regions (domain_is_ram()) by [ipa, ipa + size), merged with a neighbour. */
+/*
+ * Grow d's RAM regions (domain_is_ram()) by [ipa, ipa + size), merged with a neighbour; a
+ * range that is RAM already (given back, now populated again) adds nothing.
+ */
 static int add_ram_region(struct domain_locked l, uint64_t ipa, uint64_t size)
 {
 	struct domain *d = locked_domain(l);
+
+	if (domain_is_ram(d, ipa >> PAGE_SHIFT) && domain_is_ram(d, (ipa + size - 1) >> PAGE_SHIFT))
+		return 0;
 
 	for (unsigned i = 0; i < d->nr_ram; i++) {
 		if (d->ram[i].base + d->ram[i].size == ipa) {
@@ -206,16 +212,18 @@ static bool populate_one(struct domain *d, uint64_t gfn, unsigned order)
 	struct domain_locked l = domain_lock(d);
 	uint64_t limit = 1UL << (p2m_ipa_bits() - PAGE_SHIFT);
 	if (d->dying || d->tot_pages + pages > d->max_pages || (gfn & (pages - 1)) ||
-	    gfn >= limit || pages > limit - gfn || d->nr_extents == DOMAIN_MAX_EXTENTS)
+	    gfn >= limit || pages > limit - gfn)
 		goto out;
 	for (uint64_t i = 0; i < pages; i++)
 		if (p2m_lookup(d, gfn + i, NULL) != P2M_INVALID)
 			goto out;
 	if (add_ram_region(l, gfn << PAGE_SHIFT, pages << PAGE_SHIFT))
 		goto out;
+	if (!domain_extent_room(d, pa, pages << PAGE_SHIFT))
+		goto out;
 	if (p2m_map(d, gfn, pa >> PAGE_SHIFT, pages, P2M_RAM_RW))
 		goto out; /* the region stays: RAM with a hole is still RAM */
-	d->extents[d->nr_extents++] = (struct boot_region){pa, pages << PAGE_SHIFT};
+	domain_extent_add(d, pa, pages << PAGE_SHIFT); /* room checked above */
 	d->tot_pages += pages;
 	ok = true;
 out:
@@ -239,6 +247,84 @@ static uint64_t populate_extents(struct domain *d, const struct xen_memory_reser
 		}
 		if (copy_from_guest(&gfn, r->extent_start_gva + 8 * done, sizeof(gfn)) ||
 		    !populate_one(d, gfn, r->extent_order))
+			break;
+	}
+	return done;
+}
+
+/* A page Punt itself writes into: the registered vcpu_info of one of d's vCPUs. */
+static bool holds_vcpu_info(const struct domain *d, uint64_t mfn)
+{
+	for (unsigned i = 0; i < d->max_vcpus; i++) {
+		const struct vcpu *v = d->vcpus[i];
+		if (v && v->vcpu_info_registered && (uintptr_t)v->vcpu_info >> PAGE_SHIFT == mfn)
+			return true;
+	}
+	return false;
+}
+
+/*
+ * Give back the page at gfn of a domain that is not 1:1 (Xen's guest_remove_page): its
+ * stage-2 entry goes, and a page of its own RAM goes back to the allocator after the grace
+ * period, tot_pages one lower. A frame Punt shares with it (shared_info, a grant frame) is
+ * only unmapped, as Xen keeps such pages. Refused, leaving everything as it was: a frame that
+ * is not the domain's RAM mapping (a hole, a grant or foreign mapping, a device), and a page
+ * something else still holds (another domain's grant mapping or copy pins it, the control
+ * domain maps that very page, Punt writes its vcpu_info there): Xen would keep such a page
+ * alive by its reference count, Punt keeps it mapped. The control domain mapping other pages
+ * of the domain (the console and xenstore rings, for the domain's whole life) holds nothing
+ * else back.
+ */
+static bool give_back_page(struct domain_locked l, uint64_t gfn)
+{
+	struct domain *d = locked_domain(l);
+	uint64_t mfn;
+	enum p2m_type t = p2m_lookup(d, gfn, &mfn);
+
+	if (t != P2M_RAM_RW && t != P2M_RAM_RO)
+		return false;
+	int i = domain_extent_find(d, mfn << PAGE_SHIFT);
+	if (i < 0) {
+		p2m_unmap(d, gfn, 1);
+		if (d->shared_info_gfn == gfn)
+			d->shared_info_gfn = ~0UL;
+		grant_table_forget_gfn(l, gfn);
+		return true;
+	}
+	if (foreign_frame_mapped(mfn) || holds_vcpu_info(d, mfn) || grant_frame_pinned(l, mfn) ||
+	    !domain_extent_take_page(d, (unsigned)i, mfn << PAGE_SHIFT))
+		return false;
+	p2m_unmap(d, gfn, 1);
+	d->tot_pages--;
+	domain_free_page_later(mfn << PAGE_SHIFT, 0);
+	return true;
+}
+
+/*
+ * decrease_reservation of a domain that is not 1:1, from extent `done` on: each extent's
+ * pages one by one; the count stops at the first extent not wholly given back (the pages of
+ * it given back before stay so, as on Xen).
+ */
+static uint64_t decrease_extents(struct domain *d, const struct xen_memory_reservation *r,
+				 uint64_t done, bool *preempted)
+{
+	uint64_t pages = 1UL << r->extent_order, start = done;
+	uint64_t limit = 1UL << (p2m_ipa_bits() - PAGE_SHIFT);
+
+	for (; done < r->nr_extents; done++) {
+		uint64_t gfn, j = 0;
+		if (done != start && hypercall_preempt_check()) {
+			*preempted = true;
+			break;
+		}
+		if (copy_from_guest(&gfn, r->extent_start_gva + 8 * done, sizeof(gfn)) ||
+		    gfn >= limit || pages > limit - gfn)
+			break;
+		struct domain_locked l = domain_lock(d);
+		while (j < pages && !d->dying && give_back_page(l, gfn + j))
+			j++;
+		domain_unlock(&l);
+		if (j < pages)
 			break;
 	}
 	return done;
@@ -301,14 +387,16 @@ static long reservation(struct vcpu *v, uint64_t arg, unsigned op, uint64_t star
 	/* Arm has no populate-on-demand (Xen: not on oneself, and not on Arm at all). */
 	if (op == XENMEM_populate_physmap && (r.mem_flags & XENMEMF_populate_on_demand))
 		return (long)start;
-	if (!d->direct_mapped && op != XENMEM_populate_physmap)
-		return -XEN_ENOSYS;
 	if (r.nr_extents > MAX_EXTENTS_PER_CALL)
 		return -XEN_EINVAL;
 	bool preempted = false;
-	uint64_t done = d->direct_mapped ? change_extents(d, &r, start,
-							  op == XENMEM_populate_physmap, &preempted)
-					 : populate_extents(d, &r, start, &preempted);
+	uint64_t done;
+	if (d->direct_mapped)
+		done = change_extents(d, &r, start, op == XENMEM_populate_physmap, &preempted);
+	else if (op == XENMEM_populate_physmap)
+		done = populate_extents(d, &r, start, &preempted);
+	else
+		done = decrease_extents(d, &r, start, &preempted);
 	/* Xen's continuation "lh": the command with the next extent in its upper bits. */
 	if (preempted)
 		return hypercall_continue(

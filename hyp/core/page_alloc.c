@@ -428,6 +428,29 @@ void page_free(uint64_t pa, unsigned order)
 		page_alloc_fatal(why);
 }
 
+void page_free_range(uint64_t pa, uint64_t bytes)
+{
+	const char *why = NULL;
+
+	spin_lock(&pa_state.lock);
+	while (bytes && !why) {
+		struct page_range *r = range_holding(pa, PAGE_SIZE);
+		if (r == NULL) {
+			why = "page_free_range: page outside every registered range";
+			break;
+		}
+		/* Blocks never straddle two registered ranges. */
+		uint64_t end = r->end - pa < bytes ? r->end : pa + bytes;
+		unsigned order = largest_fit(pa, end);
+		why = free_locked(pa, order);
+		pa += block_bytes(order);
+		bytes -= block_bytes(order);
+	}
+	spin_unlock(&pa_state.lock);
+	if (why != NULL)
+		page_alloc_fatal(why);
+}
+
 uint64_t page_alloc_free_pages(void)
 {
 	uint64_t n;

@@ -24,10 +24,11 @@ static long register_vcpu_info(struct vcpu *caller, struct vcpu *v, uint64_t arg
 	/* A vCPU registers its own, or another while that one is offline (Xen: map_vcpu_info). */
 	if (v != caller && __atomic_load_n(&v->state, __ATOMIC_ACQUIRE) != VCPU_OFFLINE)
 		return -XEN_EINVAL;
-	if (p2m_lookup(d, info.mfn, &mfn) != P2M_RAM_RW || !phys_is_ram(mfn << 12, 4096))
-		return -XEN_EINVAL;
+	/* Looked up under the lock: decrease_reservation must not free the page meanwhile. */
 	struct domain_locked l = domain_lock(d);
-	if (v->vcpu_info_registered) {
+	if (p2m_lookup(d, info.mfn, &mfn) != P2M_RAM_RW || !phys_is_ram(mfn << 12, 4096)) {
+		rc = -XEN_EINVAL;
+	} else if (v->vcpu_info_registered) {
 		/* Xen 4.17 refuses a second registration with -EINVAL (later Xen: -EBUSY). */
 		rc = -XEN_EINVAL;
 	} else {

@@ -20,8 +20,10 @@
 #include <public/memory.h>
 #include <public/xen.h>
 #include <punt/arch/irq.h>
+#include <punt/foreign_map.h>
 #include <punt/grant_table.h>
 #include <punt/hypercall.h>
+#include <punt/page_alloc.h>
 
 static struct domain *dom0, *d1, *d2;
 
@@ -305,17 +307,253 @@ static long reserve(struct domain *caller, unsigned op, uint64_t start, uint64_t
 	return memory_op(caller, op | (start << MEMOP_EXTENT_SHIFT), &r);
 }
 
-static void a_translated_guest_cannot_give_memory_back_nor_grow_past_max_pages(void **state)
+static void a_guest_that_holds_max_pages_cannot_populate_more(void **state)
 {
 	(void)state;
-	extents[0] = RAM_GFN(0);
-
-	assert_int_equal(reserve(d1, XENMEM_decrease_reservation, 0, 1, 0, 0, DOMID_SELF),
-			 -XEN_ENOSYS);
 	/* It holds all it was built with (max_pages): populate_physmap does no extent. */
 	extents[0] = RAM_GFN(0) + MACHINE_DOMAIN_PAGES;
 	assert_int_equal(reserve(d1, XENMEM_populate_physmap, 0, 1, 0, 0, DOMID_SELF), 0);
+	assert_int_equal(p2m_lookup(d1, extents[0], NULL), P2M_INVALID);
+}
+
+/* Every CPU passes its scheduler twice: a given-back page's grace period is over. */
+static void pass_every_cpu(void)
+{
+	for (unsigned round = 0; round < 3; round++)
+		for (unsigned c = 0; c < nr_pcpus; c++)
+			machine_pass(c);
+}
+
+static void a_guest_gives_pages_back_and_populates_them_again(void **state)
+{
+	(void)state;
+	uint64_t tot = d1->tot_pages, free_before = page_alloc_free_pages();
+
+	extents[0] = RAM_GFN(0);
+	extents[1] = RAM_GFN(7);
+	assert_int_equal(reserve(d1, XENMEM_decrease_reservation, 0, 2, 0, 0, DOMID_SELF), 2);
+	assert_int_equal(ram_mfn(d1, RAM_GFN(0)), 0);
+	assert_int_equal(ram_mfn(d1, RAM_GFN(7)), 0);
+	assert_int_not_equal(ram_mfn(d1, RAM_GFN(1)), 0);
+	assert_int_equal(d1->tot_pages, tot - 2);
+	/* The pages reach the allocator once every CPU has left the hypervisor once. */
+	pass_every_cpu();
+	assert_int_equal(page_alloc_free_pages(), free_before + 2);
+	/* A second give-back of the same frame is no extent done. */
+	assert_int_equal(reserve(d1, XENMEM_decrease_reservation, 0, 1, 0, 0, DOMID_SELF), 0);
+	/* populate_physmap (a balloon driver growing again) maps fresh pages there. */
+	assert_int_equal(reserve(d1, XENMEM_populate_physmap, 0, 2, 0, 0, DOMID_SELF), 2);
 	assert_int_not_equal(ram_mfn(d1, RAM_GFN(0)), 0);
+	assert_int_not_equal(ram_mfn(d1, RAM_GFN(7)), 0);
+	assert_int_equal(d1->tot_pages, tot);
+	assert_int_equal(page_alloc_free_pages(), free_before);
+}
+
+static void the_control_domain_takes_a_guests_pages_back_within_max_pages(void **state)
+{
+	(void)state;
+	uint64_t tot = d1->tot_pages;
+
+	extents[0] = RAM_GFN(4);
+	assert_int_equal(reserve(dom0, XENMEM_decrease_reservation, 0, 1, 0, 0, 1), 1);
+	assert_int_equal(d1->tot_pages, tot - 1);
+	/* max_pages lowered to what it holds (xl mem-set): nothing more may come back. */
+	d1->max_pages = d1->tot_pages;
+	assert_int_equal(reserve(d1, XENMEM_populate_physmap, 0, 1, 0, 0, DOMID_SELF), 0);
+	d1->max_pages = tot;
+	assert_int_equal(reserve(d1, XENMEM_populate_physmap, 0, 1, 0, 0, DOMID_SELF), 1);
+	assert_int_equal(d1->tot_pages, tot);
+}
+
+static void decrease_stops_at_the_first_frame_that_is_not_the_guests_ram(void **state)
+{
+	(void)state;
+	uint64_t tot = d1->tot_pages;
+
+	extents[0] = RAM_GFN(3);
+	extents[1] = MACHINE_DOMAIN_GFN + MACHINE_DOMAIN_PAGES + 5; /* a hole */
+	extents[2] = RAM_GFN(2);
+	assert_int_equal(reserve(d1, XENMEM_decrease_reservation, 0, 3, 0, 0, DOMID_SELF), 1);
+	assert_int_equal(d1->tot_pages, tot - 1);
+	assert_int_not_equal(ram_mfn(d1, RAM_GFN(2)), 0);
+	/* Past the guest address space, and a range that would wrap it. */
+	extents[0] = 1UL << 40;
+	assert_int_equal(reserve(d1, XENMEM_decrease_reservation, 0, 1, 0, 0, DOMID_SELF), 0);
+	extents[0] = ~0UL;
+	assert_int_equal(reserve(d1, XENMEM_decrease_reservation, 0, 1, 9, 0, DOMID_SELF), 0);
+	assert_int_equal(d1->tot_pages, tot - 1);
+}
+
+static void an_extent_given_back_in_part_is_not_counted_but_stays_given(void **state)
+{
+	(void)state;
+	uint64_t tot = d1->tot_pages;
+
+	/* Order 2 from the second-last page: two pages are RAM, then the end of it. */
+	extents[0] = RAM_GFN(1);
+	assert_int_equal(reserve(d1, XENMEM_decrease_reservation, 0, 1, 2, 0, DOMID_SELF), 0);
+	assert_int_equal(d1->tot_pages, tot - 2);
+	assert_int_equal(ram_mfn(d1, RAM_GFN(0)), 0);
+	/* A whole order-3 extent inside its RAM is one extent done. */
+	extents[0] = RAM_GFN(15);
+	assert_int_equal(reserve(d1, XENMEM_decrease_reservation, 0, 1, 3, 0, DOMID_SELF), 1);
+	assert_int_equal(d1->tot_pages, tot - 10);
+}
+
+static void the_shared_info_frame_given_back_is_only_unmapped(void **state)
+{
+	(void)state;
+	uint64_t gfn = MACHINE_DOMAIN_GFN + MACHINE_DOMAIN_PAGES + 9, tot = d1->tot_pages;
+	uint64_t free_before = page_alloc_free_pages();
+
+	assert_int_equal(add(d1, DOMID_SELF, XENMAPSPACE_shared_info, 0, gfn), 0);
+	extents[0] = gfn;
+	assert_int_equal(reserve(d1, XENMEM_decrease_reservation, 0, 1, 0, 0, DOMID_SELF), 1);
+	assert_int_equal(p2m_lookup(d1, gfn, NULL), P2M_INVALID);
+	assert_int_equal(d1->shared_info_gfn, ~0UL);
+	pass_every_cpu();
+	/* Punt's page, not the guest's: not freed, and the guest holds as many pages as before. */
+	assert_int_equal(d1->tot_pages, tot);
+	assert_int_equal(page_alloc_free_pages(), free_before);
+	assert_int_equal(add(d1, DOMID_SELF, XENMAPSPACE_shared_info, 0, gfn), 0);
+}
+
+static void a_page_another_domain_has_pinned_is_not_given_back(void **state)
+{
+	(void)state;
+	uint64_t mfn, tot = d1->tot_pages;
+
+	struct domain_locked l = domain_lock(d1);
+	struct grant_entry_v1 *e = grant_entry(l, 3);
+	e->domid = 2;
+	e->frame = (uint32_t)RAM_GFN(5);
+	e->flags = GTF_permit_access;
+	assert_int_equal(grant_pin(l, 3, 2, false, &mfn), GNTST_okay);
+	assert_int_equal(mfn, ram_mfn(d1, RAM_GFN(5)));
+	/* The guest points the entry elsewhere: the pin keeps the frame it had. */
+	e->frame = (uint32_t)RAM_GFN(6);
+	assert_int_equal(grant_pin(l, 3, 2, true, &mfn), GNTST_okay);
+	assert_int_equal(mfn, ram_mfn(d1, RAM_GFN(5)));
+	domain_unlock(&l);
+
+	extents[0] = RAM_GFN(5);
+	assert_int_equal(reserve(d1, XENMEM_decrease_reservation, 0, 1, 0, 0, DOMID_SELF), 0);
+	assert_int_equal(ram_mfn(d1, RAM_GFN(5)), mfn);
+	assert_int_equal(d1->tot_pages, tot);
+	/* The entry's new frame is not pinned. */
+	extents[0] = RAM_GFN(6);
+	assert_int_equal(reserve(d1, XENMEM_decrease_reservation, 0, 1, 0, 0, DOMID_SELF), 1);
+
+	l = domain_lock(d1);
+	grant_unpin(l, 3, true);
+	grant_unpin(l, 3, false);
+	domain_unlock(&l);
+	extents[0] = RAM_GFN(5);
+	assert_int_equal(reserve(d1, XENMEM_decrease_reservation, 0, 1, 0, 0, DOMID_SELF), 1);
+	assert_int_equal(d1->tot_pages, tot - 2);
+}
+
+static void the_page_of_a_registered_vcpu_info_is_not_given_back(void **state)
+{
+	(void)state;
+	struct vcpu *v = d1->vcpus[0];
+	struct vcpu_info *saved = v->vcpu_info;
+
+	v->vcpu_info = (struct vcpu_info *)(uintptr_t)((ram_mfn(d1, RAM_GFN(8)) << 12) + 64);
+	v->vcpu_info_registered = true;
+	extents[0] = RAM_GFN(8);
+	assert_int_equal(reserve(d1, XENMEM_decrease_reservation, 0, 1, 0, 0, DOMID_SELF), 0);
+	assert_int_not_equal(ram_mfn(d1, RAM_GFN(8)), 0);
+	v->vcpu_info = saved;
+	v->vcpu_info_registered = false;
+}
+
+/* dom0 maps page gfn of d1 at its own frame dom0_gfn (privcmd's mmap, add_to_physmap_batch). */
+static void dom0_maps(uint64_t gfn, uint64_t dom0_gfn)
+{
+	xen_ulong_t idx = gfn;
+	xen_pfn_t at = dom0_gfn;
+	int err = -1;
+	struct xen_add_to_physmap_batch b = {.domid = DOMID_SELF,
+					     .space = XENMAPSPACE_gmfn_foreign,
+					     .size = 1,
+					     .foreign_domid = d1->id,
+					     .idxs_gva = (uint64_t)(uintptr_t)&idx,
+					     .gpfns_gva = (uint64_t)(uintptr_t)&at,
+					     .errs_gva = (uint64_t)(uintptr_t)&err};
+
+	assert_int_equal(memory_op(dom0, XENMEM_add_to_physmap_batch, &b), 0);
+	assert_int_equal(err, 0);
+}
+
+static void a_page_the_control_domain_maps_is_kept_and_the_others_go(void **state)
+{
+	(void)state;
+	uint64_t mapped = RAM_GFN(9), other = RAM_GFN(10), mfn = ram_mfn(d1, mapped);
+
+	/* As xenconsoled keeps the console ring mapped: that page stays, the rest may go. */
+	dom0_maps(mapped, 0x90000);
+	dom0_maps(mapped, 0x90001);
+	extents[0] = mapped;
+	assert_int_equal(reserve(d1, XENMEM_decrease_reservation, 0, 1, 0, 0, DOMID_SELF), 0);
+	assert_int_equal(ram_mfn(d1, mapped), mfn);
+	extents[0] = other;
+	assert_int_equal(reserve(d1, XENMEM_decrease_reservation, 0, 1, 0, 0, DOMID_SELF), 1);
+	assert_int_equal(ram_mfn(d1, other), 0);
+	/* Still held while one of the two mappings is left. */
+	assert_int_equal(remove_gfn(dom0, DOMID_SELF, 0x90000), 0);
+	extents[0] = mapped;
+	assert_int_equal(reserve(d1, XENMEM_decrease_reservation, 0, 1, 0, 0, DOMID_SELF), 0);
+	assert_true(foreign_frame_mapped(mfn));
+	assert_int_equal(remove_gfn(dom0, DOMID_SELF, 0x90001), 0);
+	assert_false(foreign_frame_mapped(mfn));
+	assert_int_equal(d1->foreign_refs, 0);
+	assert_int_equal(reserve(d1, XENMEM_decrease_reservation, 0, 1, 0, 0, DOMID_SELF), 1);
+	assert_int_equal(ram_mfn(d1, mapped), 0);
+}
+
+static void given_back_pages_are_freed_with_the_rest_at_teardown(void **state)
+{
+	(void)state;
+	uint64_t free_before = page_alloc_free_pages();
+	struct domain *d3 = machine_domain(3, 1, false);
+
+	for (unsigned i = 0; i < 4; i++)
+		extents[i] = MACHINE_DOMAIN_GFN + 3 * i + 1;
+	assert_int_equal(reserve(d3, XENMEM_decrease_reservation, 0, 4, 0, 0, DOMID_SELF), 4);
+	machine_destroy(d3);
+	pass_every_cpu();
+	assert_int_equal(page_alloc_free_pages(), free_before);
+}
+
+static void a_balloon_half_given_back_and_taken_again_keeps_few_runs(void **state)
+{
+	(void)state;
+	uint64_t free_before = page_alloc_free_pages();
+	struct domain *d3 = machine_domain(3, 1, false);
+	unsigned runs = d3->nr_extents, half = MACHINE_DOMAIN_PAGES / 2;
+	uint64_t free_built = page_alloc_free_pages();
+
+	/* Every other page: as many holes as the table has slots were a split a new run each. */
+	for (unsigned i = 0; i < half; i++) {
+		extents[0] = MACHINE_DOMAIN_GFN + 2 * i + 1;
+		assert_int_equal(reserve(d3, XENMEM_decrease_reservation, 0, 1, 0, 0, DOMID_SELF),
+				 1);
+	}
+	assert_int_equal(d3->tot_pages, MACHINE_DOMAIN_PAGES - half);
+	assert_in_range(d3->nr_extents, half, half + runs);
+	pass_every_cpu();
+	assert_int_equal(page_alloc_free_pages(), free_built + half);
+	/* The allocator hands the same pages out again: each fills its hole and joins two runs. */
+	for (unsigned i = 0; i < half; i++) {
+		extents[0] = MACHINE_DOMAIN_GFN + 2 * i + 1;
+		assert_int_equal(reserve(d3, XENMEM_populate_physmap, 0, 1, 0, 0, DOMID_SELF), 1);
+	}
+	assert_int_equal(d3->tot_pages, MACHINE_DOMAIN_PAGES);
+	assert_in_range(d3->nr_extents, 1, runs);
+	machine_destroy(d3);
+	pass_every_cpu();
+	assert_int_equal(page_alloc_free_pages(), free_before);
 }
 
 static void increase_reservation_gives_nothing(void **state)
@@ -360,20 +598,26 @@ static void node_requests_the_checks_let_through(void **state)
 {
 	(void)state;
 	unsigned op = XENMEM_decrease_reservation;
+	uint64_t tot = d1->tot_pages;
 
+	/* A node that is only a preference, and a virtual node, reach the domain. */
 	extents[0] = RAM_GFN(0);
-	/* A node that is only a preference, and a virtual node, reach the domain: -ENOSYS. */
-	assert_int_equal(reserve(d1, op, 0, 1, 0, XENMEMF_node(0), DOMID_SELF), -XEN_ENOSYS);
+	assert_int_equal(reserve(d1, op, 0, 1, 0, XENMEMF_node(0), DOMID_SELF), 1);
+	extents[0] = RAM_GFN(1);
 	assert_int_equal(reserve(d1, op, 0, 1, 0,
 				 XENMEMF_node(3) | XENMEMF_exact_node_request | XENMEMF_vnode,
 				 DOMID_SELF),
-			 -XEN_ENOSYS);
+			 1);
 	/* The control domain may name node 0, the only one, but not node 1. */
-	assert_int_equal(reserve(dom0, op, 0, 1, 0, XENMEMF_node(0), 1), -XEN_ENOSYS);
+	extents[0] = RAM_GFN(2);
 	assert_int_equal(reserve(dom0, op, 0, 1, 0, XENMEMF_node(1), 1), 0);
-	/* And an order up to 18. */
-	assert_int_equal(reserve(dom0, op, 0, 1, 18, 0, 1), -XEN_ENOSYS);
+	assert_int_equal(reserve(dom0, op, 0, 1, 0, XENMEMF_node(0), 1), 1);
+	/* And an order up to 18 (the extent then reaches past the guest's RAM: not counted). */
+	extents[0] = RAM_GFN(4);
 	assert_int_equal(reserve(dom0, op, 0, 1, 19, 0, 1), 0);
+	assert_int_equal(d1->tot_pages, tot - 3);
+	assert_int_equal(reserve(dom0, op, 0, 1, 18, 0, 1), 0);
+	assert_int_equal(d1->tot_pages, tot - 5);
 }
 
 /* ---- current / maximum reservation ------------------------------------------------------ */
@@ -567,7 +811,17 @@ int main(void)
 	    T(remove_from_physmap_with_a_start_extent_is_einval),
 	    T(add_to_physmap_start_extents_past_16_bits_are_edom),
 	    T(arguments_the_guest_cannot_give_are_efault),
-	    T(a_translated_guest_cannot_give_memory_back_nor_grow_past_max_pages),
+	    T(a_guest_that_holds_max_pages_cannot_populate_more),
+	    T(a_guest_gives_pages_back_and_populates_them_again),
+	    T(the_control_domain_takes_a_guests_pages_back_within_max_pages),
+	    T(decrease_stops_at_the_first_frame_that_is_not_the_guests_ram),
+	    T(an_extent_given_back_in_part_is_not_counted_but_stays_given),
+	    T(the_shared_info_frame_given_back_is_only_unmapped),
+	    T(a_page_another_domain_has_pinned_is_not_given_back),
+	    T(the_page_of_a_registered_vcpu_info_is_not_given_back),
+	    T(a_page_the_control_domain_maps_is_kept_and_the_others_go),
+	    T(given_back_pages_are_freed_with_the_rest_at_teardown),
+	    T(a_balloon_half_given_back_and_taken_again_keeps_few_runs),
 	    T(increase_reservation_gives_nothing),
 	    T(bad_reservation_arguments_answer_the_start_extent),
 	    T(node_requests_the_checks_let_through),

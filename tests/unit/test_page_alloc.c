@@ -229,6 +229,27 @@ static void alloc_fails_when_no_block_is_large_enough(void **state)
 	assert_int_equal(page_alloc(0), 0);
 }
 
+static void a_range_freed_in_uneven_pieces_coalesces_back(void **state)
+{
+	uint64_t base = new_arena(256 * KIB, 256 * KIB);
+
+	(void)state;
+	page_alloc_add_range(base, 256 * KIB);
+	assert_int_equal(page_alloc(6), base);
+	/* Runs of 3, 1 and 60 pages of one block (a guest's memory after ballooning). */
+	page_free_range(base + 4 * 4096, 60 * 4096);
+	assert_int_equal(page_alloc_free_pages(), 60);
+	page_free_range(base, 3 * 4096);
+	page_free_range(base + 3 * 4096, 4096);
+	assert_int_equal(page_alloc_free_pages(), 64);
+	assert_int_equal(page_alloc_free_blocks(6), 1);
+	/* A page freed twice is the same fatal error as with page_free(). */
+	assert_int_equal(page_alloc(6), base);
+	page_free_range(base, 2 * 4096);
+	page_free_range(base + 4096, 4096);
+	expect_fatal(0, "page_free: double free (block overlaps free memory)");
+}
+
 static void zeroed_alloc_clears_the_whole_block(void **state)
 {
 	uint64_t base = new_arena(64 * KIB, 64 * KIB);
@@ -764,6 +785,8 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(exhaust_and_refill_restores_original_blocks, setup,
 					    teardown),
 	    cmocka_unit_test_setup_teardown(every_block_is_naturally_aligned, setup, teardown),
+	    cmocka_unit_test_setup_teardown(a_range_freed_in_uneven_pieces_coalesces_back, setup,
+					    teardown),
 	    cmocka_unit_test_setup_teardown(alloc_fails_when_no_block_is_large_enough, setup,
 					    teardown),
 	    cmocka_unit_test_setup_teardown(zeroed_alloc_clears_the_whole_block, setup, teardown),

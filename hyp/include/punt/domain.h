@@ -25,7 +25,10 @@
  *   5. run queue locks (punt/sched.h): a wake-up may come from under d->lock
  *      or the reaper's lock, never from under a p2m or vGIC lock;
  *   6. the emulated UART's lock (vpl011), then the console's output lock and
- *      the page allocator's lock, leaves under which nothing is taken.
+ *      the page allocator's lock, leaves under which nothing is taken; the
+ *      queue of given-back pages (domain_free_page_later()), under which only
+ *      the allocator's lock is taken; the count of foreign-mapped machine
+ *      frames (foreign_map.c), a leaf.
  */
 #ifndef PUNT_DOMAIN_H
 #define PUNT_DOMAIN_H
@@ -216,6 +219,25 @@ void domain_for_each_existing(void (*fn)(struct domain *d, bool published, void 
 void domain_destroy_unstarted(struct domain *d);
 /* Called by every CPU at each pass through the scheduler: finishes shut-down domains. */
 void domain_reaper_poll(unsigned cpu);
+/*
+ * Give a page a domain no longer maps back to the allocator once every CPU has passed the
+ * scheduler (no hypercall still holds its address); from any CPU, under any lock but the
+ * allocator's.
+ */
+void domain_free_page_later(uint64_t pa, unsigned order);
+/*
+ * The machine memory a domain that is not 1:1 owns, d->extents (domain_extents.c), all under
+ * d->lock. The run holding machine address pa, or -1.
+ */
+int domain_extent_find(const struct domain *d, uint64_t pa);
+/* Whether domain_extent_add(d, pa, size) would succeed. */
+bool domain_extent_room(const struct domain *d, uint64_t pa, uint64_t size);
+/* d now owns [pa, pa + size): joins a neighbouring run; false when a new run has no room. */
+bool domain_extent_add(struct domain *d, uint64_t pa, uint64_t size);
+/* Page pa of run i leaves d's ownership; false (nothing changed) when a split has no room. */
+bool domain_extent_take_page(struct domain *d, unsigned i, uint64_t pa);
+/* Every run back to the allocator (teardown). */
+void domain_extents_free(struct domain *d);
 /* A shut-down domain is still on its way out: CPUs must keep passing, not sleep. */
 bool domain_reap_pending(void);
 /* A vCPU of a dying domain was taken off this CPU. */

@@ -10,7 +10,8 @@
  * reference back.
  *
  * Locking: the table is the mapping domain's, under its d->lock; adding takes both domains'
- * locks (domain_lock_pair). Giving a reference back takes the reaper's lock
+ * locks (domain_lock_pair). The machine-wide count of each mapped frame has a lock of its
+ * own, a leaf (punt/domain.h's order, item 6). Giving a reference back takes the reaper's lock
  * (domain_foreign_put(), punt/domain.h), so it is done after the domain locks are dropped.
  */
 #ifndef PUNT_FOREIGN_MAP_H
@@ -43,5 +44,10 @@ void foreign_map_release_all(struct domain *d, void (*put)(struct domain *owner)
 void foreign_map_destroy(struct domain *d);
 /* How many foreign frames d maps. */
 unsigned foreign_map_count(const struct domain *d);
+/*
+ * Whether some domain maps machine frame mfn as a foreign page. Its owner, holding its own
+ * lock, gets an answer no new mapping can change (foreign_map_add() needs that lock too).
+ */
+bool foreign_frame_mapped(uint64_t mfn);
 
 #endif

@@ -36,11 +36,20 @@ struct vcpu;
 #define GNTTAB_MAX_FRAMES  64 /* Xen's default gnttab_max_frames */
 #define MAPTRACK_MAX_PAGES 64 /* handles a domain may hold: pages of maptrack entries */
 
-/* Pins of one grant entry by mappings (the granter's side). */
+/*
+ * Pins of one grant entry by mappings (the granter's side). The frame is read from the entry
+ * at the first pin and kept while any is left, as Xen latches it (Xen common/grant_table.c,
+ * struct active_grant_entry): rewriting the entry cannot move a pinned grant.
+ */
 struct grant_active {
 	uint16_t pins;		/* mappings of any kind */
 	uint16_t writable_pins; /* of which writable */
+	uint32_t pad;
+	uint64_t mfn; /* the granted machine frame while pins != 0 */
 };
+
+/* The active entries of one grant frame: an order-1 block. */
+#define GRANT_ACTIVE_ORDER 1
 
 /* One mapping a domain holds (the mapper's side); free entries chain by `ref`. */
 struct grant_mapping {
@@ -64,6 +73,7 @@ struct grant_table {
 	uint64_t frame_pa[GNTTAB_MAX_FRAMES];
 	uint64_t frame_gfn[GNTTAB_MAX_FRAMES]; /* ~0 when not mapped */
 	struct grant_active *active[GNTTAB_MAX_FRAMES];
+	unsigned pinned; /* active entries with pins != 0 */
 
 	struct grant_mapping *maptrack[MAPTRACK_MAX_PAGES];
 	unsigned maptrack_pages;
@@ -111,6 +121,8 @@ struct grant_entry_v1 *grant_entry(struct domain_locked l, grant_ref_t ref);
  */
 int grant_pin(struct domain_locked rl, grant_ref_t ref, domid_t user, bool readonly, uint64_t *mfn);
 void grant_unpin(struct domain_locked rl, grant_ref_t ref, bool readonly);
+/* Some entry of l's domain is pinned with machine frame mfn (its page must stay). */
+bool grant_frame_pinned(struct domain_locked l, uint64_t mfn);
 
 /*
  * The batch operations: 0 when all `count` elements at uop are done, or a

@@ -57,6 +57,11 @@ uint64_t page_alloc_zeroed(unsigned order);
  * free memory (double free) is fatal and leaves the allocator unchanged.
  */
 void page_free(uint64_t pa, unsigned order);
+/*
+ * Returns [pa, pa + bytes), page-aligned pages that were allocated in any blocks, as the
+ * largest aligned blocks that fit; the same checks as page_free() for each.
+ */
+void page_free_range(uint64_t pa, uint64_t bytes);
 
 uint64_t page_alloc_free_pages(void);
 uint64_t page_alloc_total_pages(void);
