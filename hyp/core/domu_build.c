@@ -53,8 +53,12 @@ static int allocate_ram(struct domain *d, uint64_t bytes)
 			if (pa || order == MIN_ORDER)
 				break;
 		}
-		if (!pa || d->nr_extents == DOMAIN_MAX_EXTENTS)
+		if (!pa)
 			return -1;
+		if (d->nr_extents == DOMAIN_MAX_EXTENTS) {
+			page_free(pa, order); /* not recorded yet: teardown would not find it */
+			return -1;
+		}
 		uint64_t size = PAGE_SIZE << order;
 		d->extents[d->nr_extents++] = (struct boot_region){pa, size};
 		if (p2m_map(d, ipa >> 12, pa >> 12, size >> 12, P2M_RAM_RW))
