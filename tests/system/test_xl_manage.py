@@ -19,8 +19,8 @@ import re
 import pytest
 
 import conftest
+import xl_dom0
 
-XL_INITRD = conftest.REPO / "build" / "dom0-xl-initrd.cpio.gz"
 GUEST = "debian-guest"
 LOG = f"/var/log/xen/console/guest-{GUEST}.log"
 STEPS = [
@@ -63,27 +63,8 @@ TIMEOUT = 420
 
 def run_manage(hyp):
     """Boot `hyp` with the Xen userland in dom0 and run STEPS: {name: (rc, lines, run)}."""
-    if not XL_INITRD.is_file():
-        pytest.fail(f"expected dom0's Xen userland image at {XL_INITRD}: build it with "
-                    "make initramfs-xl", pytrace=False)
-    b = conftest.Boot(f"xl_manage_{hyp}")
-    try:
-        steps = ",".join(step for _, step in STEPS)
-        run = b.start(hyp, smp=SMP, dom0_initrd=XL_INITRD,
-                      append_dom0=f"punt.xl={steps} punt.test=poweroff")
-        outputs = {}
-        for name, step in STEPS:
-            run.expect(rf"^PUNT-XL: begin {re.escape(step)}$", TIMEOUT, f"{name} to start")
-            first = run.last_match_line + 1
-            match, _ = run.expect(rf"^PUNT-XL: end {re.escape(step)} rc=(\d+)$", TIMEOUT,
-                                  f"{name} to end")
-            text = run.text_since(first).split("\n")[:run.last_match_line - first]
-            outputs[name] = (int(match.group(1)), text, run)
-        run.expect(r"^PUNT-INIT: poweroff$", TIMEOUT, "dom0 to power off")
-        run.wait_exit(60)
-        return outputs
-    finally:
-        b.kill_all()
+    outputs, _daemons = xl_dom0.run_steps("xl_manage", hyp, STEPS, SMP, TIMEOUT)
+    return outputs
 
 
 @pytest.fixture(scope="module")
