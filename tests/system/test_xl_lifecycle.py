@@ -166,26 +166,24 @@ def kinds(hyp):
     return [kind for kind in ("destroy", "reboot") if CYCLES[hyp][kind] > 1]
 
 
-def test_every_create_destroy_cycle_succeeds_on_both(results):
+def check_cycles_passed(results, kind, prefix):
+    """Every cycle of `kind` reported "PUNT-CYCLE: PREFIX-N ok", in order, on both."""
     for hyp in ("punt", "xen"):
         names = []
-        for name in ("destroy-1", "destroy-rest"):
+        for name in (f"{kind}-1", f"{kind}-rest"):
             if name in results[hyp][0]:
                 lines, run = step(results, hyp, name)
-                names += re.findall(r"^PUNT-CYCLE: (lc-\d+) ok", "\n".join(lines), re.M)
-        conftest.check_equal(run, f"destroy cycles that passed on {hyp}",
-                             [f"lc-{i}" for i in range(1, CYCLES[hyp]["destroy"] + 1)], names)
+                names += re.findall(rf"^PUNT-CYCLE: ({prefix}-\d+) ok", "\n".join(lines), re.M)
+        conftest.check_equal(run, f"{kind} cycles that passed on {hyp}",
+                             [f"{prefix}-{i}" for i in range(1, CYCLES[hyp][kind] + 1)], names)
+
+
+def test_every_create_destroy_cycle_succeeds_on_both(results):
+    check_cycles_passed(results, "destroy", "lc")
 
 
 def test_a_guest_that_reboots_is_restarted_by_xl_then_powers_off_on_both(results):
-    for hyp in ("punt", "xen"):
-        names = []
-        for name in ("reboot-1", "reboot-rest"):
-            if name in results[hyp][0]:
-                lines, run = step(results, hyp, name)
-                names += re.findall(r"^PUNT-CYCLE: (rb-\d+) ok", "\n".join(lines), re.M)
-        conftest.check_equal(run, f"reboot cycles that passed on {hyp}",
-                             [f"rb-{i}" for i in range(1, CYCLES[hyp]["reboot"] + 1)], names)
+    check_cycles_passed(results, "reboot", "rb")
 
 
 def test_only_dom0_is_left_on_both(results):

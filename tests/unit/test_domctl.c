@@ -109,15 +109,6 @@ static struct xen_domctl_getdomaininfo info_of(domid_t id)
 	return op.u.getdomaininfo;
 }
 
-/* Every CPU passes through the scheduler `rounds` times (teardown, pauses). */
-static void all_cpus_pass(unsigned rounds)
-{
-	for (unsigned r = 0; r < rounds; r++)
-		for (unsigned c = 0; c < nr_pcpus; c++)
-			machine_pass(c);
-	machine_run(dom0->vcpus[0]);
-}
-
 /* ---- createdomain -------------------------------------------------------------------- */
 
 static void createdomain_gives_a_free_id_and_a_paused_domain_without_memory(void **state)
@@ -564,7 +555,7 @@ static void destroydomain_goes_dying_dead_then_gone_with_every_page_back(void **
 	assert_true(pending(dom0, port));
 	clear_pending(dom0, port);
 	/* Then freed: gone, every page back, dom0 told again. */
-	all_cpus_pass(4);
+	machine_all_cpus_pass(4, dom0->vcpus[0]);
 	assert_null(domain_lookup_existing(id));
 	assert_true(pending(dom0, port));
 	assert_int_equal(page_alloc_free_pages(), free_before);
@@ -586,7 +577,7 @@ static void a_toolstack_domain_that_shuts_down_waits_for_destroydomain(void **st
 	assert_int_equal(simple(XEN_DOMCTL_unpausedomain, dom0, id), 0);
 	machine_run(d->vcpus[0]);
 	domain_shutdown(d, SHUTDOWN_reboot);
-	all_cpus_pass(8);
+	machine_all_cpus_pass(8, dom0->vcpus[0]);
 	/* Still there, shut down with its reason, not dying: xl decides what comes next. */
 	assert_ptr_equal(domain_lookup(id), d);
 	struct xen_domctl_getdomaininfo i = info_of(id);
@@ -596,7 +587,7 @@ static void a_toolstack_domain_that_shuts_down_waits_for_destroydomain(void **st
 	assert_false(domain_reap_pending());
 
 	assert_int_equal(simple(XEN_DOMCTL_destroydomain, dom0, id), 0);
-	all_cpus_pass(4);
+	machine_all_cpus_pass(4, dom0->vcpus[0]);
 	/* Gone for good: a reboot of the toolstack's domain is xl's to do, not Punt's. */
 	assert_null(domain_lookup_existing(id));
 	assert_null(domain_lookup(id));
@@ -609,7 +600,7 @@ static void destroydomain_of_a_configured_domain_does_not_build_it_again(void **
 	uint64_t its_pages = d1->tot_pages;
 
 	assert_int_equal(simple(XEN_DOMCTL_destroydomain, dom0, 1), 0);
-	all_cpus_pass(4);
+	machine_all_cpus_pass(4, dom0->vcpus[0]);
 	assert_null(domain_lookup_existing(1));
 	assert_true(page_alloc_free_pages() >= free_before + its_pages);
 	d1 = machine_domain(1, 1, false);

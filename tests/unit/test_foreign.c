@@ -276,14 +276,6 @@ static void each_entry_of_a_batch_gets_xens_answer(void **state)
 	assert_int_equal(remove_from_physmap(dom0, DOMID_SELF, DOM0_HOLE), 0);
 }
 
-static void all_cpus_pass(unsigned rounds)
-{
-	for (unsigned r = 0; r < rounds; r++)
-		for (unsigned c = 0; c < nr_pcpus; c++)
-			machine_pass(c);
-	machine_run(dom0->vcpus[0]);
-}
-
 static void a_destroyed_domain_stays_until_dom0_unmaps_its_last_page(void **state)
 {
 	(void)state;
@@ -296,7 +288,7 @@ static void a_destroyed_domain_stays_until_dom0_unmaps_its_last_page(void **stat
 	assert_int_equal(map_batch(dom0, DOMID_SELF, XENMAPSPACE_gmfn_foreign, id, 1), 0);
 	struct xen_domctl op = {.cmd = XEN_DOMCTL_destroydomain, .domain = id};
 	assert_int_equal(domctl(dom0, &op), 0);
-	all_cpus_pass(8);
+	machine_all_cpus_pass(8, dom0->vcpus[0]);
 	/* Dead and listed, its page still readable by dom0, and no CPU kept busy for it. */
 	assert_null(domain_lookup(id));
 	assert_ptr_equal(domain_lookup_existing(id), d);
@@ -310,7 +302,7 @@ static void a_destroyed_domain_stays_until_dom0_unmaps_its_last_page(void **stat
 	assert_true(op.u.getdomaininfo.flags & XEN_DOMINF_dying);
 
 	assert_int_equal(remove_from_physmap(dom0, DOMID_SELF, DOM0_HOLE), 0);
-	all_cpus_pass(4);
+	machine_all_cpus_pass(4, dom0->vcpus[0]);
 	assert_null(domain_lookup_existing(id));
 	assert_int_equal(page_alloc_free_pages(), free_before);
 }

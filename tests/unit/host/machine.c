@@ -129,6 +129,14 @@ enum fake_stop machine_pass(unsigned cpu)
 	return fake_run(pass, NULL);
 }
 
+void machine_all_cpus_pass(unsigned rounds, struct vcpu *v)
+{
+	for (unsigned r = 0; r < rounds; r++)
+		for (unsigned c = 0; c < nr_pcpus; c++)
+			machine_pass(c);
+	machine_run(v);
+}
+
 static void reap(void *arg)
 {
 	(void)arg;

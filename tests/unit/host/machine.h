@@ -57,6 +57,8 @@ void machine_destroy(struct domain *d);
 void machine_run(struct vcpu *v);
 /* One pass of CPU cpu through the scheduler (guest_prepare_entry()); how it ended. */
 enum fake_stop machine_pass(unsigned cpu);
+/* Every CPU passes `rounds` times, then v runs (grace periods: teardown, pages given back). */
+void machine_all_cpus_pass(unsigned rounds, struct vcpu *v);
 
 /* Punt's pointer to guest frame gfn of d's RAM (its machine address), NULL if not RAM. */
 uint8_t *machine_ram(struct domain *d, uint64_t gfn);
