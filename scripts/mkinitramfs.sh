@@ -533,6 +533,14 @@ until grep "PUNT-WATCH" "$1" 2>/dev/null | tail -1 | grep -qF "$2"; do
 done
 WATCH
 	chmod 0755 "$stage/usr/sbin/punt-wait-watch"
+	# An emulated SBSA UART (vpl011) served by xenconsoled through vuart_op: the guest's
+	# shell and init's lines on ttyAMA0 (xl console -t vuart), the kernel's on both consoles.
+	sed -e 's/^extra = .*/extra = "console=hvc0 console=ttyAMA0"/' \
+		-e 's/^name = .*/name = "debian-guest-vuart"/' \
+		-e 's/^vcpus = .*/vcpus = 1\nvuart = "sbsa_uart"/' \
+		-e 's/^# A PVH guest.*/# debian-guest.cfg with an emulated UART: xl console -t vuart./' \
+		-e '/^# Ctrl-]/d' \
+		"$stage/etc/xen/debian-guest.cfg" >"$stage/etc/xen/debian-guest-vuart.cfg"
 	local bad="$stage/etc/xen/bad" base="$stage/etc/xen/debian-guest.cfg"
 	mkdir -p "$bad"
 	sed -e 's/^name = .*/name = "bad-guest"/' "$base" >"$bad/base"
@@ -624,16 +632,22 @@ exit $bad
 CHECK
 	cat >"$stage/usr/sbin/punt-console-ask" <<'ASK'
 #!/bin/sh
-# punt-console-ask NAME: types a command on the guest's console pty (xenconsole only forwards
-# a terminal's input) while `xl console` is attached; the guest's answer, ANSWER-42, which
-# the typed line does not contain, must reach xenconsoled's log of the guest within 30 s.
-# Prints how many lines xl console showed, then the answer.
-tty=$(xenstore-read "/local/domain/$(xl domid "$1")/console/tty") || exit 1
+# punt-console-ask NAME [vuart]: types a command on the pty of the guest's PV console (or
+# of its emulated UART: xl console -t vuart) while `xl console` is attached (xenconsole only
+# forwards a terminal's input), once the guest's init has said it runs there (90 s); the
+# guest's answer, ANSWER-42, which the typed line does not contain, must reach xenconsoled's
+# log of that console within 30 s. Prints how many lines xl console showed, then the answer.
+node=console type=pv log="/var/log/xen/console/guest-$1.log"
+if [ "$2" = vuart ]; then
+	node=vuart/0 type=vuart log="/var/log/xen/console/guest-$1-vuart0.log"
+fi
+punt-wait-log "$log" "^PUNT-INIT: nproc=" 90 || exit 1
+tty=$(xenstore-read "/local/domain/$(xl domid "$1")/$node/tty") || exit 1
 (sleep 3; printf 'echo ANSWER-$((6*7))\r' >"$tty") &
-sleep 10 | timeout 10 xl console "$1" >/tmp/xl-console.out 2>&1
+sleep 10 | timeout 10 xl console -t "$type" "$1" >/tmp/xl-console.out 2>&1
 wait
 echo "xl-console-lines: $(wc -l </tmp/xl-console.out)"
-punt-wait-log "/var/log/xen/console/guest-$1.log" "^ANSWER-42" 30 || exit 1
+punt-wait-log "$log" "^ANSWER-42" 30 || exit 1
 echo "console-answer: ANSWER-42"
 ASK
 	cat >"$stage/usr/sbin/punt-wait-guest" <<'WAITG'

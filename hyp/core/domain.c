@@ -58,6 +58,9 @@ struct domain *domain_lookup_existing(domid_t id)
 
 void domain_publish(struct domain *d)
 {
+	/* A domain of the boot configuration runs from here on: built, as Xen's dom0less ones. */
+	if (!d->toolstack)
+		d->creation_finished = true;
 	__atomic_store_n(&domains[d->id], d, __ATOMIC_RELEASE);
 }
 

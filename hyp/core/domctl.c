@@ -14,6 +14,7 @@
 #include <public/domctl.h>
 #include <public/errno.h>
 #include <public/vcpu.h>
+#include <punt/arch/cache.h>
 #include <punt/arch/domain.h>
 #include <punt/arch/guest_access.h>
 #include <punt/arch/p2m.h>
@@ -267,11 +268,36 @@ static unsigned online_of(uint8_t map[CPUMAP_BYTES])
 }
 
 /*
- * setvcpuaffinity (Xen common/sched/core.c vcpu_affinity_domctl): checked as Xen checks it
- * and answered with the maps Xen's scheduler would use, but not applied: Punt's affinity is
- * the domain's, from its configuration (docs/control.md).
+ * getvcpuaffinity: the maps Punt applies. Hard: the domain's affinity (all of its vCPUs share
+ * it: its configuration's, all CPUs for a created domain). Soft: every CPU, Xen's default, as
+ * Punt's scheduler prefers none.
  */
-static long setvcpuaffinity(struct domain *d, struct xen_domctl_vcpuaffinity *a)
+static long getvcpuaffinity(struct domain *d, struct xen_domctl_vcpuaffinity *a)
+{
+	uint8_t map[CPUMAP_BYTES] = {0};
+	long rc = 0;
+
+	for (unsigned c = 0; c < nr_pcpus; c++) {
+		if (cpumask_test(&d->sched.affinity, c))
+			map[c / 8] |= (uint8_t)(1u << (c % 8));
+	}
+	if (a->flags & XEN_VCPUAFFINITY_HARD)
+		rc = bitmap_out(&a->cpumap_hard, map, (nr_pcpus + 7) / 8);
+	if (!rc && (a->flags & XEN_VCPUAFFINITY_SOFT)) {
+		memset(map, 0, sizeof(map));
+		for (unsigned c = 0; c < nr_pcpus; c++)
+			map[c / 8] |= (uint8_t)(1u << (c % 8));
+		rc = bitmap_out(&a->cpumap_soft, map, (nr_pcpus + 7) / 8);
+	}
+	return rc;
+}
+
+/*
+ * set/getvcpuaffinity (Xen common/sched/core.c vcpu_affinity_domctl), checked as Xen checks
+ * them. set is answered with the maps Xen's scheduler would use, but not applied: Punt's
+ * affinity is the domain's, from its configuration (docs/control.md).
+ */
+static long vcpuaffinity(struct domain *d, uint32_t cmd, struct xen_domctl_vcpuaffinity *a)
 {
 	uint8_t hard[CPUMAP_BYTES], soft[CPUMAP_BYTES];
 	long rc;
@@ -284,6 +310,8 @@ static long setvcpuaffinity(struct domain *d, struct xen_domctl_vcpuaffinity *a)
 	    ((a->flags & XEN_VCPUAFFINITY_HARD) && !a->cpumap_hard.bitmap_gva) ||
 	    ((a->flags & XEN_VCPUAFFINITY_SOFT) && !a->cpumap_soft.bitmap_gva))
 		return -XEN_EINVAL;
+	if (cmd == XEN_DOMCTL_getvcpuaffinity)
+		return getvcpuaffinity(d, a);
 	memset(hard, 0xff, sizeof(hard));
 	online_of(hard);
 	if (a->flags & XEN_VCPUAFFINITY_HARD) {
@@ -399,6 +427,51 @@ static long setvcpucontext(struct domain *caller, struct domain *d,
 	return rc;
 }
 
+/*
+ * vuart_op, in Xen 4.17's order of checks (Xen arch/arm/domctl.c): the padding, the
+ * command, a domain still being created, the type; then the UART and its ring
+ * (arch_vuart_connect(), punt/arch/domain.h).
+ */
+static long vuart_op(struct domain *d, struct xen_domctl_vuart_op *op)
+{
+	bool finished;
+
+	if (op->pad[0] || op->pad[1] || op->cmd != XEN_DOMCTL_VUART_OP_INIT)
+		return -XEN_EINVAL;
+	struct domain_locked l = domain_lock(d);
+	finished = locked_domain(l)->creation_finished;
+	domain_unlock(&l);
+	if (finished)
+		return -XEN_EPERM;
+	if (op->type != XEN_DOMCTL_VUART_TYPE_VPL011)
+		return -XEN_EOPNOTSUPP;
+	return arch_vuart_connect(d, op->gfn, op->console_domid, &op->evtchn);
+}
+
+/* Xen's bound on one cacheflush: 2^MAX_ORDER frames (Xen on Arm: CONFIG_PAGEALLOC_MAX_ORDER 18). */
+#define CACHEFLUSH_MAX_FRAMES (1UL << 18)
+
+/*
+ * cacheflush (Xen arch/arm/domctl.c, p2m_cache_flush_range): libxc's builder writes the
+ * kernel, ramdisk, device tree and cleared pages through dom0's cacheable mappings, then
+ * asks for this so that the guest, which starts with its caches off, reads them from RAM.
+ * Every frame of the range that maps memory is cleaned and invalidated; holes and devices
+ * are skipped. Bounded by the frame limit, so it runs to the end as on Xen.
+ */
+static long cacheflush(struct domain *d, const struct xen_domctl_cacheflush *c)
+{
+	uint64_t end = c->start_pfn + c->nr_pfns, mfn;
+
+	if (c->nr_pfns > CACHEFLUSH_MAX_FRAMES || end < c->start_pfn)
+		return -XEN_EINVAL;
+	for (uint64_t gfn = c->start_pfn; gfn < end; gfn++) {
+		enum p2m_type t = p2m_lookup(d, gfn, &mfn);
+		if (t != P2M_INVALID && t != P2M_DEVICE)
+			arch_dcache_clean_inval_range(mfn << 12, 1UL << 12);
+	}
+	return 0;
+}
+
 /* The operations on one domain; *copyback when op goes back to the caller on success. */
 static long domain_op(struct domain *caller, struct domain *d, struct xen_domctl *op,
 		      bool *copyback)
@@ -449,7 +522,8 @@ static long domain_op(struct domain *caller, struct domain *d, struct xen_domctl
 			return -XEN_EINVAL;
 		return d->tot_pages ? -XEN_EBUSY : 0;
 	case XEN_DOMCTL_setvcpuaffinity:
-		return setvcpuaffinity(d, &op->u.vcpuaffinity);
+	case XEN_DOMCTL_getvcpuaffinity:
+		return vcpuaffinity(d, op->cmd, &op->u.vcpuaffinity);
 	case XEN_DOMCTL_setnodeaffinity:
 	case XEN_DOMCTL_getnodeaffinity:
 		return nodeaffinity(d, op->cmd, &op->u.nodeaffinity);
@@ -461,6 +535,11 @@ static long domain_op(struct domain *caller, struct domain *d, struct xen_domctl
 		return getvcpuinfo(d, &op->u.getvcpuinfo);
 	case XEN_DOMCTL_setvcpucontext:
 		return setvcpucontext(caller, d, &op->u.vcpucontext);
+	case XEN_DOMCTL_cacheflush:
+		return cacheflush(d, &op->u.cacheflush);
+	case XEN_DOMCTL_vuart_op:
+		*copyback = true;
+		return vuart_op(d, &op->u.vuart_op);
 	default:
 		return -XEN_ENOSYS;
 	}

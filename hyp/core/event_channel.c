@@ -56,6 +56,12 @@ static struct evtchn *port_of(struct domain *d, evtchn_port_t port)
 	return &d->evtchn[port];
 }
 
+/* An end the hypervisor holds for itself in d's table (evtchn_alloc_hyp_unbound()). */
+static bool hyp_owned(const struct evtchn *chn)
+{
+	return chn->consumer && chn->state != ECS_HYP;
+}
+
 /* ---- delivery (Xen public/event_channel.h, 2-level ABI: pending, mask, pending_sel,
  * upcall_pending) ----------------------------------- */
 
@@ -189,6 +195,11 @@ int evtchn_bind_interdomain(struct domain *ld, domid_t remote_dom, evtchn_port_t
 		rc = -XEN_EINVAL;
 		goto out;
 	}
+	/* A loopback to the hypervisor's own end: the send fast path would bypass it. */
+	if (hyp_owned(rchn) && rd == ld) {
+		rc = -XEN_EINVAL;
+		goto out;
+	}
 	lp = get_free_port(both.a);
 	if (lp < 0) {
 		rc = lp;
@@ -223,10 +234,10 @@ int evtchn_bind_static(struct domain *a, evtchn_port_t ap, struct domain *b, evt
 	if (!achn || !bchn) {
 		rc = -XEN_EINVAL;
 	} else if (achn->state != ECS_FREE &&
-		   !(achn->state == ECS_UNBOUND && achn->remote_dom == b->id)) {
+		   !(achn->state == ECS_UNBOUND && achn->remote_dom == b->id && !achn->consumer)) {
 		rc = -XEN_EBUSY;
 	} else if (bchn->state != ECS_FREE &&
-		   !(bchn->state == ECS_UNBOUND && bchn->remote_dom == a->id)) {
+		   !(bchn->state == ECS_UNBOUND && bchn->remote_dom == a->id && !bchn->consumer)) {
 		rc = -XEN_EBUSY;
 	} else {
 		*achn = (struct evtchn){
@@ -310,6 +321,58 @@ int evtchn_hyp_notify(struct domain *d, evtchn_port_t port, evtchn_hyp_fn fn)
 	}
 	domain_unlock(&l);
 	return rc;
+}
+
+int evtchn_alloc_hyp_unbound(struct domain *d, domid_t remote, evtchn_hyp_fn fn,
+			     evtchn_port_t *port)
+{
+	uint8_t id = fn ? hyp_consumer_id(fn) : 0;
+	int p;
+
+	if (!id)
+		return -XEN_ENOSPC;
+	struct domain_locked l = domain_lock(d);
+	p = get_free_port(l);
+	if (p > 0) {
+		d->evtchn[p] =
+		    (struct evtchn){.state = ECS_UNBOUND, .consumer = id, .remote_dom = remote};
+		*port = (evtchn_port_t)p;
+	}
+	domain_unlock(&l);
+	return p < 0 ? p : 0;
+}
+
+/* Whether port of d is fn's own end (the caller holds d's lock). */
+static bool is_hyp_end(struct domain *d, evtchn_port_t port, evtchn_hyp_fn fn)
+{
+	const struct evtchn *chn = port_of(d, port);
+
+	return chn && hyp_owned(chn) && hyp_consumers[chn->consumer - 1] == fn;
+}
+
+int evtchn_hyp_send(struct domain *d, evtchn_port_t port, evtchn_hyp_fn fn)
+{
+	struct domain_locked l = domain_lock(d);
+	if (!is_hyp_end(d, port, fn)) {
+		domain_unlock(&l);
+		return -XEN_EINVAL;
+	}
+	struct evtchn *chn = &d->evtchn[port];
+	if (chn->state != ECS_INTERDOMAIN) {
+		domain_unlock(&l);
+		return 0; /* nobody listens yet */
+	}
+	evtchn_port_t rport = chn->remote_port;
+	struct domain *rd = domain_lookup(chn->remote_dom);
+	domain_unlock(&l);
+	if (!rd)
+		return 0;
+	/* Never d itself: a loopback to the hypervisor's end is refused at bind time. */
+	struct domain_pair_locked both = domain_lock_pair(d, rd);
+	if (chn->state == ECS_INTERDOMAIN && chn->remote_dom == rd->id && chn->remote_port == rport)
+		set_pending(both.b, rport);
+	domain_unlock_pair(&both);
+	return 0;
 }
 
 static bool virq_is_per_vcpu(uint32_t virq)
@@ -396,12 +459,17 @@ static void close_locked(struct domain_locked l, struct domain_locked peer, evtc
 	free_port(l, port);
 }
 
-int evtchn_close(struct domain *d, evtchn_port_t port)
+/*
+ * Close port of d. by_guest: d's own request, which may not close an end the hypervisor
+ * holds (fn NULL); otherwise fn's end only, or, for teardown (fn NULL), any port.
+ */
+static int close_port(struct domain *d, evtchn_port_t port, bool by_guest, evtchn_hyp_fn fn)
 {
 	for (;;) {
 		struct domain_locked l = domain_lock(d);
 		struct evtchn *chn = port_of(d, port);
-		if (!chn || chn->state == ECS_FREE) {
+		if (!chn || chn->state == ECS_FREE || (by_guest && hyp_owned(chn)) ||
+		    (fn && !is_hyp_end(d, port, fn))) {
 			domain_unlock(&l);
 			return -XEN_EINVAL;
 		}
@@ -428,6 +496,16 @@ int evtchn_close(struct domain *d, evtchn_port_t port)
 	}
 }
 
+int evtchn_close(struct domain *d, evtchn_port_t port)
+{
+	return close_port(d, port, true, NULL);
+}
+
+int evtchn_hyp_close(struct domain *d, evtchn_port_t port, evtchn_hyp_fn fn)
+{
+	return fn ? close_port(d, port, false, fn) : -XEN_EINVAL;
+}
+
 /* Every send but a loopback's: out of line, so that the loopback saves no registers for it. */
 static int __attribute__((noinline))
 send_locked(struct domain_locked l, struct evtchn *chn, evtchn_port_t port)
@@ -436,11 +514,13 @@ send_locked(struct domain_locked l, struct evtchn *chn, evtchn_port_t port)
 	struct domain *rd;
 	evtchn_port_t rport;
 
-	if (!chn) {
+	/* The hypervisor's own end is not the guest's to send on (Xen: -EINVAL). */
+	if (!chn || hyp_owned(chn)) {
 		domain_unlock(&l);
 		return -XEN_EINVAL;
 	}
 	if (chn->state == ECS_INTERDOMAIN) {
+		evtchn_hyp_fn fn = NULL;
 		rport = chn->remote_port;
 		rd = domain_lookup(chn->remote_dom);
 		domain_unlock(&l);
@@ -448,9 +528,19 @@ send_locked(struct domain_locked l, struct evtchn *chn, evtchn_port_t port)
 			return 0;
 		struct domain_pair_locked both = domain_lock_pair(d, rd);
 		if (chn->state == ECS_INTERDOMAIN && chn->remote_dom == rd->id &&
-		    chn->remote_port == rport)
-			set_pending(both.b, rport);
+		    chn->remote_port == rport) {
+			const struct evtchn *rchn = &rd->evtchn[rport];
+			if (hyp_owned(rchn))
+				fn = hyp_consumers[rchn->consumer - 1];
+			else
+				set_pending(both.b, rport);
+		}
 		domain_unlock_pair(&both);
+		/* The far end is the hypervisor's: its callback, with no lock held. rd stays
+		 * until this hypercall ends (its teardown waits for every CPU to pass the
+		 * scheduler). */
+		if (fn)
+			fn(rd, rport);
 		return 0;
 	}
 	if (chn->state == ECS_HYP) {
@@ -495,6 +585,10 @@ int evtchn_status(struct domain *d, struct evtchn_status *st)
 		domain_unlock(&l);
 		return -XEN_EINVAL;
 	}
+	if (hyp_owned(chn)) {
+		domain_unlock(&l);
+		return -XEN_EACCES; /* the hypervisor's end: Xen does not describe it either */
+	}
 	st->vcpu = chn->notify_vcpu;
 	st->u.interdomain.dom = 0;
 	st->u.interdomain.pad0 = 0;
@@ -538,7 +632,7 @@ int evtchn_bind_vcpu(struct domain *d, evtchn_port_t port, uint32_t vcpu)
 		return -XEN_ENOENT;
 	struct domain_locked l = domain_lock(d);
 	chn = port_of(d, port);
-	if (!chn || chn->state == ECS_FREE) {
+	if (!chn || chn->state == ECS_FREE || hyp_owned(chn)) {
 		rc = -XEN_EINVAL;
 	} else if ((chn->state == ECS_VIRQ && virq_is_per_vcpu(chn->virq)) ||
 		   chn->state == ECS_IPI) {
@@ -587,7 +681,7 @@ int evtchn_reset(struct domain *d)
 {
 	for (evtchn_port_t p = 1; p < d->max_evtchns; p++) {
 		if (d->evtchn[p].state != ECS_FREE)
-			evtchn_close(d, p);
+			close_port(d, p, false, NULL);
 	}
 	return 0;
 }
@@ -608,6 +702,7 @@ int evtchn_reset_guest(struct domain *d, bool resuming)
 	if (!p)
 		return -XEN_EBUSY;
 	for (; p < d->max_evtchns; p++) {
+		/* As the guest's own close: the hypervisor's ends stay (-EINVAL, ignored). */
 		if (__atomic_load_n(&d->evtchn[p].state, __ATOMIC_RELAXED) != ECS_FREE)
 			evtchn_close(d, p);
 		if (p % RESET_PORTS_PER_CHECK == 0 && hypercall_preempt_check()) {
@@ -826,9 +921,10 @@ void evtchn_dump(struct domain *d)
 		struct evtchn *c = &d->evtchn[p];
 		if (c->state == ECS_FREE)
 			continue;
-		printk("    port %4u: %-11s vcpu %u remote d%u:%u virq %u pending %d masked %d\n",
+		printk("    port %4u: %-11s vcpu %u remote d%u:%u virq %u pending %d masked %d%s\n",
 		       p, names[c->state], c->notify_vcpu, c->remote_dom, c->remote_port, c->virq,
 		       test_bit64(&d->shared_info->evtchn_pending[p / 64], p % 64),
-		       test_bit64(&d->shared_info->evtchn_mask[p / 64], p % 64));
+		       test_bit64(&d->shared_info->evtchn_mask[p / 64], p % 64),
+		       hyp_owned(c) ? " (the hypervisor's end)" : "");
 	}
 }

@@ -21,6 +21,7 @@
 #include <punt/foreign_map.h>
 #include <punt/grant_table.h>
 #include <punt/page_alloc.h>
+#include <punt/arch/domain.h>
 #include <punt/arch/guest_access.h>
 #include <punt/hypercall.h>
 #include <punt/memory.h>
@@ -270,9 +271,9 @@ static bool holds_vcpu_info(const struct domain *d, uint64_t mfn)
  * only unmapped, as Xen keeps such pages. Refused, leaving everything as it was: a frame that
  * is not the domain's RAM mapping (a hole, a grant or foreign mapping, a device), and a page
  * something else still holds (another domain's grant mapping or copy pins it, the control
- * domain maps that very page, Punt writes its vcpu_info there): Xen would keep such a page
- * alive by its reference count, Punt keeps it mapped. The control domain mapping other pages
- * of the domain (the console and xenstore rings, for the domain's whole life) holds nothing
+ * domain maps that very page, Punt writes its vcpu_info or a device's ring there): Xen would keep
+ * such a page alive by its reference count, Punt keeps it mapped. The control domain mapping other
+ * pages of the domain (the console and xenstore rings, for the domain's whole life) holds nothing
  * else back.
  */
 static bool give_back_page(struct domain_locked l, uint64_t gfn)
@@ -291,7 +292,8 @@ static bool give_back_page(struct domain_locked l, uint64_t gfn)
 		grant_table_forget_gfn(l, gfn);
 		return true;
 	}
-	if (foreign_frame_mapped(mfn) || holds_vcpu_info(d, mfn) || grant_frame_pinned(l, mfn) ||
+	if (foreign_frame_mapped(mfn) || holds_vcpu_info(d, mfn) || arch_domain_uses_page(d, mfn) ||
+	    grant_frame_pinned(l, mfn) ||
 	    !domain_extent_take_page(d, (unsigned)i, mfn << PAGE_SHIFT))
 		return false;
 	p2m_unmap(d, gfn, 1);

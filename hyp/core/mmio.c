@@ -39,7 +39,8 @@ int mmio_register(struct domain *d, const char *name, uint64_t base, uint64_t si
 		       MMIO_MAX_REGIONS);
 		return -XEN_ENOSPC;
 	}
-	m->region[m->nr++] = (struct mmio_region){base, size, handler, priv, name};
+	m->region[m->nr] = (struct mmio_region){base, size, handler, priv, name};
+	__atomic_store_n(&m->nr, m->nr + 1, __ATOMIC_RELEASE);
 	return 0;
 }
 

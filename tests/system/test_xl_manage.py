@@ -11,7 +11,10 @@ driver gives pages back with decrease_reservation; its kernel runs with cma=0, o
 could only take the little memory left outside CMA) and back to 128, seen
 in `xl list` and `xl info`'s free_memory; then `xl create` of bad configurations, each of
 which must fail with the same xl status and error lines on both and leave no domain and no
-memory behind; `xl destroy`, and every page back.
+memory behind; `xl create` of a second guest with an emulated UART (vuart = "sbsa_uart":
+vuart_op, served by xenconsoled), which takes a command typed on `xl console -t vuart` and
+answers there while its kernel also writes to its PV console, then its `xl destroy`;
+`xl destroy` of the first, and every page of both back.
 """
 
 import re
@@ -23,6 +26,7 @@ import xl_dom0
 
 GUEST = "debian-guest"
 LOG = f"/var/log/xen/console/guest-{GUEST}.log"
+VUART_GUEST = "debian-guest-vuart"
 STEPS = [
     ("info", "info"),
     ("create", f"create:/etc/xen/{GUEST}-watch.cfg"),
@@ -31,6 +35,7 @@ STEPS = [
     ("vcpu-set-2", f"vcpu-set:{GUEST}:2"),
     ("wait-cpus-2", f"!punt-wait-watch:{LOG}:cpus<0-1>:60"),
     ("list-vcpus-2", "list"),
+    ("vcpu-list", "vcpu-list"),
     ("guest-console-vcpus", f"!cat:{LOG}"),
     ("vcpu-set-1", f"vcpu-set:{GUEST}:1"),
     ("wait-cpus-1", f"!punt-wait-watch:{LOG}:cpus<0>:60"),
@@ -50,6 +55,11 @@ STEPS = [
     ("list-128", "list"),
     ("info-128", "info"),
     ("bad-configs", "!punt-xl-bad"),
+    # An emulated UART served by dom0's xenconsoled (vuart_op), beside the PV console.
+    ("create-vuart", f"create:/etc/xen/{VUART_GUEST}.cfg"),
+    ("ask-vuart", f"!punt-console-ask:{VUART_GUEST}:vuart"),
+    ("pv-log-vuart", f"!cat:/var/log/xen/console/guest-{VUART_GUEST}.log"),
+    ("destroy-vuart", f"destroy:{VUART_GUEST}"),
     ("destroy", f"destroy:{GUEST}"),
     ("settle", "!sleep:3"),
     ("list-end", "list"),
@@ -119,6 +129,23 @@ def test_xl_vcpu_set_takes_the_second_vcpu_down_and_up_in_the_guest_on_both(resu
         seen, run = watched(results, hyp, "cpus")
         conftest.check_equal(run, f"the guest's online CPUs, change by change, on {hyp}",
                              ["0", "0-1", "0", "0-1"], seen)
+
+
+def test_xl_vcpu_list_shows_both_guests_vcpus_and_affinities_as_on_xen(results):
+    rows = {}
+    for hyp in ("punt", "xen"):
+        lines, run = step(results, hyp, "vcpu-list")
+        errors = [line for line in lines if line.startswith("libxl: error")]
+        if errors:
+            run.fail(f"xl vcpu-list without libxl errors on {hyp}", "\n".join(errors))
+        # Name, VCPU and the affinity columns; CPU, state and time vary from run to run.
+        rows[hyp] = [(w[0], w[2], " ".join(w[6:])) for w in
+                     (line.split() for line in lines) if len(w) >= 7 and w[1].isdigit()]
+    run = results["punt"]["vcpu-list"][2]
+    conftest.check_equal(run, "xl vcpu-list's names, vCPUs and affinities on Punt (as on Xen)",
+                         rows["xen"], rows["punt"])
+    if len(rows["punt"]) != 4:
+        run.fail("two vCPUs of dom0 and two of the guest in xl vcpu-list", rows["punt"])
 
 
 def watched(results, hyp, what):
@@ -213,6 +240,27 @@ def test_bad_configurations_fail_as_on_xen_and_leave_nothing_behind(results):
         # The running guest and dom0 only, and every page of the failed build back.
         conftest.check_equal(run, f"domains and free memory after {name} on Punt",
                              f"domains=2 free_memory={before['free_memory']}", after)
+
+
+def test_xl_console_of_the_emulated_uart_takes_and_gives_text_on_both(results):
+    for hyp in ("punt", "xen"):
+        step(results, hyp, "create-vuart")
+        lines, run = step(results, hyp, "ask-vuart")
+        counts = [int(m.group(1)) for m in
+                  (re.match(r"^xl-console-lines: (\d+)$", line) for line in lines) if m]
+        if not counts or counts[0] < 1:
+            run.fail(f"xl console -t vuart to show the guest's lines on {hyp}", lines)
+        if "console-answer: ANSWER-42" not in lines:
+            run.fail(f"the guest's answer on its emulated UART on {hyp}", lines)
+        # The kernel writes to both consoles; init and its shell are on the UART only.
+        pv, _ = step(results, hyp, "pv-log-vuart")
+        if not any("Linux version" in line for line in pv):
+            run.fail(f"the kernel's messages on the vuart guest's PV console too on {hyp}",
+                     "\n".join(pv[-20:]))
+        if any(line.startswith("PUNT-INIT: ") for line in pv):
+            run.fail(f"init's lines on the emulated UART, not the PV console, on {hyp}",
+                     "\n".join(pv[-20:]))
+        step(results, hyp, "destroy-vuart")
 
 
 def test_xl_destroy_gives_every_page_back_after_ballooning_on_both(results):

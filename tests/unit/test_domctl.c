@@ -4,7 +4,8 @@
  * `xl create` and `xl destroy` drive it: createdomain with Xen's checks of the Arm
  * configuration, max_vcpus, max_mem, the paging pool, set_address_size, the affinities,
  * scheduler_op, getvcpuinfo, the toolstack's pause counter (a created domain never runs
- * before its unpause) and destroydomain (dying, dead, freed, every page back). Each answer is
+ * before its unpause), vuart_op (the UART's ring and the port the hypervisor holds for it),
+ * cacheflush and destroydomain (dying, dead, freed, every page back). Each answer is
  * Xen 4.17's (Xen common/domctl.c, common/domain.c, arch/arm/domain.c, common/sched/).
  */
 #include <setjmp.h>
@@ -18,9 +19,12 @@
 #include "machine.h"
 #include <public/domctl.h>
 #include <public/errno.h>
+#include <public/memory.h>
 #include <public/sched.h>
 #include <public/xen.h>
+#include <fake/arch.h>
 #include <punt/arch/irq.h>
+#include <punt/arch/p2m.h>
 #include <punt/control.h>
 #include <punt/cpu.h>
 #include <punt/domain.h>
@@ -361,6 +365,44 @@ static void setvcpuaffinity_answers_the_effective_maps(void **state)
 	assert_int_equal(domctl(dom0, &op), -XEN_EINVAL);
 }
 
+static void getvcpuaffinity_answers_the_domains_affinity_and_every_cpu_as_soft(void **state)
+{
+	(void)state;
+	struct domain *d = create(2);
+	uint8_t hard[4], soft[2];
+	struct xen_domctl op = domctl_op(XEN_DOMCTL_getvcpuaffinity, d->id);
+
+	/* xl vcpu-list: both maps, in buffers bigger than the two CPUs there are. */
+	memset(hard, 0xaa, sizeof(hard));
+	memset(soft, 0xaa, sizeof(soft));
+	op.u.vcpuaffinity.vcpu = 1;
+	op.u.vcpuaffinity.flags = XEN_VCPUAFFINITY_HARD | XEN_VCPUAFFINITY_SOFT;
+	op.u.vcpuaffinity.cpumap_hard = (struct xenctl_bitmap){ptr(hard), 32, 0};
+	op.u.vcpuaffinity.cpumap_soft = (struct xenctl_bitmap){ptr(soft), 16, 0};
+	assert_int_equal(domctl(dom0, &op), 0);
+	assert_int_equal(hard[0], 0x03);
+	assert_int_equal(hard[1] | hard[2] | hard[3], 0);
+	assert_int_equal(soft[0], 0x03);
+	assert_int_equal(soft[1], 0);
+	/* A domain of the boot configuration confined to CPU 1 says so. */
+	struct domu_config c = machine_config(5, 1);
+	cpumask_set(&c.sched_affinity, 1);
+	struct domain *pinned = machine_build(&c, 5);
+	op = domctl_op(XEN_DOMCTL_getvcpuaffinity, pinned->id);
+	op.u.vcpuaffinity.flags = XEN_VCPUAFFINITY_HARD;
+	op.u.vcpuaffinity.cpumap_hard = (struct xenctl_bitmap){ptr(hard), 8, 0};
+	assert_int_equal(domctl(dom0, &op), 0);
+	assert_int_equal(hard[0], 0x02);
+	/* Xen's checks, as for setvcpuaffinity. */
+	op.u.vcpuaffinity.vcpu = 1;
+	assert_int_equal(domctl(dom0, &op), -XEN_EINVAL);
+	op.u.vcpuaffinity.vcpu = 0;
+	op.u.vcpuaffinity.flags = 0;
+	assert_int_equal(domctl(dom0, &op), -XEN_EINVAL);
+	op.u.vcpuaffinity.flags = XEN_VCPUAFFINITY_SOFT;
+	assert_int_equal(domctl(dom0, &op), -XEN_EINVAL); /* no soft map given */
+}
+
 static void node_affinity_is_node_0(void **state)
 {
 	(void)state;
@@ -615,6 +657,222 @@ static void dom0_cannot_destroy_itself(void **state)
 
 /* ---- the policy: a domU is refused each of them, even on itself ---------------------------- */
 
+/* ---- vuart_op ---------------------------------------------------------------------------- */
+
+/* libxc's place for the vpl011 ring: GUEST_MAGIC_BASE >> 12, + VUART_PFN_OFFSET. */
+#define VUART_GFN 0x39003UL
+
+/* memory_op cmd on one order-0 extent at gfn of target, from dom0: the extents done. */
+static long one_extent(unsigned cmd, domid_t target, uint64_t gfn)
+{
+	uint64_t list[1] = {gfn};
+	struct xen_memory_reservation r = {
+	    .extent_start_gva = ptr(list), .nr_extents = 1, .domid = target};
+
+	machine_run(dom0->vcpus[0]);
+	return do_hypercall(dom0->vcpus[0], HYPERVISOR_memory_op,
+			    (const uint64_t[5]){cmd, ptr(&r), 0, 0, 0});
+}
+
+/* A domain as libxl makes one with vuart = "sbsa_uart": one SPI, its ring page populated. */
+static struct domain *create_with_ring(void)
+{
+	struct xen_domctl op = create_op(1);
+
+	op.u.createdomain.arch_config.nr_spis = 1;
+	assert_int_equal(domctl(dom0, &op), 0);
+	struct domain *d = domain_lookup(op.domain);
+	assert_non_null(d);
+	op = domctl_op(XEN_DOMCTL_max_mem, d->id);
+	op.u.max_mem.max_memkb = 64;
+	assert_int_equal(domctl(dom0, &op), 0);
+	assert_int_equal(one_extent(XENMEM_populate_physmap, d->id, VUART_GFN), 1);
+	return d;
+}
+
+static struct xen_domctl vuart_init_op(domid_t d, uint64_t gfn, domid_t backend)
+{
+	struct xen_domctl op = domctl_op(XEN_DOMCTL_vuart_op, d);
+
+	op.u.vuart_op = (struct xen_domctl_vuart_op){.cmd = XEN_DOMCTL_VUART_OP_INIT,
+						     .type = XEN_DOMCTL_VUART_TYPE_VPL011,
+						     .gfn = gfn,
+						     .console_domid = backend};
+	return op;
+}
+
+static void vuart_op_gives_a_port_the_hypervisor_holds_for_the_backend(void **state)
+{
+	(void)state;
+	struct domain *d = create_with_ring();
+	struct xen_domctl op = vuart_init_op(d->id, VUART_GFN, 0);
+	struct evtchn_status st = {0};
+	evtchn_port_t port, local;
+
+	assert_int_equal(domctl(dom0, &op), 0);
+	port = op.u.vuart_op.evtchn;
+	assert_int_not_equal(port, 0);
+	/* The guest cannot use or even describe the hypervisor's end (Xen's answers). */
+	st.port = port;
+	assert_int_equal(evtchn_status(d, &st), -XEN_EACCES);
+	assert_int_equal(evtchn_send(d, port), -XEN_EINVAL);
+	assert_int_equal(evtchn_close(d, port), -XEN_EINVAL);
+	assert_int_equal(evtchn_bind_vcpu(d, port, 0), -XEN_EINVAL);
+	/* Nor a backend's end before one binds: nothing is sent, nothing fails. */
+	assert_int_equal(fake_vuart_send(d), 0);
+	/* dom0 (xenconsoled) binds as to any unbound port. */
+	assert_int_equal(evtchn_bind_interdomain(dom0, d->id, port, &local), 0);
+	clear_pending(dom0, local);
+	/* Its sends reach the UART, not the guest's event channels. */
+	assert_int_equal(evtchn_send(dom0, local), 0);
+	assert_int_equal(d->arch.vuart_backend_sends, 1);
+	assert_false(pending(d, port));
+	/* The UART's sends reach dom0's port. */
+	assert_int_equal(fake_vuart_send(d), 0);
+	assert_true(pending(dom0, local));
+	/* xenconsoled restarting: its port closes, the guest's goes back to waiting for it. */
+	assert_int_equal(evtchn_close(dom0, local), 0);
+	assert_int_equal(evtchn_bind_interdomain(dom0, d->id, port, &local), 0);
+	assert_int_equal(evtchn_send(dom0, local), 0);
+	assert_int_equal(d->arch.vuart_backend_sends, 2);
+	/* A guest's EVTCHNOP_reset closes its own ports, not the hypervisor's. */
+	assert_int_equal(evtchn_reset_guest(d, false), 0);
+	assert_int_equal(evtchn_send(dom0, local), 0);
+	assert_int_equal(d->arch.vuart_backend_sends, 3);
+}
+
+static void vuart_op_checks_what_xen_checks_in_its_order(void **state)
+{
+	(void)state;
+	struct domain *d = create_with_ring();
+	struct xen_domctl op = vuart_init_op(d->id, VUART_GFN, 0);
+
+	op.u.vuart_op.pad[1] = 1;
+	assert_int_equal(domctl(dom0, &op), -XEN_EINVAL);
+	op = vuart_init_op(d->id, VUART_GFN, 0);
+	op.u.vuart_op.cmd = 1;
+	assert_int_equal(domctl(dom0, &op), -XEN_EINVAL);
+	op = vuart_init_op(d->id, VUART_GFN, 0);
+	op.u.vuart_op.type = 1;
+	assert_int_equal(domctl(dom0, &op), -XEN_EOPNOTSUPP);
+	/* A frame that is no RAM of the domain's. */
+	op = vuart_init_op(d->id, VUART_GFN + 1, 0);
+	assert_int_equal(domctl(dom0, &op), -XEN_EINVAL);
+	op = vuart_init_op(d->id, ~0UL, 0);
+	assert_int_equal(domctl(dom0, &op), -XEN_EINVAL);
+	/* None of those left a UART: the next one is made, and only one. */
+	op = vuart_init_op(d->id, VUART_GFN, 0);
+	assert_int_equal(domctl(dom0, &op), 0);
+	op = vuart_init_op(d->id, VUART_GFN, 0);
+	assert_int_equal(domctl(dom0, &op), -XEN_EINVAL);
+	/* Once the domain has run, its creation is over. */
+	assert_int_equal(simple(XEN_DOMCTL_unpausedomain, dom0, d->id), 0);
+	struct domain *late = create_with_ring();
+	assert_int_equal(simple(XEN_DOMCTL_unpausedomain, dom0, late->id), 0);
+	op = vuart_init_op(late->id, VUART_GFN, 0);
+	assert_int_equal(domctl(dom0, &op), -XEN_EPERM);
+	/* So is the boot configuration's and dom0's. */
+	op = vuart_init_op(d1->id, VUART_GFN, 0);
+	assert_int_equal(domctl(dom0, &op), -XEN_EPERM);
+	op = vuart_init_op(0, VUART_GFN, 0);
+	assert_int_equal(domctl(dom0, &op), -XEN_EPERM);
+}
+
+static void vuart_op_needs_an_spi_for_the_uart(void **state)
+{
+	(void)state;
+	struct xen_domctl op = create_op(1); /* nr_spis 0 */
+
+	assert_int_equal(domctl(dom0, &op), 0);
+	domid_t id = op.domain;
+	op = domctl_op(XEN_DOMCTL_max_mem, id);
+	op.u.max_mem.max_memkb = 64;
+	assert_int_equal(domctl(dom0, &op), 0);
+	assert_int_equal(one_extent(XENMEM_populate_physmap, id, VUART_GFN), 1);
+	op = vuart_init_op(id, VUART_GFN, 0);
+	assert_int_equal(domctl(dom0, &op), -XEN_EINVAL);
+}
+
+static void the_uarts_ring_page_is_not_given_back_while_the_domain_lives(void **state)
+{
+	(void)state;
+	struct domain *d = create_with_ring();
+	struct xen_domctl op = vuart_init_op(d->id, VUART_GFN, 0);
+	uint64_t before, after;
+
+	assert_int_equal(domctl(dom0, &op), 0);
+	assert_int_equal(p2m_lookup(d, VUART_GFN, &before), P2M_RAM_RW);
+	/* decrease_reservation stops at it, the page still there, still counted. */
+	assert_int_equal(one_extent(XENMEM_decrease_reservation, d->id, VUART_GFN), 0);
+	assert_int_equal(p2m_lookup(d, VUART_GFN, &after), P2M_RAM_RW);
+	assert_int_equal(after, before);
+	assert_int_equal(d->tot_pages, 1);
+}
+
+static void a_backend_bound_to_the_uart_survives_the_guests_destruction(void **state)
+{
+	(void)state;
+	struct domain *d = create_with_ring();
+	struct xen_domctl op = vuart_init_op(d->id, VUART_GFN, 0);
+	evtchn_port_t local;
+
+	assert_int_equal(domctl(dom0, &op), 0);
+	assert_int_equal(evtchn_bind_interdomain(dom0, d->id, op.u.vuart_op.evtchn, &local), 0);
+	assert_int_equal(simple(XEN_DOMCTL_destroydomain, dom0, d->id), 0);
+	machine_all_cpus_pass(4, dom0->vcpus[0]);
+	/* dom0's end is left waiting for a domain that is gone: its send does nothing. */
+	assert_int_equal(evtchn_send(dom0, local), 0);
+	assert_int_equal(evtchn_close(dom0, local), 0);
+}
+
+static void a_guest_cannot_bind_to_the_hypervisors_end_of_its_own_uart(void **state)
+{
+	(void)state;
+	struct domain *d = create_with_ring();
+	struct xen_domctl op = vuart_init_op(d->id, VUART_GFN, d->id); /* itself as backend */
+	evtchn_port_t local;
+
+	assert_int_equal(domctl(dom0, &op), 0);
+	/* A loopback to the hypervisor's end would bypass it: refused. */
+	assert_int_equal(evtchn_bind_interdomain(d, d->id, op.u.vuart_op.evtchn, &local),
+			 -XEN_EINVAL);
+	/* Any other domain than the one named may not bind either. */
+	assert_int_equal(evtchn_bind_interdomain(dom0, d->id, op.u.vuart_op.evtchn, &local),
+			 -XEN_EINVAL);
+}
+
+/* ---- cacheflush -------------------------------------------------------------------------- */
+
+static void cacheflush_cleans_the_frames_that_map_memory_and_skips_holes(void **state)
+{
+	(void)state;
+	struct domain *d = create_with_ring(); /* one page, at VUART_GFN */
+	struct xen_domctl op = domctl_op(XEN_DOMCTL_cacheflush, d->id);
+	uint64_t mfn;
+
+	assert_int_equal(p2m_lookup(d, VUART_GFN, &mfn), P2M_RAM_RW);
+	/* The builder's range around it: the page is cleaned and invalidated, whole. */
+	fake_cache_clear();
+	op.u.cacheflush = (struct xen_domctl_cacheflush){VUART_GFN - 3, 8};
+	assert_int_equal(domctl(dom0, &op), 0);
+	struct fake_cache_op last = fake_cache_last();
+	assert_int_equal(last.kind, FAKE_CACHE_CLEAN_INVAL);
+	assert_int_equal(last.start, mfn << 12);
+	assert_int_equal(last.size, 4096);
+	/* Holes only: nothing to do, and no error (Xen skips them too). */
+	fake_cache_clear();
+	op.u.cacheflush = (struct xen_domctl_cacheflush){VUART_GFN + 1, 16};
+	assert_int_equal(domctl(dom0, &op), 0);
+	assert_int_equal(fake_cache_last().kind, FAKE_CACHE_NONE);
+	/* Xen's limits: 2^18 frames at once, no wrap-around. */
+	op.u.cacheflush = (struct xen_domctl_cacheflush){0, (1UL << 18) + 1};
+	assert_int_equal(domctl(dom0, &op), -XEN_EINVAL);
+	op.u.cacheflush = (struct xen_domctl_cacheflush){~0UL, 2};
+	assert_int_equal(domctl(dom0, &op), -XEN_EINVAL);
+	op.u.cacheflush = (struct xen_domctl_cacheflush){~0UL - 4, 2};
+	assert_int_equal(domctl(dom0, &op), 0);
+}
+
 static void check_refused(uint32_t cmd)
 {
 	struct domain *d = create(1);
@@ -647,10 +905,13 @@ REFUSED(get_paging_mempool_size)
 REFUSED(set_paging_mempool_size)
 REFUSED(set_address_size)
 REFUSED(setvcpuaffinity)
+REFUSED(getvcpuaffinity)
 REFUSED(setnodeaffinity)
 REFUSED(getnodeaffinity)
 REFUSED(scheduler_op)
 REFUSED(getvcpuinfo)
+REFUSED(vuart_op)
+REFUSED(cacheflush)
 
 #define TEST(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
 
@@ -665,6 +926,7 @@ int main(void)
 	    TEST(the_paging_pool_size_is_kept_in_whole_pages),
 	    TEST(set_address_size_takes_64_before_any_page),
 	    TEST(setvcpuaffinity_answers_the_effective_maps),
+	    TEST(getvcpuaffinity_answers_the_domains_affinity_and_every_cpu_as_soft),
 	    TEST(node_affinity_is_node_0),
 	    TEST(scheduler_op_keeps_credit2s_weight_and_cap),
 	    TEST(getvcpuinfo_describes_one_vcpu),
@@ -675,6 +937,13 @@ int main(void)
 	    TEST(a_toolstack_domain_that_shuts_down_waits_for_destroydomain),
 	    TEST(destroydomain_of_a_configured_domain_does_not_build_it_again),
 	    TEST(dom0_cannot_destroy_itself),
+	    TEST(vuart_op_gives_a_port_the_hypervisor_holds_for_the_backend),
+	    TEST(vuart_op_checks_what_xen_checks_in_its_order),
+	    TEST(vuart_op_needs_an_spi_for_the_uart),
+	    TEST(the_uarts_ring_page_is_not_given_back_while_the_domain_lives),
+	    TEST(a_backend_bound_to_the_uart_survives_the_guests_destruction),
+	    TEST(a_guest_cannot_bind_to_the_hypervisors_end_of_its_own_uart),
+	    TEST(cacheflush_cleans_the_frames_that_map_memory_and_skips_holes),
 	    TEST(a_domu_is_refused_domctl_createdomain),
 	    TEST(a_domu_is_refused_domctl_destroydomain),
 	    TEST(a_domu_is_refused_domctl_pausedomain),
@@ -685,10 +954,13 @@ int main(void)
 	    TEST(a_domu_is_refused_domctl_set_paging_mempool_size),
 	    TEST(a_domu_is_refused_domctl_set_address_size),
 	    TEST(a_domu_is_refused_domctl_setvcpuaffinity),
+	    TEST(a_domu_is_refused_domctl_getvcpuaffinity),
 	    TEST(a_domu_is_refused_domctl_setnodeaffinity),
 	    TEST(a_domu_is_refused_domctl_getnodeaffinity),
 	    TEST(a_domu_is_refused_domctl_scheduler_op),
 	    TEST(a_domu_is_refused_domctl_getvcpuinfo),
+	    TEST(a_domu_is_refused_domctl_vuart_op),
+	    TEST(a_domu_is_refused_domctl_cacheflush),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -9,6 +9,7 @@
  * (docs/control.md); the rest of the union is opaque bytes.
  */
 
+#include "event_channel.h"
 #include "xen.h"
 
 /* Xen public/domctl.h XEN_DOMCTL_INTERFACE_VERSION: every other value is -EACCES. */
@@ -20,6 +21,7 @@
 #define XEN_DOMCTL_unpausedomain	   4
 #define XEN_DOMCTL_getdomaininfo	   5 /* the first domain at or above `domain` */
 #define XEN_DOMCTL_setvcpuaffinity	   9
+#define XEN_DOMCTL_getvcpuaffinity	   25
 #define XEN_DOMCTL_max_mem		   11
 #define XEN_DOMCTL_setvcpucontext	   12
 #define XEN_DOMCTL_getvcpuinfo		   14
@@ -269,6 +271,29 @@ struct xen_domctl_vcpucontext {
 };
 XEN_CHECK_SIZE(struct xen_domctl_vcpucontext, 16);
 
+/* vuart_op (Xen public/domctl.h, struct xen_domctl_vuart_op) */
+#define XEN_DOMCTL_VUART_OP_INIT     0
+#define XEN_DOMCTL_VUART_TYPE_VPL011 0
+struct xen_domctl_vuart_op {
+	uint32_t cmd;	       /* IN: XEN_DOMCTL_VUART_OP_* */
+	uint32_t type;	       /* IN: XEN_DOMCTL_VUART_TYPE_* */
+	uint64_t gfn;	       /* IN: the guest page holding the console ring */
+	domid_t console_domid; /* IN: the domain serving the other end */
+	uint8_t pad[2];	       /* must be 0 */
+	evtchn_port_t evtchn;  /* OUT: the guest's port the backend binds to */
+};
+XEN_CHECK_SIZE(struct xen_domctl_vuart_op, 24);
+XEN_CHECK_OFFSET(struct xen_domctl_vuart_op, gfn, 8);
+XEN_CHECK_OFFSET(struct xen_domctl_vuart_op, console_domid, 16);
+XEN_CHECK_OFFSET(struct xen_domctl_vuart_op, evtchn, 20);
+
+/* cacheflush (IN): clean and invalidate the data cache over nr_pfns frames from start_pfn */
+struct xen_domctl_cacheflush {
+	uint64_t start_pfn;
+	uint64_t nr_pfns;
+};
+XEN_CHECK_SIZE(struct xen_domctl_cacheflush, 16);
+
 /* setdomainhandle (IN) */
 struct xen_domctl_setdomainhandle {
 	xen_domain_handle_t handle;
@@ -294,6 +319,8 @@ struct xen_domctl {
 		struct xen_domctl_address_size address_size;
 		struct xen_domctl_paging_mempool paging_mempool;
 		struct xen_domctl_vcpucontext vcpucontext;
+		struct xen_domctl_vuart_op vuart_op;
+		struct xen_domctl_cacheflush cacheflush;
 		uint8_t bytes[128];
 	} u;
 };

@@ -110,8 +110,8 @@ struct domain {
 	 * creation. Changed under d->lock, read by the scheduler without it (domain_paused()).
 	 */
 	unsigned pause_count;
-	bool creation_finished;
-	uint64_t paging_pool_bytes;   /* what set_paging_mempool_size asked for (accounting only) */
+	bool creation_finished;	    /* also from domain_publish() on for the boot configuration's */
+	uint64_t paging_pool_bytes; /* what set_paging_mempool_size asked for (accounting only) */
 	struct foreign_maps *foreign; /* other domains' frames it maps (punt/foreign_map.h) */
 	uint64_t foreign_refs; /* its frames mapped by other domains: it is not freed before 0 */
 	uint64_t links;	       /* bit n: the configuration links this domain with domain n */

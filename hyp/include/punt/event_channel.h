@@ -29,7 +29,11 @@ enum evtchn_state {
 
 struct evtchn {
 	uint8_t state;
-	uint8_t consumer; /* HYP: index of its callback + 1 */
+	/*
+	 * Index of a callback inside the hypervisor + 1, or 0. HYP: the far end is the callback.
+	 * UNBOUND or INTERDOMAIN: this end is the hypervisor's (evtchn_alloc_hyp_unbound()).
+	 */
+	uint8_t consumer;
 	uint16_t notify_vcpu;
 	domid_t remote_dom;   /* UNBOUND: who may bind; INTERDOMAIN: the peer */
 	uint32_t remote_port; /* INTERDOMAIN */
@@ -80,6 +84,25 @@ int evtchn_alloc_hyp(struct domain *d, evtchn_hyp_fn fn, evtchn_port_t *port);
  * it now belongs to something else, so a stale port number is harmless.
  */
 int evtchn_hyp_notify(struct domain *d, evtchn_port_t port, evtchn_hyp_fn fn);
+
+/*
+ * A port of d whose own end is fn inside the hypervisor, unbound for domain `remote` (Xen's
+ * alloc_unbound_xen_event_channel, which a vuart_op's console ring uses): remote binds to it
+ * as to any unbound port, and its sends call fn(d, port) instead of raising the port in d.
+ * d cannot use the port itself: its close, send and bind_vcpu are -EINVAL, its status
+ * -EACCES, and a guest's EVTCHNOP_reset leaves it, as on Xen. Only a domain other than d
+ * may bind to it. -ENOSPC as evtchn_alloc_hyp().
+ */
+int evtchn_alloc_hyp_unbound(struct domain *d, domid_t remote, evtchn_hyp_fn fn,
+			     evtchn_port_t *port);
+/*
+ * The hypervisor's end of such a port sends: the bound peer's port is raised (Xen's
+ * notify_via_xen_event_channel). Nothing happens while the port is unbound; -EINVAL if it
+ * is not fn's.
+ */
+int evtchn_hyp_send(struct domain *d, evtchn_port_t port, evtchn_hyp_fn fn);
+/* Close such a port (its owner gives up before the domain is torn down). */
+int evtchn_hyp_close(struct domain *d, evtchn_port_t port, evtchn_hyp_fn fn);
 
 /* Raise a VIRQ: per-vCPU ones on v, global ones on the domain's vCPU 0 binding. */
 void evtchn_send_virq(struct vcpu *v, uint32_t virq);

@@ -9,9 +9,12 @@
  * removes all of the domain's regions at once. Regions never overlap, so an
  * address belongs to at most one device.
  *
- * Locking: none. Regions are added only before the domain is published and
- * removed only after its vCPUs are gone (core/domain.c), so every lookup reads
- * a table that no one changes.
+ * Locking: none. Regions are added while the domain is built, before it first
+ * runs (a domain the toolstack made may get its UART from vuart_op until its
+ * first unpause, which can race the addition), and removed only after its
+ * vCPUs are gone (core/domain.c). An addition fills its slot, then publishes
+ * the new count (release), and a lookup reads the count once (acquire), so it
+ * sees whole regions only.
  */
 #ifndef PUNT_MMIO_H
 #define PUNT_MMIO_H
@@ -63,7 +66,9 @@ int mmio_register(struct domain *d, const char *name, uint64_t base, uint64_t si
  */
 static inline const struct mmio_region *mmio_find(const struct mmio_regions *m, uint64_t addr)
 {
-	for (unsigned i = 0; i < m->nr; i++) {
+	unsigned nr = __atomic_load_n(&m->nr, __ATOMIC_ACQUIRE);
+
+	for (unsigned i = 0; i < nr; i++) {
 		if (addr - m->region[i].base < m->region[i].size)
 			return &m->region[i];
 	}

@@ -12,7 +12,10 @@
 #ifndef PUNT_ARCH_DOMAIN_H
 #define PUNT_ARCH_DOMAIN_H
 
+#include <public/event_channel.h>
+#include <public/xen.h>
 #include <stdbool.h>
+#include <stdint.h>
 
 struct domain;
 
@@ -46,8 +49,23 @@ int arch_domain_init(struct domain *d, const struct arch_domain_config *c);
  */
 void arch_domain_destroy(struct domain *d);
 
-/* Whether d has an emulated UART (console input goes to it). */
+/* Whether d has an emulated UART served by Punt's console (console input goes to it). */
 bool arch_domain_has_vuart(const struct domain *d);
+/*
+ * The toolstack's emulated UART (Xen public/domctl.h, XEN_DOMCTL_vuart_op INIT), for a
+ * domain whose creation has not finished: an SBSA UART at Xen's guest address, served
+ * through the console ring (Xen public/io/console.h) in d's own RAM page at gfn, whose
+ * other end is domain `backend`'s; *port is the event channel of d's, unbound for
+ * backend, that the hypervisor holds for the ring (evtchn_alloc_hyp_unbound()).
+ * -EINVAL when d already has an emulated UART, gfn is not a page of d's own RAM or d has
+ * no interrupt line for it; -ENOMEM, -ENOSPC when out of memory or ports.
+ */
+int arch_vuart_connect(struct domain *d, uint64_t gfn, domid_t backend, evtchn_port_t *port);
+/*
+ * Whether one of d's virtual devices reads or writes machine frame mfn (such a ring): the
+ * page must stay d's while d lives. Called with d's lock held.
+ */
+bool arch_domain_uses_page(const struct domain *d, uint64_t mfn);
 /* A byte typed on Punt's console for d's emulated UART; false if its receive FIFO is full. */
 bool arch_vuart_receive(struct domain *d, char c);
 

@@ -153,4 +153,11 @@ void fake_uart_input(const char *s, size_t n);
  */
 unsigned fake_spin_locks_held(void);
 
+/*
+ * The backend side of a fake ring-backed UART (arch_vuart_connect()): the hypervisor's end
+ * sends on d's ring port (evtchn_hyp_send()); what it returns. The backend's sends to that
+ * port are counted in d->arch.vuart_backend_sends.
+ */
+int fake_vuart_send(struct domain *d);
+
 #endif

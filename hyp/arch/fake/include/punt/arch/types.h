@@ -42,7 +42,11 @@ struct arch_domain {
 	bool vuart;		      /* ... for an emulated UART */
 	char vuart_rx[FAKE_VUART_RX]; /* bytes arch_vuart_receive() gave it, oldest first */
 	unsigned vuart_rx_len;
-	struct fake_p2m_range *p2m; /* malloc'd, p2m_nr used of p2m_cap */
+	bool vuart_ring;	      /* arch_vuart_connect() gave it a ring-backed UART */
+	uint64_t vuart_ring_mfn;      /* ... in this frame */
+	uint32_t vuart_port;	      /* ... signalled on this port of its own */
+	unsigned vuart_backend_sends; /* the backend's sends that reached it */
+	struct fake_p2m_range *p2m;   /* malloc'd, p2m_nr used of p2m_cap */
 	unsigned p2m_nr, p2m_cap;
 	uint64_t counter_offset; /* the counter when it was created: its virtual time zero */
 };
