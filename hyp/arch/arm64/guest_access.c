@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
+#include <asm/p2m.h>
 #include <asm/sysreg.h>
 #include <public/errno.h>
+#include <punt/domain.h>
 #include <punt/bootinfo.h>
 #include <punt/arch/guest_access.h>
 #include <punt/memory.h>
@@ -30,7 +32,16 @@ static inline int translate(uint64_t gva, int write, uint64_t *pa)
 
 int guest_va_to_pa(uint64_t gva, int write, uint64_t *pa)
 {
-	if (translate(gva, write, pa) || !phys_is_ram(*pa, 1))
+	/*
+	 * A translation that fails while another CPU changes the domain's stage-2 (an entry
+	 * broken before it is remade, asm/p2m.h) is tried again once the change is over.
+	 */
+	if (translate(gva, write, pa)) {
+		p2m_wait_for_changes(current_domain());
+		if (translate(gva, write, pa))
+			return -XEN_EFAULT;
+	}
+	if (!phys_is_ram(*pa, 1))
 		return -XEN_EFAULT;
 	return 0;
 }

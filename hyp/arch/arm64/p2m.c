@@ -3,6 +3,15 @@
  * Stage-2 translation with a 4 KiB granule, starting at level 0. RAM is
  * mapped with the largest blocks its alignment allows; changing one page of
  * a block first splits the block into a table of equal entries.
+ *
+ * A valid entry is never overwritten by another valid one: it is made
+ * invalid and every TLB flushed of it before the new one is written, and a
+ * table it pointed to is freed only after that flush (break-before-make, Arm
+ * ARM D8.14.1, "Using break-before-make when updating translation table
+ * entries"; without it a core may hold two translations of one address, a
+ * TLB conflict abort, or walk a freed table). A vCPU of the domain that
+ * touches the address in between takes a translation fault, which the trap
+ * handler retries once the change is over (p2m_fault_was_transient()).
  */
 #include <asm/mmu.h>
 #include <asm/p2m.h>
@@ -205,6 +214,20 @@ void p2m_load(struct domain *d)
 	isb();
 }
 
+/*
+ * Break: make the valid entry at slot invalid and flush every TLB of it (and of anything
+ * under it, when it is a table, which is freed after the flush).
+ */
+static void break_entry(struct domain *d, uint64_t *slot, int level)
+{
+	uint64_t old = *slot;
+
+	*slot = 0;
+	flush_domain_tlb(d);
+	if (level < 3 && (old & (S2_VALID | S2_TABLE)) == (S2_VALID | S2_TABLE))
+		free_tables(d, (uint64_t *)(old & S2_ADDR_MASK), level + 1);
+}
+
 /* Replace a block by a table whose entries map the same range the same way. */
 static uint64_t *split_block(struct domain *d, uint64_t *slot, int level)
 {
@@ -219,9 +242,33 @@ static uint64_t *split_block(struct domain *d, uint64_t *slot, int level)
 	uint64_t attrs = desc & S2_ATTR_MASK;
 	for (unsigned i = 0; i < 512; i++)
 		sub[i] = (base + i * step) | attrs | S2_VALID | (level + 1 == 3 ? S2_TABLE : 0);
-	dsb_ishst();
+	/* The table is written before it is published; the block goes first (break). */
+	break_entry(d, slot, level);
 	*slot = (uint64_t)sub | S2_VALID | S2_TABLE;
 	return sub;
+}
+
+/*
+ * Write desc (0 to remove) at slot. A valid entry replaced by a different valid one, or a
+ * table taken away, is broken first; a leaf only removed is flushed with the rest of the
+ * change (*changed).
+ */
+static void set_entry(struct domain *d, uint64_t *slot, int level, uint64_t desc, bool *changed)
+{
+	uint64_t old = *slot;
+	bool was_table = level < 3 && (old & (S2_VALID | S2_TABLE)) == (S2_VALID | S2_TABLE);
+
+	if (!(old & S2_VALID) || old == desc) {
+		*slot = desc;
+		return;
+	}
+	if (desc || was_table) {
+		break_entry(d, slot, level);
+	} else {
+		*slot = 0;
+		*changed = true;
+	}
+	*slot = desc;
 }
 
 /*
@@ -245,22 +292,15 @@ static int update(struct domain *d, uint64_t *table, int level, uint64_t ipa, ui
 		bool is_table = (*slot & (S2_VALID | S2_TABLE)) == (S2_VALID | S2_TABLE);
 
 		if (level == 3 || (level >= 1 && whole && (aligned || !attrs))) {
-			if (*slot & S2_VALID)
-				*changed = true;
-			if (is_table && level < 3)
-				free_tables(d, (uint64_t *)(*slot & S2_ADDR_MASK), level + 1);
-			if (!attrs)
-				*slot = 0;
-			else
-				*slot = pa | attrs | S2_VALID | (level == 3 ? S2_TABLE : 0);
+			uint64_t desc =
+			    attrs ? pa | attrs | S2_VALID | (level == 3 ? S2_TABLE : 0) : 0;
+			set_entry(d, slot, level, desc, changed);
 		} else {
 			uint64_t *sub;
 			if (is_table) {
 				sub = (uint64_t *)(*slot & S2_ADDR_MASK);
 			} else if (*slot & S2_VALID) {
-				/* Break-before-make: the split covers the same addresses. */
 				sub = split_block(d, slot, level);
-				*changed = true;
 			} else if (!attrs) {
 				sub = NULL;
 			} else {
@@ -311,6 +351,21 @@ int p2m_map(struct domain *d, uint64_t gfn, uint64_t mfn, uint64_t nr, enum p2m_
 int p2m_unmap(struct domain *d, uint64_t gfn, uint64_t nr)
 {
 	return change(d, gfn, 0, nr, 0);
+}
+
+bool p2m_fault_was_transient(struct domain *d, uint64_t esr, uint64_t ipa)
+{
+	/* ESR_EL2.ISS.{I,D}FSC 0b0001xx: a translation fault, at any level. */
+	if ((esr & 0x3c) != 0x04)
+		return false;
+	/* The lookup waits for a change under way (the p2m lock) and sees its result. */
+	return p2m_lookup(d, ipa >> 12, NULL) != P2M_INVALID;
+}
+
+void p2m_wait_for_changes(struct domain *d)
+{
+	spin_lock(&d->arch.p2m_lock);
+	spin_unlock(&d->arch.p2m_lock);
 }
 
 uint64_t p2m_table_pages(struct domain *d)

@@ -5,6 +5,7 @@
  * the vCPU to run and refills them.
  */
 #include <asm/mmio.h>
+#include <asm/p2m.h>
 #include <public/arch-arm.h>
 #include <asm/regs.h>
 #include <asm/sysreg.h>
@@ -51,10 +52,21 @@ static void handle_data_abort(struct vcpu *v, uint64_t esr)
 	uint64_t far = read_sysreg(far_el2);
 	uint64_t ipa = ((read_sysreg(hpfar_el2) >> 4) << 12) | (far & 0xfff);
 
-	if (mmio_handle_abort(v, esr, ipa))
+	if (mmio_handle_abort(v, esr, ipa) || p2m_fault_was_transient(v->domain, esr, ipa))
 		return;
 	log_guest_fault(v, "data abort on unhandled address", esr, ipa);
 	inject_data_abort(v, far);
+}
+
+static void handle_instruction_abort(struct vcpu *v, uint64_t esr)
+{
+	uint64_t far = read_sysreg(far_el2);
+	uint64_t ipa = ((read_sysreg(hpfar_el2) >> 4) << 12) | (far & 0xfff);
+
+	if (p2m_fault_was_transient(v->domain, esr, ipa))
+		return;
+	log_guest_fault(v, "instruction fetch from unmapped address", esr, far);
+	inject_instruction_abort(v, far);
 }
 
 void guest_sync(struct cpu_regs *regs)
@@ -82,9 +94,7 @@ void guest_sync(struct cpu_regs *regs)
 		handle_data_abort(v, esr);
 		break;
 	case ESR_EC_IABT_LOW:
-		log_guest_fault(v, "instruction fetch from unmapped address", esr,
-				read_sysreg(far_el2));
-		inject_instruction_abort(v, read_sysreg(far_el2));
+		handle_instruction_abort(v, esr);
 		break;
 	case ESR_EC_SYSREG:
 		sysreg_trap(v, regs, esr);
