@@ -291,21 +291,28 @@ static uint8_t hyp_consumer_id(evtchn_hyp_fn fn)
 	return id;
 }
 
-int evtchn_alloc_hyp(struct domain *d, evtchn_hyp_fn fn, evtchn_port_t *port)
+/* A free port of d made e, with fn as its consumer. */
+static int alloc_hyp_port(struct domain *d, evtchn_hyp_fn fn, struct evtchn e, evtchn_port_t *port)
 {
 	uint8_t id = fn ? hyp_consumer_id(fn) : 0;
 	int p;
 
 	if (!id)
 		return -XEN_ENOSPC;
+	e.consumer = id;
 	struct domain_locked l = domain_lock(d);
 	p = get_free_port(l);
 	if (p > 0) {
-		d->evtchn[p] = (struct evtchn){.state = ECS_HYP, .consumer = id, .notify_vcpu = 0};
+		d->evtchn[p] = e;
 		*port = (evtchn_port_t)p;
 	}
 	domain_unlock(&l);
 	return p < 0 ? p : 0;
+}
+
+int evtchn_alloc_hyp(struct domain *d, evtchn_hyp_fn fn, evtchn_port_t *port)
+{
+	return alloc_hyp_port(d, fn, (struct evtchn){.state = ECS_HYP}, port);
 }
 
 int evtchn_hyp_notify(struct domain *d, evtchn_port_t port, evtchn_hyp_fn fn)
@@ -326,20 +333,8 @@ int evtchn_hyp_notify(struct domain *d, evtchn_port_t port, evtchn_hyp_fn fn)
 int evtchn_alloc_hyp_unbound(struct domain *d, domid_t remote, evtchn_hyp_fn fn,
 			     evtchn_port_t *port)
 {
-	uint8_t id = fn ? hyp_consumer_id(fn) : 0;
-	int p;
-
-	if (!id)
-		return -XEN_ENOSPC;
-	struct domain_locked l = domain_lock(d);
-	p = get_free_port(l);
-	if (p > 0) {
-		d->evtchn[p] =
-		    (struct evtchn){.state = ECS_UNBOUND, .consumer = id, .remote_dom = remote};
-		*port = (evtchn_port_t)p;
-	}
-	domain_unlock(&l);
-	return p < 0 ? p : 0;
+	return alloc_hyp_port(d, fn, (struct evtchn){.state = ECS_UNBOUND, .remote_dom = remote},
+			      port);
 }
 
 /* Whether port of d is fn's own end (the caller holds d's lock). */

@@ -64,8 +64,7 @@ struct vpl011 {
 	char rx[RX_SIZE];
 	unsigned rx_prod, rx_cons;
 	/* A console ring as the other end: NULL for the console. */
-	struct xencons_interface *ring;
-	uint64_t ring_mfn;
+	struct xencons_interface *ring; /* in Punt's identity map of RAM */
 	evtchn_port_t port;
 	XENCONS_RING_IDX out_prod, in_cons; /* Punt's own copies */
 	bool nonsense_reported;
@@ -337,7 +336,6 @@ static int claim_ring(struct domain *d, struct vpl011 *u, uint64_t gfn)
 	if (!d->arch.vuart && p2m_lookup(d, gfn, &mfn) == P2M_RAM_RW &&
 	    domain_extent_find(d, mfn << XEN_PAGE_SHIFT) >= 0) {
 		u->ring = (struct xencons_interface *)(mfn << XEN_PAGE_SHIFT);
-		u->ring_mfn = mfn;
 		/* Whatever the ring holds now is where both ends start. */
 		u->out_prod = __atomic_load_n(&u->ring->out_prod, __ATOMIC_ACQUIRE);
 		u->in_cons = __atomic_load_n(&u->ring->in_cons, __ATOMIC_ACQUIRE);
@@ -394,7 +392,7 @@ bool arch_domain_uses_page(const struct domain *d, uint64_t mfn)
 {
 	const struct vpl011 *u = d->arch.vuart;
 
-	return u && u->ring && u->ring_mfn == mfn;
+	return u && u->ring && (uint64_t)u->ring >> XEN_PAGE_SHIFT == mfn;
 }
 
 static void vpl011_destroy(struct domain *d)
