@@ -74,13 +74,13 @@ struct vpl011 {
 _Static_assert(sizeof(struct vpl011) <= 4096, "vpl011 state fits its page");
 
 static void report_nonsense(struct domain *d, struct vpl011 *u, const char *which,
-			    XENCONS_RING_IDX prod, XENCONS_RING_IDX cons)
+			    const char *taken_as, XENCONS_RING_IDX prod, XENCONS_RING_IDX cons)
 {
 	if (u->nonsense_reported)
 		return;
 	u->nonsense_reported = true;
 	printk("d%u: vpl011 %s ring indices make no sense (prod %#x, cons %#x): taken as %s\n",
-	       d->id, which, prod, cons, which[0] == 'o' ? "full" : "empty");
+	       d->id, which, prod, cons, taken_as);
 }
 
 /* Bytes in out[] the backend has not taken (lock held). */
@@ -91,7 +91,7 @@ static XENCONS_RING_IDX out_used(struct domain *d, struct vpl011 *u)
 
 	if (used <= XENCONS_OUT_SIZE)
 		return used;
-	report_nonsense(d, u, "output", u->out_prod, cons);
+	report_nonsense(d, u, "output", "full", u->out_prod, cons);
 	return XENCONS_OUT_SIZE;
 }
 
@@ -103,7 +103,7 @@ static XENCONS_RING_IDX in_avail(struct domain *d, struct vpl011 *u)
 
 	if (avail <= XENCONS_IN_SIZE)
 		return avail;
-	report_nonsense(d, u, "input", prod, u->in_cons);
+	report_nonsense(d, u, "input", "empty", prod, u->in_cons);
 	return 0;
 }
 
