@@ -48,6 +48,7 @@ import re
 import pytest
 
 import conftest
+import xl_dom0
 
 XL_INITRD = conftest.REPO / "build" / "dom0-xl-initrd.cpio.gz"
 
@@ -105,9 +106,9 @@ def run_lifecycle(hyp):
                 timeout = CYCLE_TIMEOUT * CYCLES[hyp][name.split("-")[0]]
             elif name.endswith("-1") and not name.startswith(("info", "usage")):
                 timeout = CYCLE_TIMEOUT
-            run.expect(rf"^PUNT-XL: begin {re.escape(step)}$", BOOT_TIMEOUT, f"{name} to start")
+            run.expect(xl_dom0.begin_marker(step), BOOT_TIMEOUT, f"{name} to start")
             first = run.last_match_line + 1
-            match, _ = run.expect(rf"^PUNT-XL: end {re.escape(step)} rc=(\d+)$", timeout,
+            match, _ = run.expect(xl_dom0.end_marker(step), timeout,
                                   f"{name} to end")
             text = run.text_since(first).split("\n")[:run.last_match_line - first]
             outputs.setdefault(name, (int(match.group(1)), text))

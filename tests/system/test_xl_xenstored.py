@@ -21,6 +21,7 @@ import pytest
 
 import conftest
 import qemu
+import xl_dom0
 
 XL_INITRD = conftest.REPO / "build" / "dom0-xl-initrd.cpio.gz"
 GUESTS = ("debian-guest", "debian-guest-b", "debian-guest-c")
@@ -91,9 +92,9 @@ def run_restart(hyp):
             daemons[name] = int(match.group(1))
         outputs = {}
         for name, step in STEPS:
-            run.expect(rf"^PUNT-XL: begin {re.escape(step)}$", TIMEOUT, f"{name} to start")
+            run.expect(xl_dom0.begin_marker(step), TIMEOUT, f"{name} to start")
             first = run.last_match_line + 1
-            match, _ = run.expect(rf"^PUNT-XL: end {re.escape(step)} rc=(\d+)$", TIMEOUT,
+            match, _ = run.expect(xl_dom0.end_marker(step), TIMEOUT,
                                   f"{name} to end")
             text = run.text_since(first).split("\n")[:run.last_match_line - first]
             outputs[name] = (int(match.group(1)), text)
